@@ -1,0 +1,55 @@
+/**
+ * Op events: the core announces every recorded op (forward) and every gradient it computes
+ * (backward). `explain` and `graph` subscribe to these, so they narrate the real tape rather
+ * than a second implementation of the math. With no listener the cost is one length check.
+ */
+import type { Tensor } from './tensor.js';
+import type { Node } from './autograd.js';
+
+export interface ForwardEvent {
+  kind: 'forward';
+  op: string;
+  inputs: readonly Tensor[];
+  output: Tensor;
+  attrs?: Readonly<Record<string, unknown>>;
+}
+
+export interface BackwardEvent {
+  kind: 'backward';
+  op: string;
+  /** the tensor whose gradient is being propagated */
+  output: Tensor;
+  /** dJ/d(output) */
+  grad: Tensor;
+  inputs: readonly Tensor[];
+  /** dJ/d(input_i) as the op computed it, before un-broadcasting (null: no gradient) */
+  inputGrads: readonly (Tensor | null)[];
+}
+
+export type OpEvent = ForwardEvent | BackwardEvent;
+export type OpListener = (e: OpEvent) => void;
+
+const listeners: OpListener[] = [];
+
+export function hasListeners(): boolean {
+  return listeners.length > 0;
+}
+
+/** Subscribes to op events; returns the function that unsubscribes. */
+export function onOp(fn: OpListener): () => void {
+  listeners.push(fn);
+  return () => {
+    const i = listeners.indexOf(fn);
+    if (i >= 0) listeners.splice(i, 1);
+  };
+}
+
+export function emitForward(op: string, inputs: readonly Tensor[], output: Tensor, attrs?: Readonly<Record<string, unknown>>): void {
+  const e: ForwardEvent = attrs === undefined ? { kind: 'forward', op, inputs, output } : { kind: 'forward', op, inputs, output, attrs };
+  for (const l of listeners) l(e);
+}
+
+export function emitBackward(output: Tensor, grad: Tensor, node: Node, inputGrads: readonly (Tensor | null)[]): void {
+  const e: BackwardEvent = { kind: 'backward', op: node.op, output, grad, inputs: node.inputs, inputGrads };
+  for (const l of listeners) l(e);
+}

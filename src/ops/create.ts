@@ -1,0 +1,175 @@
+/** Creating tensors: from data, filled, ranges, identity, and seeded random draws. */
+import { Tensor, type NestedArray } from '../core/tensor.js';
+import { type DType, type TypedArray, allocate, dtypeOfArray, isDType, isFloat } from '../core/dtype.js';
+import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { checkShape, sizeOf } from '../core/shape.js';
+import { type Generator, defaultGenerator } from '../core/rng.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface FromDataOptions extends TensorOptions {
+  /** the shape of a flat typed array (required for typed arrays, optional check for nested arrays) */
+  shape?: readonly number[];
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+export type TensorData = number | boolean | NestedArray | readonly (number | boolean | NestedArray)[] | TypedArray;
+
+function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function checkDType(op: string, d: unknown): DType {
+  if (!isDType(d)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)}; use 'float32', 'float64', 'int32' or 'bool'`);
+  return d;
+}
+
+/**
+ * A tensor from a number, nested arrays, or a flat typed array with `shape`. A typed array of the
+ * requested dtype is used as storage without copying.
+ */
+export function tensor(data: TensorData, opts: FromDataOptions = {}): Tensor {
+  const dtype = opts.dtype === undefined ? undefined : checkDType('tensor', opts.dtype);
+  if (ArrayBuffer.isView(data)) {
+    const arr = data as TypedArray;
+    const shape = opts.shape === undefined ? [arr.length] : checkShape('tensor', opts.shape);
+    if (sizeOf(shape) !== arr.length) {
+      throw new ShapeError(`tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements but the typed array has ${arr.length}`);
+    }
+    if (!(arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array || arr instanceof Uint8Array)) {
+      throw new DTypeError('tensor: typed arrays must be Float32Array, Float64Array, Int32Array or Uint8Array (bool)');
+    }
+    const t = new Tensor(arr, shape);
+    return finish(dtype === undefined || dtype === dtypeOfArray(arr) ? t : t.to(dtype), opts);
+  }
+  const shape: number[] = [];
+  let cur: unknown = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (x: unknown, depth: number, path: number[]): void => {
+    if (depth === shape.length) {
+      if (typeof x !== 'number' && typeof x !== 'boolean') {
+        throw new ShapeError(`tensor: expected a number at index [${path.join(',')}], got ${Array.isArray(x) ? 'an array (ragged nesting)' : typeof x}`);
+      }
+      flat.push(x);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[depth]) {
+      throw new ShapeError(
+        `tensor: ragged nested array: at index [${path.join(',')}] expected ${Array.isArray(x) ? `length ${shape[depth]}, got ${x.length}` : `an array of length ${shape[depth]}, got ${typeof x}`}`,
+      );
+    }
+    x.forEach((v, i) => walk(v, depth + 1, [...path, i]));
+  };
+  walk(data, 0, []);
+  if (opts.shape !== undefined && sizeOf(opts.shape) !== flat.length) {
+    throw new ShapeError(`tensor: shape ${fmtShape(opts.shape)} needs ${sizeOf(opts.shape)} elements but the data has ${flat.length}`);
+  }
+  const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
+  const d = dtype ?? (allBool ? 'bool' : 'float32');
+  const storage = allocate(d, flat.length);
+  for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
+  return finish(new Tensor(storage, opts.shape === undefined ? shape : checkShape('tensor', opts.shape)), opts);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
+  const s = checkShape('full', shape);
+  const d = checkDType('full', opts.dtype ?? 'float32');
+  const storage = allocate(d, sizeOf(s));
+  if (value !== 0) storage.fill(value);
+  return finish(new Tensor(storage, s), opts);
+}
+
+export function zeros(shape: readonly number[], opts?: TensorOptions): Tensor {
+  return full(shape, 0, opts);
+}
+export function ones(shape: readonly number[], opts?: TensorOptions): Tensor {
+  return full(shape, 1, opts);
+}
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+}
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+}
+export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...opts });
+}
+
+/**
+ * Values from `start` to `end` (exclusive) by `step`; `arange(n)` is 0..n-1. The dtype is int32
+ * when all arguments are integers, else float32 (override with `opts.dtype`).
+ */
+export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  const [s, e] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step)) throw new NablaError(`arange: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((e - s) / step));
+  const d = opts.dtype ?? ([s, e, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const storage = allocate(checkDType('arange', d), n);
+  for (let i = 0; i < n; i++) storage[i] = s + i * step;
+  return finish(new Tensor(storage, [n]), opts);
+}
+
+/** `steps` evenly spaced values from start to end inclusive. */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  const storage = allocate(checkDType('linspace', opts.dtype ?? 'float32'), steps);
+  for (let i = 0; i < steps; i++) storage[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
+  return finish(new Tensor(storage, [steps]), opts);
+}
+
+/** The n×m identity (m defaults to n). */
+export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  const t = zeros([n, m], opts);
+  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  return t;
+}
+
+function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const d = checkDType(op, opts.dtype ?? 'float32');
+  if (!isFloat(d)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${d}`);
+  const s = checkShape(op, shape);
+  const g = opts.generator ?? defaultGenerator;
+  const storage = allocate(d, sizeOf(s));
+  for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
+  return finish(new Tensor(storage, s), opts);
+}
+
+/** Uniform samples in [0, 1) from the seeded generator (see manualSeed). */
+export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFloat('rand', shape, opts, (g) => g.random());
+}
+
+/** Standard normal samples from the seeded generator. */
+export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  return randomFloat('randn', shape, opts, (g) => g.normal());
+}
+
+/** Uniform samples in [low, high). */
+export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {
+  return randomFloat('uniform', shape, opts, (g) => low + (high - low) * g.random());
+}
+
+/** Uniform integers in [low, high), int32. */
+export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
+  const s = checkShape('randint', shape);
+  const g = opts.generator ?? defaultGenerator;
+  const storage = new Int32Array(sizeOf(s));
+  for (let i = 0; i < storage.length; i++) storage[i] = low + g.randint(high - low);
+  return new Tensor(storage, s);
+}
+
+/** A random permutation of 0..n-1 (int32). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  return new Tensor((opts.generator ?? defaultGenerator).permutation(n), [n]);
+}

@@ -1,0 +1,214 @@
+/**
+ * Elementwise primitives. Each op states its forward formula and its derivative side by side;
+ * binary ops broadcast as NumPy does, and autograd sums their gradients back to each input's
+ * shape (in `sumToShape`, not here).
+ */
+import { Tensor, type Operand } from '../core/tensor.js';
+import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
+import { DTypeError } from '../core/errors.js';
+import { broadcastShapes, shapesEqual } from '../core/shape.js';
+import { B } from '../backend/registry.js';
+import type { BinaryOp, UnaryOp } from '../backend/types.js';
+import { empty, operands, result, strided } from './result.js';
+
+// ------------------------------------------------------------------ kernels without a graph
+
+/** Runs a unary kernel; the result dtype is the input's (float32 for integer inputs of float ops). */
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
+  const out = empty(dtype, x.shape);
+  B().unary(op, strided(x), x.shape, out.storage);
+  return out;
+}
+
+const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or']);
+
+function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
+  if (COMPARE.has(op)) return 'bool';
+  const d = promote(a, b);
+  if (op === 'div' && !isFloat(d)) return 'float32'; // true division, as PyTorch
+  if (d === 'bool') return 'int32';
+  return d;
+}
+
+/** Runs a broadcasting binary kernel without recording a graph. */
+export function noGradBinary(op: BinaryOp, a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(op, a, b);
+  const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
+  const out = empty(binaryDType(op, x.dtype, y.dtype), shape);
+  B().binary(op, strided(x, shape), strided(y, shape), shape, out.storage);
+  return out;
+}
+
+// ------------------------------------------------------------------ binary, differentiable
+
+/** y = a + b;  dy/da = 1, dy/db = 1 */
+export function add(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands('add', a, b);
+  return result('add', noGradBinary('add', x, y), [x, y], (g) => [g, g]);
+}
+
+/** y = a - b;  dy/da = 1, dy/db = -1 */
+export function sub(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands('sub', a, b);
+  return result('sub', noGradBinary('sub', x, y), [x, y], (g) => [g, y.requiresGrad ? g.neg() : null]);
+}
+
+/** y = a * b;  dy/da = b, dy/db = a */
+export function mul(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands('mul', a, b);
+  return result('mul', noGradBinary('mul', x, y), [x, y], (g) => [x.requiresGrad ? g.mul(y) : null, y.requiresGrad ? g.mul(x) : null]);
+}
+
+/** y = a / b;  dy/da = 1/b, dy/db = -a/b^2 */
+export function div(a: Operand, b: Operand): Tensor {
+  const [x, y] = operands('div', a, b);
+  return result('div', noGradBinary('div', x, y), [x, y], (g) => [
+    x.requiresGrad ? g.div(y) : null,
+    y.requiresGrad ? g.mul(x).div(y.mul(y)).neg() : null,
+  ]);
+}
+
+/** y = a^p;  dy/da = p a^(p-1), dy/dp = a^p ln a */
+export function pow(a: Operand, p: Operand): Tensor {
+  const [x, e] = operands('pow', a, p);
+  const out = noGradBinary('pow', x, e);
+  return result('pow', out, [x, e], (g) => [
+    x.requiresGrad ? g.mul(e).mul(x.pow(e.sub(1))).mul(e.ne(0)) : null,
+    // at a = 0 the term a^p ln a is taken as 0 (its limit for p > 0), as PyTorch does
+    e.requiresGrad ? g.mul(out).mul(x.log()).maskedFill(x.eq(0), 0) : null,
+  ]);
+}
+
+/** Where both are equal the gradient is split evenly, as PyTorch does. */
+function minmax(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(op, a, b);
+  const cmp: BinaryOp = op === 'maximum' ? 'gt' : 'lt';
+  return result(op, noGradBinary(op, x, y), [x, y], (g) => {
+    const tie = noGradBinary('eq', x, y).mul(0.5);
+    const wx = noGradBinary(cmp, x, y).add(tie);
+    return [x.requiresGrad ? g.mul(wx) : null, y.requiresGrad ? g.mul(wx.neg().add(1)) : null];
+  });
+}
+
+/** y = max(a, b) elementwise */
+export function maximum(a: Operand, b: Operand): Tensor {
+  return minmax('maximum', a, b);
+}
+/** y = min(a, b) elementwise */
+export function minimum(a: Operand, b: Operand): Tensor {
+  return minmax('minimum', a, b);
+}
+
+/** Comparisons return bool tensors and carry no gradient. */
+export function compare(op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', a: Operand, b: Operand): Tensor {
+  const [x, y] = operands(op, a, b);
+  return result(op, noGradBinary(op, x, y), [x, y], null);
+}
+
+export function logicalNot(x: Tensor): Tensor {
+  return result('logicalNot', unaryKernel('not', x, 'bool'), [x], null);
+}
+
+// ------------------------------------------------------------------ unary, differentiable
+
+function floatOut(x: Tensor): DType {
+  return isFloat(x.dtype) ? x.dtype : 'float32';
+}
+
+function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype: DType = floatOut(x)): Tensor {
+  const y = unaryKernel(op, x, dtype);
+  return result(op, y, [x], backward === null ? null : (g) => [backward(g, y)]);
+}
+
+/** y = -x;  dy/dx = -1 */
+export const neg = (x: Tensor): Tensor => unaryOp('neg', x, (g) => g.neg(), x.dtype === 'bool' ? 'int32' : x.dtype);
+/** y = e^x;  dy/dx = y */
+export const exp = (x: Tensor): Tensor => unaryOp('exp', x, (g, y) => g.mul(y));
+/** y = ln x;  dy/dx = 1/x */
+export const log = (x: Tensor): Tensor => unaryOp('log', x, (g) => g.div(x));
+/** y = ln(1 + x);  dy/dx = 1/(1 + x) */
+export const log1p = (x: Tensor): Tensor => unaryOp('log1p', x, (g) => g.div(x.add(1)));
+/** y = e^x - 1;  dy/dx = y + 1 */
+export const expm1 = (x: Tensor): Tensor => unaryOp('expm1', x, (g, y) => g.mul(y.add(1)));
+/** y = sqrt(x);  dy/dx = 1/(2y) */
+export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x, (g, y) => g.div(y.mul(2)));
+/** y = 1/sqrt(x);  dy/dx = -y^3/2 */
+export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', x, (g, y) => g.mul(y.mul(y).mul(y)).mul(-0.5));
+/** y = x^2;  dy/dx = 2x */
+export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x).mul(2), x.dtype === 'bool' ? 'int32' : x.dtype);
+/** y = 1/x;  dy/dx = -y^2 */
+export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x, (g, y) => g.mul(y.mul(y)).neg());
+/** y = |x|;  dy/dx = sign(x) (0 at 0, as PyTorch) */
+export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (g) => g.mul(x.sign()), x.dtype);
+/** y = sign(x); gradient 0 */
+export const sign = (x: Tensor): Tensor => unaryOp('sign', x, (g) => g.mul(0), x.dtype);
+export const floor = (x: Tensor): Tensor => unaryOp('floor', x, (g) => g.mul(0), x.dtype);
+export const ceil = (x: Tensor): Tensor => unaryOp('ceil', x, (g) => g.mul(0), x.dtype);
+/** round half to even */
+export const round = (x: Tensor): Tensor => unaryOp('round', x, (g) => g.mul(0), x.dtype);
+/** y = sin x;  dy/dx = cos x */
+export const sin = (x: Tensor): Tensor => unaryOp('sin', x, (g) => g.mul(x.cos()));
+/** y = cos x;  dy/dx = -sin x */
+export const cos = (x: Tensor): Tensor => unaryOp('cos', x, (g) => g.mul(x.sin()).neg());
+/** a = relu(z) = max(0, z);  da/dz = 1 if z > 0 else 0 */
+export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => g.mul(x.gt(0)), x.dtype);
+/** a = sigma(z) = 1/(1 + e^-z);  da/dz = sigma(z)(1 - sigma(z)) = a(1 - a) */
+export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (g, y) => g.mul(y.mul(y.neg().add(1))));
+/** a = tanh(z);  da/dz = 1 - a^2 */
+export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (g, y) => g.mul(y.mul(y).neg().add(1)));
+/** y = ln(1 + e^x);  dy/dx = sigma(x) */
+export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (g) => g.mul(x.sigmoid()));
+/** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x) */
+export const gelu = (x: Tensor): Tensor =>
+  unaryOp('gelu', x, (g) => {
+    const phi = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
+    const Phi = x.gelu().div(x).maskedFill(x.eq(0), 0.5);
+    return g.mul(Phi.add(x.mul(phi)));
+  });
+
+/** y = x if x > 0 else slope*x (composed: gradient follows) */
+export function leakyRelu(x: Tensor, slope: number): Tensor {
+  return x.maximum(0).add(x.minimum(0).mul(slope));
+}
+
+/** y = x if x > 0 else alpha*(e^x - 1) (composed) */
+export function elu(x: Tensor, alpha: number): Tensor {
+  return x.relu().add(expm1(x.minimum(0)).mul(alpha));
+}
+
+/** y = min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */
+export function clamp(x: Tensor, lo: number | null, hi: number | null): Tensor {
+  let y = x.detach();
+  if (lo !== null) y = noGradBinary('maximum', y, lo);
+  if (hi !== null) y = noGradBinary('minimum', y, hi);
+  return result('clamp', y, [x], (g) => {
+    let m = g;
+    if (lo !== null) m = m.mul(x.ge(lo));
+    if (hi !== null) m = m.mul(x.le(hi));
+    return [m];
+  }, { min: lo, max: hi });
+}
+
+/** A copy in another dtype. Between float dtypes the gradient flows back (converted). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  if (x.requiresGrad && !isFloat(dtype)) {
+    // integer results carry no gradient, as in PyTorch
+    return castData(x, dtype);
+  }
+  return result('cast', castData(x, dtype), [x], (g) => [g.to(x.dtype)], { dtype });
+}
+
+function castData(x: Tensor, dtype: DType): Tensor {
+  const out = empty(dtype, x.shape);
+  if (dtype === 'bool') {
+    B().binary('ne', strided(x), { data: allocate(x.dtype, 1), offset: 0, strides: x.shape.map(() => 0) }, x.shape, out.storage);
+  } else {
+    B().copy(strided(x), x.shape, { data: out.storage, offset: 0, strides: out.strides });
+  }
+  return out;
+}
+
+export function requireFloat(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) throw new DTypeError(`${op}: expected a floating-point tensor, got ${x.dtype}`);
+}

@@ -1,0 +1,171 @@
+/**
+ * Indexing and joining: gather (class targets), indexSelect (embeddings), where, cat, stack,
+ * split, oneHot.
+ */
+import { Tensor, type Operand } from '../core/tensor.js';
+import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
+import { promote } from '../core/dtype.js';
+import { B } from '../backend/registry.js';
+import { empty, result, scalarLike, strided } from './result.js';
+import { contiguous, narrow } from './view.js';
+
+function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: readonly number[]): Int32Array {
+  if (index.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${index.dtype}`);
+  const d = index._contiguousData() as Int32Array;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (v < 0 || v >= n) {
+      throw new ShapeError(`${op}: index ${v} is out of range for axis ${axis} of size ${n} (shape ${fmtShape(shape)})`);
+    }
+  }
+  return d;
+}
+
+/**
+ * out[..., j, ...] = x[..., index[..., j, ...], ...] along `axis` (PyTorch's gather).
+ * `index` has x's rank; on other axes its size may be smaller than x's.
+ * Gradient: the upstream values are added back at the gathered positions (scatter-add).
+ */
+export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  const a = normAxis('gather', axis, x.ndim);
+  if (index.ndim !== x.ndim) {
+    throw new ShapeError(`gather: index has ${index.ndim} dimensions ${fmtShape(index.shape)} but the input has ${x.ndim} ${fmtShape(x.shape)}`);
+  }
+  let src = x;
+  for (let d = 0; d < x.ndim; d++) {
+    if (d === a) continue;
+    if (index.shape[d]! > x.shape[d]!) {
+      throw new ShapeError(`gather: index ${fmtShape(index.shape)} is larger than the input ${fmtShape(x.shape)} on axis ${d}`);
+    }
+    if (index.shape[d]! < x.shape[d]!) src = narrow(src, d, 0, index.shape[d]!);
+  }
+  const n = src.shape[a]!;
+  const idx = checkIndex('gather', index, n, a, x.shape);
+  const outer = sizeOf(index.shape.slice(0, a));
+  const inner = sizeOf(index.shape.slice(a + 1));
+  const m = index.shape[a]!;
+  const out = empty(x.dtype, index.shape);
+  B().gather(contiguous(src, false).detach()._contiguousData(), idx, outer, n, m, inner, out.storage);
+  const srcShape = src.shape;
+  return result('gather', out, [src], (g) => {
+    const gx = empty(g.dtype, srcShape);
+    B().scatterAdd(contiguous(g, false).detach()._contiguousData(), idx, outer, n, m, inner, gx.storage);
+    return [gx];
+  }, { axis: a });
+}
+
+/** Whole slices along `axis`, picked by a 1-D int32 index (an embedding lookup on axis 0). */
+export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
+  const a = normAxis('indexSelect', axis, x.ndim);
+  const idxT = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
+  if (idxT.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idxT.shape)}`);
+  const m = idxT.size;
+  const outShape = [...x.shape];
+  outShape[a] = m;
+  // express as a gather whose index repeats each chosen position over the other axes
+  const flatIdx = checkIndex('indexSelect', idxT, x.shape[a]!, a, x.shape);
+  const outer = sizeOf(x.shape.slice(0, a));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  const full = new Int32Array(outer * m * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) full.fill(flatIdx[j]!, (o * m + j) * inner, (o * m + j + 1) * inner);
+  }
+  return gather(x, a, new Tensor(full, outShape));
+}
+
+/** out = cond ? a : b, broadcasting all three. Gradient: to a where cond holds, to b elsewhere. */
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const at = a instanceof Tensor ? a : scalarLike(a, b instanceof Tensor ? b.dtype : 'float32');
+  const bt = b instanceof Tensor ? b : scalarLike(b, at.dtype);
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, at.shape), bt.shape);
+  const dtype = promote(at.dtype, bt.dtype);
+  const A = at.dtype === dtype ? at : at.to(dtype);
+  const Bt = bt.dtype === dtype ? bt : bt.to(dtype);
+  const out = empty(dtype, shape);
+  B().where(strided(cond, shape), strided(A, shape), strided(Bt, shape), shape, out.storage);
+  return result('where', out, [A, Bt], (g) => [
+    A.requiresGrad ? where(cond, g, 0) : null,
+    Bt.requiresGrad ? where(cond, 0, g) : null,
+  ]);
+}
+
+/** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
+export function cat(ts: readonly Tensor[], axis = 0): Tensor {
+  if (ts.length === 0) throw new NablaError('cat: expected a non-empty list of tensors');
+  const first = ts[0]!;
+  const a = normAxis('cat', axis, first.ndim);
+  let dtype = first.dtype;
+  ts.forEach((t, i) => {
+    if (t.ndim !== first.ndim) {
+      throw new ShapeError(`cat: tensor ${i} has ${t.ndim} dimensions ${fmtShape(t.shape)} but tensor 0 has ${first.ndim} ${fmtShape(first.shape)}`);
+    }
+    for (let d = 0; d < t.ndim; d++) {
+      if (d !== a && t.shape[d] !== first.shape[d]) {
+        throw new ShapeError(`cat: tensor ${i} has shape ${fmtShape(t.shape)}, which differs from tensor 0 ${fmtShape(first.shape)} on axis ${d} (only axis ${a} may differ)`);
+      }
+    }
+    dtype = promote(dtype, t.dtype);
+  });
+  const shape = [...first.shape];
+  shape[a] = ts.reduce((s, t) => s + t.shape[a]!, 0);
+  const out = empty(dtype, shape);
+  const offsets: number[] = [];
+  let off = 0;
+  for (const t of ts) {
+    offsets.push(off);
+    const dst = narrow(out, a, off, t.shape[a]!);
+    B().copy(strided(t), t.shape, strided(dst));
+    off += t.shape[a]!;
+  }
+  const inputs = ts.map((t) => (t.dtype === dtype ? t : t.to(dtype)));
+  return result('cat', out, inputs, (g) => ts.map((t, i) => (t.requiresGrad ? narrow(g, a, offsets[i]!, t.shape[a]!) : null)), { axis: a });
+}
+
+/** Joins tensors of equal shape along a new axis. */
+export function stack(ts: readonly Tensor[], axis = 0): Tensor {
+  if (ts.length === 0) throw new NablaError('stack: expected a non-empty list of tensors');
+  const first = ts[0]!;
+  ts.forEach((t, i) => {
+    if (!shapesEqual(t.shape, first.shape)) {
+      throw new ShapeError(`stack: tensor ${i} has shape ${fmtShape(t.shape)} but tensor 0 has ${fmtShape(first.shape)}; all must be equal`);
+    }
+  });
+  const a = normAxis('stack', axis, first.ndim + 1);
+  return cat(ts.map((t) => t.unsqueeze(a)), a);
+}
+
+/** Splits into pieces of `size` along `axis` (the last may be smaller); views. */
+export function split(x: Tensor, size: number | readonly number[], axis = 0): Tensor[] {
+  const a = normAxis('split', axis, x.ndim);
+  const n = x.shape[a]!;
+  const sizes: number[] = [];
+  if (typeof size === 'number') {
+    if (!Number.isInteger(size) || size <= 0) throw new ShapeError(`split: size must be a positive integer, got ${size}`);
+    for (let s = 0; s < n; s += size) sizes.push(Math.min(size, n - s));
+  } else {
+    if (size.reduce((p, q) => p + q, 0) !== n) throw new ShapeError(`split: sizes ${fmtShape(size)} do not add up to ${n} (axis ${axis} of ${fmtShape(x.shape)})`);
+    sizes.push(...size);
+  }
+  const out: Tensor[] = [];
+  let off = 0;
+  for (const s of sizes) {
+    out.push(narrow(x, a, off, s));
+    off += s;
+  }
+  return out;
+}
+
+/** Splits into `chunks` nearly equal pieces along `axis`. */
+export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
+  const a = normAxis('chunk', axis, x.ndim);
+  return split(x, Math.max(1, Math.ceil(x.shape[a]! / chunks)), a);
+}
+
+/** One-hot encoding of int32 class indices: [...] -> [..., numClasses] float32. */
+export function oneHot(index: Tensor, numClasses: number): Tensor {
+  const idx = checkIndex('oneHot', index, numClasses, -1, [numClasses]);
+  const out = empty('float32', [...index.shape, numClasses]);
+  for (let i = 0; i < idx.length; i++) out.storage[i * numClasses + idx[i]!] = 1;
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * Reductions over all elements, one axis or several axes, with keepdim. The kernels reduce the
+ * middle axis of a contiguous [outer, n, inner] array; several axes are reduced one at a time.
+ */
+import { Tensor } from '../core/tensor.js';
+import { type DType, isFloat } from '../core/dtype.js';
+import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { normAxis, sizeOf } from '../core/shape.js';
+import { B } from '../backend/registry.js';
+import type { ReduceOp } from '../backend/types.js';
+import { empty, result } from './result.js';
+import { contiguous } from './view.js';
+
+export type Axes = number | readonly number[] | null;
+
+/** Normalised, sorted, de-duplicated axes; null means all. */
+export function normAxes(op: string, x: Tensor, axis: Axes): number[] {
+  if (axis === null) return [...x.shape.keys()];
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = [...new Set(list.map((a) => normAxis(op, a, x.ndim)))].sort((a, b) => a - b);
+  return x.ndim === 0 ? [] : out;
+}
+
+function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function finalShape(shape: readonly number[], axes: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
+}
+
+/** Runs a reduction kernel over `axes` (no graph); result has keepdim shape. */
+function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype: DType): Tensor {
+  let cur = contiguous(x, false).detach();
+  let shape = [...x.shape];
+  if (cur.dtype !== dtype) cur = cur.to(dtype);
+  // reduce the highest axis first so lower axis indices stay valid
+  for (let k = axes.length - 1; k >= 0; k--) {
+    const a = axes[k]!;
+    const outer = sizeOf(shape.slice(0, a));
+    const n = shape[a]!;
+    const inner = sizeOf(shape.slice(a + 1));
+    shape = keptShape(shape, [a]);
+    const out = empty(dtype, shape);
+    B().reduce(op, cur._contiguousData(), outer, n, inner, out.storage);
+    cur = out;
+  }
+  return cur.reshape(keptShape(x.shape, axes)).detach();
+}
+
+function sumDType(d: DType): DType {
+  return d === 'bool' ? 'int32' : d;
+}
+
+/** y = sum_i x_i;  dy/dx_i = 1 (the gradient is broadcast back over the reduced axes) */
+export function sum(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
+  const axes = normAxes('sum', x, axis);
+  const kept = reduceKernel('sum', x, axes, sumDType(x.dtype));
+  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  return result('sum', y, [x], (g) => [g.reshape(kept.shape).expand(x.shape)], { axes, keepdim });
+}
+
+/** y = (1/n) sum_i x_i (composed from sum, so its gradient is 1/n) */
+export function mean(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
+  const axes = normAxes('mean', x, axis);
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  return sum(xf, axes, keepdim).div(n);
+}
+
+/**
+ * y = max_i x_i. The gradient goes to the elements equal to the max, split evenly among ties
+ * (PyTorch's rule for amax/amin).
+ */
+function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): Tensor {
+  const axes = normAxes(op, x, axis);
+  for (const a of axes) {
+    if (x.shape[a] === 0) throw new ShapeError(`${op}: cannot reduce over axis ${a} of size 0 (shape ${fmtShape(x.shape)})`);
+  }
+  if (x.size === 0 && axes.length === x.ndim && x.ndim > 0) throw new ShapeError(`${op}: cannot reduce an empty tensor ${fmtShape(x.shape)}`);
+  const dt = x.dtype === 'bool' ? 'int32' : x.dtype;
+  const kept = reduceKernel(op, x, axes, dt);
+  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  return result(op, y, [x], (g) => {
+    const mask = x.eq(kept);
+    const count = mask.sum(axes, true);
+    return [g.reshape(kept.shape).mul(mask).div(count)];
+  }, { axes, keepdim });
+}
+
+export function max(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
+  return extremum('max', x, axis, keepdim);
+}
+export function min(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
+  return extremum('min', x, axis, keepdim);
+}
+
+/** Variance with Bessel-style `correction` (1 = unbiased), composed from mean. */
+export function variance(x: Tensor, axis: Axes, keepdim: boolean, correction: number): Tensor {
+  const axes = normAxes('var', x, axis);
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const d = x.sub(x.mean(axes, true));
+  return d.mul(d).sum(axes, keepdim).div(Math.max(n - correction, 0));
+}
+
+/** log sum_i e^{x_i}, stable: m + log sum_i e^{x_i - m} with m = max x (m carries no gradient). */
+export function logsumexp(x: Tensor, axis: number | readonly number[], keepdim: boolean): Tensor {
+  const axes = normAxes('logsumexp', x, axis);
+  const m = x.detach().max(axes, true);
+  const mSafe = m.maskedFill(m.abs().eq(Infinity), 0);
+  const r = x.sub(mSafe).exp().sum(axes, true).log().add(mSafe);
+  return keepdim ? r : r.reshape(finalShape(x.shape, axes, false));
+}
+
+/** Index of the max (min) along one axis, or over the flattened tensor; int32, no gradient. */
+export function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdim: boolean): Tensor {
+  if (axis === null) {
+    if (x.size === 0) throw new NablaError(`${op}: the tensor is empty`);
+    const flat = contiguous(x, false).detach().reshape([1, x.size, 1]);
+    const out = new Int32Array(1);
+    B().argReduce(op, flat._contiguousData(), 1, x.size, 1, out);
+    return new Tensor(out, keepdim ? x.shape.map(() => 1) : []);
+  }
+  const a = normAxis(op, axis, x.ndim);
+  const n = x.shape[a] ?? 1;
+  if (n === 0) throw new ShapeError(`${op}: cannot reduce over axis ${axis} of size 0 (shape ${fmtShape(x.shape)})`);
+  const outer = sizeOf(x.shape.slice(0, a));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  const out = new Int32Array(outer * inner);
+  B().argReduce(op, contiguous(x, false).detach()._contiguousData(), outer, n, inner, out);
+  return new Tensor(out, finalShape(x.shape, x.ndim === 0 ? [] : [a], keepdim));
+}

@@ -1,0 +1,90 @@
+/**
+ * Plumbing shared by the ops: wrapping results into tensors (attaching the autograd node when a
+ * graph is being recorded, announcing the op to listeners), turning operands into tensors, and
+ * describing tensors to kernels as strided views.
+ */
+import { Tensor, type Operand } from '../core/tensor.js';
+import { type DType, type TypedArray, allocate, promoteWithScalar } from '../core/dtype.js';
+import { isGradEnabled, type Node } from '../core/autograd.js';
+import { emitForward, hasListeners } from '../core/events.js';
+import { broadcastStrides } from '../core/shape.js';
+import type { Strided } from '../backend/types.js';
+import { NablaError } from '../core/errors.js';
+
+/**
+ * Wraps an op's output. If grad mode is on and an input requires grad, the output records
+ * `backward` (dJ/dy -> dJ/dx_i) so that backpropagation can pass through it.
+ */
+export function result(
+  op: string,
+  out: Tensor,
+  inputs: readonly Tensor[],
+  backward: Node['backward'] | null,
+  attrs?: Readonly<Record<string, unknown>>,
+): Tensor {
+  if (backward !== null && isGradEnabled()) {
+    for (const x of inputs) {
+      if (x.requiresGrad) {
+        out._node = attrs === undefined ? { op, inputs, backward } : { op, inputs, backward, attrs };
+        out.requiresGrad = true;
+        break;
+      }
+    }
+  }
+  if (hasListeners()) emitForward(op, inputs, out, attrs);
+  return out;
+}
+
+/** A new contiguous tensor of the given dtype and shape (zero-filled). */
+export function empty(dtype: DType, shape: readonly number[]): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new Tensor(allocate(dtype, n), shape);
+}
+
+export function fromArray(data: TypedArray, shape: readonly number[]): Tensor {
+  return new Tensor(data, shape);
+}
+
+/** A plain number as a 0-d tensor whose dtype follows PyTorch's scalar rule against `like`. */
+export function scalarLike(x: number, like: DType): Tensor {
+  const d = promoteWithScalar(like, x);
+  const s = allocate(d, 1);
+  s[0] = x;
+  return new Tensor(s, []);
+}
+
+/** Makes both operands tensors (a number takes its dtype from the other operand). */
+export function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
+  if (a instanceof Tensor) return [a, b instanceof Tensor ? b : checkNum(op, b, a.dtype)];
+  if (b instanceof Tensor) return [checkNum(op, a, b.dtype), b];
+  return [scalarLike(checkNumber(op, a), 'float32'), scalarLike(checkNumber(op, b), 'float32')];
+}
+
+function checkNum(op: string, x: unknown, like: DType): Tensor {
+  return scalarLike(checkNumber(op, x), like);
+}
+
+function checkNumber(op: string, x: unknown): number {
+  if (typeof x !== 'number') throw new NablaError(`${op}: expected a Tensor or a number, got ${x === null ? 'null' : typeof x}`);
+  return x;
+}
+
+/** The tensor as a kernel operand, broadcast (stride 0) to `shape` if given. */
+export function strided(t: Tensor, shape?: readonly number[]): Strided {
+  return {
+    data: t.storage,
+    offset: t.offset,
+    strides: shape === undefined || shape === t.shape ? t.strides : broadcastStrides(t.shape, t.strides, shape),
+  };
+}
+
+export function contiguousStrided(data: TypedArray, shape: readonly number[]): Strided {
+  const strides = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i]!;
+  }
+  return { data, offset: 0, strides };
+}
