@@ -28,3 +28,7 @@ export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, log1p, expm1, sqrt, rsqrt, square, abs,
   sign, sin, cos, relu, sigmoid, tanh, softplus, gelu, leakyRelu, elu, clamp,
 } from './ops/elementwise.js';
+export { Module, Parameter } from './nn/module.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';

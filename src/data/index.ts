@@ -1,0 +1,2 @@
+/** `nb.data`: datasets and the DataLoader. Each line re-exports one file. */
+export {};

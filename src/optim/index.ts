@@ -1,0 +1,2 @@
+/** `nb.optim`: optimizers and learning-rate schedulers. Each line re-exports one file. */
+export {};
