@@ -15,7 +15,7 @@
 import type { Tensor } from './tensor.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
-import { emitBackward, hasListeners } from './events.js';
+import { emitBackward, muteForward } from './events.js';
 
 export interface Node {
   /** op name, e.g. 'matmul' (for errors, graphs and explain) */
@@ -116,10 +116,14 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
     seed = grad.dtype === root.dtype ? grad.detach() : grad.detach().to(root.dtype);
   }
 
+  muteForward(() => backwardPass(root, seed, !!opts.createGraph));
+}
+
+function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   const order = topoSort(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const prev = gradEnabled;
-  gradEnabled = !!opts.createGraph;
+  gradEnabled = createGraph;
   try {
     for (let idx = order.length - 1; idx >= 0; idx--) {
       const t = order[idx]!;
@@ -128,11 +132,11 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
       grads.delete(t);
       const node = t._node;
       if (node === null || t._retainsGrad) {
-        accumulate(t, g, !!opts.createGraph);
+        accumulate(t, g, createGraph);
       }
       if (node === null) continue;
       const inGrads = node.backward(g);
-      if (hasListeners()) emitBackward(t, g, node, inGrads);
+      emitBackward(t, g, node, inGrads);
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;
         let gx = inGrads[i];

@@ -30,9 +30,21 @@ export type OpEvent = ForwardEvent | BackwardEvent;
 export type OpListener = (e: OpEvent) => void;
 
 const listeners: OpListener[] = [];
+/** forward events are muted while backward() computes gradients (those ops are not the model's) */
+let muted = 0;
 
 export function hasListeners(): boolean {
-  return listeners.length > 0;
+  return listeners.length > 0 && muted === 0;
+}
+
+/** Runs fn with forward events muted (used by backward). */
+export function muteForward<T>(fn: () => T): T {
+  muted++;
+  try {
+    return fn();
+  } finally {
+    muted--;
+  }
 }
 
 /** Subscribes to op events; returns the function that unsubscribes. */
@@ -50,6 +62,7 @@ export function emitForward(op: string, inputs: readonly Tensor[], output: Tenso
 }
 
 export function emitBackward(output: Tensor, grad: Tensor, node: Node, inputGrads: readonly (Tensor | null)[]): void {
+  if (listeners.length === 0) return;
   const e: BackwardEvent = { kind: 'backward', op: node.op, output, grad, inputs: node.inputs, inputGrads };
   for (const l of listeners) l(e);
 }

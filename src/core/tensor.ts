@@ -103,8 +103,15 @@ export class Tensor {
     return this.data();
   }
 
-  /** The values as nested JavaScript arrays (a number for a 0-d tensor). */
-  toArray(): NestedArray {
+  /**
+   * The values as nested JavaScript arrays (a number for a 0-d tensor). Name the expected type to
+   * avoid a cast: `t.toArray<number[][]>()`.
+   */
+  toArray<T extends NestedArray = NestedArray>(): T {
+    return this.nested() as T;
+  }
+
+  private nested(): NestedArray {
     const d = this.data();
     if (this.ndim === 0) return d[0]!;
     const build = (axis: number, start: number): NestedArray => {

@@ -45,7 +45,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype: D
     B().reduce(op, cur._contiguousData(), outer, n, inner, out.storage);
     cur = out;
   }
-  return cur.reshape(keptShape(x.shape, axes)).detach();
+  return new Tensor(cur._contiguousData(), keptShape(x.shape, axes));
 }
 
 function sumDType(d: DType): DType {
@@ -56,7 +56,7 @@ function sumDType(d: DType): DType {
 export function sum(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
   const axes = normAxes('sum', x, axis);
   const kept = reduceKernel('sum', x, axes, sumDType(x.dtype));
-  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
   return result('sum', y, [x], (g) => [g.reshape(kept.shape).expand(x.shape)], { axes, keepdim });
 }
 
@@ -80,7 +80,7 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): T
   if (x.size === 0 && axes.length === x.ndim && x.ndim > 0) throw new ShapeError(`${op}: cannot reduce an empty tensor ${fmtShape(x.shape)}`);
   const dt = x.dtype === 'bool' ? 'int32' : x.dtype;
   const kept = reduceKernel(op, x, axes, dt);
-  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
   return result(op, y, [x], (g) => {
     const mask = x.eq(kept);
     const count = mask.sum(axes, true);
