@@ -1,0 +1,96 @@
+/**
+ * Pooling as functions. `maxPool2d` and `avgPool2d` are primitives (src/ops/pool.ts); the rest
+ * are composed from them and from slices, so their gradients come from autograd.
+ *
+ * Adaptive pooling picks the windows from the sizes, as PyTorch: along an axis of length H with
+ * `out` outputs, output i covers [floor(i H / out), ceil((i + 1) H / out)). Windows are
+ * rectangles, so the 2-D mean (max) is the mean (max) over rows of the mean (max) over columns.
+ * When `out` divides H and W the windows are regular and the pooling kernel is used directly.
+ */
+import type { Tensor } from '../core/tensor.js';
+import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { cat } from '../ops/indexing.js';
+import { expect4d } from '../ops/conv.js';
+import { avgPool2d, maxPool2d } from '../ops/pool.js';
+
+export { maxPool2d, avgPool2d } from '../ops/pool.js';
+export type { MaxPool2dOptions, AvgPool2dOptions } from '../ops/pool.js';
+
+/** An output size for adaptive pooling: one number for both axes, or [h, w] (null keeps that axis). */
+export type AdaptiveSize = number | readonly [number | null, number | null];
+
+function outSizes(op: string, x: Tensor, size: AdaptiveSize): [number, number] {
+  expect4d(op, x);
+  const [oh, ow] = typeof size === 'number' ? [size, size] : [size[0] ?? x.shape[2]!, size[1] ?? x.shape[3]!];
+  for (const d of [oh, ow]) {
+    if (!Number.isInteger(d) || d < 1) throw new NablaError(`${op}: the output size must be positive integers, got ${JSON.stringify(size)}`);
+  }
+  return [oh, ow];
+}
+
+/** Pools axis `axis` (2 or 3) of x into `out` adaptive windows with `reduce`. */
+function adaptiveAxis(x: Tensor, axis: number, out: number, reduce: (t: Tensor) => Tensor): Tensor {
+  const size = x.shape[axis]!;
+  if (out === size) return x;
+  const parts: Tensor[] = [];
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * size) / out);
+    const end = Math.ceil(((i + 1) * size) / out);
+    parts.push(reduce(x.narrow(axis, start, end - start)));
+  }
+  return parts.length === 1 ? parts[0]! : cat(parts, axis);
+}
+
+/** Mean over adaptive windows: x [N, C, H, W] -> [N, C, oh, ow]. */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  const [oh, ow] = outSizes('adaptiveAvgPool2d', x, outputSize);
+  const h = x.shape[2]!;
+  const w = x.shape[3]!;
+  if (h % oh === 0 && w % ow === 0) return avgPool2d(x, [h / oh, w / ow]);
+  const rows = adaptiveAxis(x, 2, oh, (t) => t.mean(2, true));
+  return adaptiveAxis(rows, 3, ow, (t) => t.mean(3, true));
+}
+
+/** Max over adaptive windows: x [N, C, H, W] -> [N, C, oh, ow]. */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  const [oh, ow] = outSizes('adaptiveMaxPool2d', x, outputSize);
+  const h = x.shape[2]!;
+  const w = x.shape[3]!;
+  if (h % oh === 0 && w % ow === 0) return maxPool2d(x, [h / oh, w / ow]);
+  const rows = adaptiveAxis(x, 2, oh, (t) => t.max(2, true));
+  return adaptiveAxis(rows, 3, ow, (t) => t.max(3, true));
+}
+
+export interface Pool1dOptions {
+  stride?: number;
+  padding?: number;
+  ceilMode?: boolean;
+}
+
+function expect3d(op: string, x: Tensor): void {
+  if (x.ndim !== 3) {
+    throw new ShapeError(`${op}: expected a 3-D input [N, C, L] (batch, channels, length), got ${x.ndim}-D ${fmtShape(x.shape)}; for one sequence [C, L] add the batch axis with x.unsqueeze(0)`);
+  }
+}
+
+/** 1-D max pooling over the last axis: x [N, C, L] -> [N, C, outL] (a 2-D pool of height 1). */
+export function maxPool1d(x: Tensor, kernel: number, opts: Pool1dOptions & { dilation?: number } = {}): Tensor {
+  expect3d('maxPool1d', x);
+  return maxPool2d(x.unsqueeze(2), [1, kernel], {
+    stride: [1, opts.stride ?? kernel],
+    padding: [0, opts.padding ?? 0],
+    dilation: [1, opts.dilation ?? 1],
+    ceilMode: opts.ceilMode ?? false,
+  }).squeeze(2);
+}
+
+/** 1-D average pooling over the last axis: x [N, C, L] -> [N, C, outL]. */
+export function avgPool1d(x: Tensor, kernel: number, opts: Pool1dOptions & { countIncludePad?: boolean } = {}): Tensor {
+  expect3d('avgPool1d', x);
+  return avgPool2d(x.unsqueeze(2), [1, kernel], {
+    stride: [1, opts.stride ?? kernel],
+    padding: [0, opts.padding ?? 0],
+    ceilMode: opts.ceilMode ?? false,
+    countIncludePad: opts.countIncludePad ?? true,
+  }).squeeze(2);
+}
