@@ -21,12 +21,23 @@ export interface GradcheckOptions {
 /** Thrown by gradcheck when a gradient disagrees; names the input and the worst element. */
 export class GradcheckError extends NablaError {}
 
+/** The comparison for one input: its worst element (largest excess over the tolerance). */
+export interface GradcheckInputReport {
+  input: number;
+  shape: readonly number[];
+  /** multi-index of the worst element, e.g. "[1,0]" */
+  worst: string;
+  analytic: number;
+  numerical: number;
+  absError: number;
+  ok: boolean;
+}
+
 /**
- * Returns true if autograd agrees with finite differences for every floating-point input that
- * requires grad; otherwise throws a GradcheckError naming the input and its worst element.
- * Inputs should be float64 (float32 inputs are checked as float64 copies).
+ * Compares autograd with finite differences for every floating-point input that requires grad
+ * and reports, per input, the worst element (whether or not it is within tolerance).
  */
-export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
+export function gradcheckReport(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckInputReport[] {
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
@@ -37,6 +48,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   });
   const out0 = fn(...xs);
   if (!(out0 instanceof Tensor)) throw new NablaError('gradcheck: the function must return a Tensor');
+  if (!out0.requiresGrad) throw new NablaError('gradcheck: the output does not depend on any input that requires grad');
   const gen = new Generator(opts.seed ?? 1234);
   const w = new Float64Array(out0.size);
   for (let i = 0; i < w.length; i++) w[i] = gen.random() * 2 - 1;
@@ -47,13 +59,13 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
     for (let i = 0; i < d.length; i++) s += d[i]! * w[i]!;
     return s;
   };
-  if (!out0.requiresGrad) throw new NablaError('gradcheck: the output does not depend on any input that requires grad');
   out0.backward(out0.dtype === 'float64' ? weight : weight.to(out0.dtype));
+  const reports: GradcheckInputReport[] = [];
   xs.forEach((x, xi) => {
     if (!x.requiresGrad) return;
     const analytic = x.grad === null ? new Float64Array(x.size) : x.grad.to('float64').data();
     const data = x.storage;
-    let worst = { i: -1, a: 0, n: 0, excess: 0 };
+    let worst = { i: 0, a: NaN, n: NaN, excess: -Infinity };
     for (let i = 0; i < x.size; i++) {
       const orig = data[i]!;
       const jp = noGrad(() => {
@@ -67,15 +79,38 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
       data[i] = orig;
       const numeric = (jp - jm) / (2 * eps);
       const a = analytic[i]!;
-      const excess = Math.abs(a - numeric) - (atol + rtol * Math.abs(numeric));
-      if (!(excess <= 0) && (worst.i < 0 || excess > worst.excess || Number.isNaN(excess))) worst = { i, a, n: numeric, excess };
+      let excess = Math.abs(a - numeric) - (atol + rtol * Math.abs(numeric));
+      if (Number.isNaN(excess)) excess = Infinity;
+      if (excess > worst.excess) worst = { i, a, n: numeric, excess };
     }
-    if (worst.i >= 0) {
+    reports.push({
+      input: xi,
+      shape: x.shape,
+      worst: unravel(worst.i, x.shape),
+      analytic: worst.a,
+      numerical: worst.n,
+      absError: Math.abs(worst.a - worst.n),
+      ok: x.size === 0 || worst.excess <= 0,
+    });
+  });
+  return reports;
+}
+
+/**
+ * Returns true if autograd agrees with finite differences for every floating-point input that
+ * requires grad; otherwise throws a GradcheckError naming the input and its worst element.
+ * Inputs should be float64 (float32 inputs are checked as float64 copies).
+ */
+export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): true {
+  const atol = opts.atol ?? 1e-5;
+  const rtol = opts.rtol ?? 1e-3;
+  for (const r of gradcheckReport(fn, inputs, opts)) {
+    if (!r.ok) {
       throw new GradcheckError(
-        `gradcheck: input ${xi} ${fmtShape(x.shape)}: worst element ${unravel(worst.i, x.shape)} has analytic gradient ${worst.a} but numerical ${worst.n} (|diff| ${Math.abs(worst.a - worst.n).toExponential(3)} > atol ${atol} + rtol ${rtol} * |numerical|)`,
+        `gradcheck: input ${r.input} ${fmtShape(r.shape)}: worst element ${r.worst} has analytic gradient ${r.analytic} but numerical ${r.numerical} (|diff| ${r.absError.toExponential(3)} > atol ${atol} + rtol ${rtol} * |numerical|)`,
       );
     }
-  });
+  }
   return true;
 }
 

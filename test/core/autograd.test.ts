@@ -120,3 +120,18 @@ test('op events announce forward and backward steps', () => {
   x.mul(2);
   assert.deepEqual(events, ['forward:mul', 'forward:sum', 'backward:sum', 'backward:mul']);
 });
+
+test('gradcheck catches a wrong gradient and names the input and worst element', () => {
+  const x = nb.tensor([0.5, -1.5, 2], { dtype: 'float64', requiresGrad: true });
+  const y = nb.tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+  // detach() hides one path of x*x from autograd: analytic x, numerical 2x
+  assert.throws(() => nb.gradcheck((a, b) => a!.detach().mul(a!).add(b!), [x, y]), (e: Error) => {
+    assert.ok(e instanceof nb.GradcheckError);
+    assert.match(e.message, /input 0 \[3\]: worst element \[2\] has analytic gradient/);
+    return true;
+  });
+  const rep = nb.gradcheckReport((a, b) => a!.detach().mul(a!).add(b!), [x, y]);
+  assert.equal(rep.length, 2);
+  assert.equal(rep[0]!.ok, false);
+  assert.equal(rep[1]!.ok, true);
+});
