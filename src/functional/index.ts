@@ -5,3 +5,5 @@
  */
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { relu, sigmoid, tanh, gelu, softplus, leakyRelu, elu } from '../ops/elementwise.js';
+export { rnnCell, lstmCell, gruCell, rnn, lstm, gru, embedding, detachState } from './rnn.js';
+export type { CellWeights, Nonlinearity, RecurrentOptions, RNNOptions, RecurrentState } from './rnn.js';

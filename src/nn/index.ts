@@ -4,3 +4,8 @@
  */
 export { Module, Parameter, expectRank } from './module.js';
 export type { StateDict, LoadStateDictOptions } from './module.js';
+export { RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU } from './rnn.js';
+export type { CellOptions, RNNCellOptions, RecurrentLayerOptions, RNNOptions } from './rnn.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { detachState } from '../functional/rnn.js';
