@@ -7,3 +7,7 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { relu, sigmoid, tanh, gelu, softplus, leakyRelu, elu } from '../ops/elementwise.js';
 export { rnnCell, lstmCell, gruCell, rnn, lstm, gru, embedding, detachState } from './rnn.js';
 export type { CellWeights, Nonlinearity, RecurrentOptions, RNNOptions, RecurrentState } from './rnn.js';
+export { conv2d, conv1d, pad2d } from './conv.js';
+export type { Conv2dOptions, Conv2dPadding, Conv1dOptions, Pair } from './conv.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxPool1d, avgPool1d } from './pool.js';
+export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, Pool1dOptions } from './pool.js';

@@ -9,3 +9,6 @@ export type { CellOptions, RNNCellOptions, RecurrentLayerOptions, RNNOptions } f
 export { Embedding } from './embedding.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { detachState } from '../functional/rnn.js';
+export { Conv2d, Conv1d } from './conv.js';
+export type { Conv2dLayerOptions, Conv1dLayerOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, MaxPool1d, AvgPool1d } from './pool.js';
