@@ -32,3 +32,5 @@ export { Module, Parameter } from './nn/module.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export { save, load, serialize, deserialize, loadSafetensors, parseSafetensors } from './io/safetensors.js';
+export type { SaveOptions, SafetensorsContents, Saveable } from './io/safetensors.js';
