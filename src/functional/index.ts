@@ -11,3 +11,16 @@ export { conv2d, conv1d, pad2d } from './conv.js';
 export type { Conv2dOptions, Conv2dPadding, Conv1dOptions, Pair } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxPool1d, avgPool1d } from './pool.js';
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, Pool1dOptions } from './pool.js';
+export { linear } from './linear.js';
+export { silu } from './activation.js';
+export type { GeluApproximation } from './activation.js';
+export { dropout } from './dropout.js';
+export type { DropoutOptions } from './dropout.js';
+export { batchNorm } from './batchnorm.js';
+export type { BatchNormOptions } from './batchnorm.js';
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+} from './loss.js';
+export type {
+  Reduction, LossOptions, SmoothL1Options, HuberOptions, NLLOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions,
+} from './loss.js';
