@@ -14,7 +14,7 @@
  * matrix product with the [Og, K] rows of the weight, and the backward passes are two more:
  *
  *   Y_g = W_g · col                      forward
- *   dW_g += dY_g · col^T                  summed over the batch
+ *   dW_g += dY_g · col^T                  summed over the batch (col^T built directly by im2row)
  *   dcol = W_g^T · dY_g,  dx += col2im(dcol)
  *
  * col2im is the adjoint of im2col: it adds every entry of a column back to the pixel it was read
@@ -110,6 +110,38 @@ export function col2im(col: TypedArray, colOff: number, g: Conv2dGeom, cg: numbe
   }
 }
 
+/**
+ * im2col transposed ("im2row"): colT[P, K] with colT[p*outW + q, (c*kh + i)*kw + j] = col[..].
+ * The weight gradient reads it as a row-major right operand, so its GEMM runs in the
+ * streaming i-k-j order instead of as P-long dot products.
+ */
+export function im2row(x: TypedArray, xOff: number, g: Conv2dGeom, cg: number, colT: TypedArray, colOff: number): void {
+  const { h, w, kh, kw, strideH, strideW, padH, padW, dilH, dilW, outH, outW } = g;
+  const K = cg * kh * kw;
+  let r = 0;
+  for (let c = 0; c < cg; c++) {
+    const plane = xOff + c * h * w;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, r++) {
+        const dj = j * dilW - padW;
+        const [q0, q1] = validRange(dj, strideW, w, outW);
+        for (let p = 0; p < outH; p++) {
+          const base = colOff + p * outW * K + r;
+          const ih = p * strideH - padH + i * dilH;
+          if (ih < 0 || ih >= h) {
+            for (let q = 0; q < outW; q++) colT[base + q * K] = 0;
+            continue;
+          }
+          const src = plane + ih * w + dj;
+          for (let q = 0; q < q0; q++) colT[base + q * K] = 0;
+          for (let q = q0; q < q1; q++) colT[base + q * K] = x[src + q * strideW]!;
+          for (let q = q1; q < outW; q++) colT[base + q * K] = 0;
+        }
+      }
+    }
+  }
+}
+
 /** y = conv2d(x, w): per group and chunk of samples, Y_g = W_g · col (batched GEMM, W shared). */
 export function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray): void {
   const { n, cIn, h, w: width, cOut, kh, kw, groups, outH, outW } = g;
@@ -166,7 +198,7 @@ export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom
   }
 }
 
-/** dw += dY_g · col^T summed over the batch (dw pre-zeroed). */
+/** dw += dY_g · col^T = dY_g · colT summed over the batch (dw pre-zeroed). */
 export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray): void {
   const { n, cIn, h, w: width, cOut, kh, kw, groups, outH, outW } = g;
   const cg = cIn / groups;
@@ -176,18 +208,19 @@ export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeo
   if (n * P === 0 || cOut * K === 0) return;
   const pointwise = isPointwise(g);
   const chunk = pointwise ? n : chunkSize(n, K * P);
-  const col = pointwise ? x : scratch(x, chunk * K * P);
+  const colT = pointwise ? x : scratch(x, chunk * K * P);
   for (let n0 = 0; n0 < n; n0 += chunk) {
     const nb = Math.min(chunk, n - n0);
     for (let gr = 0; gr < groups; gr++) {
       if (!pointwise) {
-        for (let s = 0; s < nb; s++) im2col(x, ((n0 + s) * cIn + gr * cg) * h * width, g, cg, col, s * K * P);
+        for (let s = 0; s < nb; s++) im2row(x, ((n0 + s) * cIn + gr * cg) * h * width, g, cg, colT, s * K * P);
       }
-      // every sample accumulates into the same dW_g (strideC 0, beta 1)
+      // every sample accumulates into the same dW_g (strideC 0, beta 1). For a 1x1 kernel the
+      // columns are x's planes [Cg, P] themselves, read transposed.
       gemm({
         batch: nb, m: og, n: K, k: P,
         a: dy, aOffset: (n0 * cOut + gr * og) * P, lda: P, transA: false, strideA: cOut * P,
-        b: col, bOffset: pointwise ? (n0 * cIn + gr * cg) * P : 0, ldb: P, transB: true, strideB: pointwise ? cIn * P : K * P,
+        b: colT, bOffset: pointwise ? (n0 * cIn + gr * cg) * P : 0, ldb: pointwise ? P : K, transB: pointwise, strideB: pointwise ? cIn * P : K * P,
         c: dw, cOffset: gr * og * K, ldc: K, strideC: 0,
         beta: 1,
       });
