@@ -34,3 +34,5 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { save, load, serialize, deserialize, loadSafetensors, parseSafetensors } from './io/safetensors.js';
 export type { SaveOptions, SafetensorsContents, Saveable } from './io/safetensors.js';
+export { explain, Explanation, graph, AutogradGraph } from './explain/index.js';
+export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOptions, GraphNode, GraphOptions } from './explain/index.js';

@@ -1,0 +1,62 @@
+/**
+ * `nb.explain(...)`: one training step of the learner's own network, narrated in the seed's
+ * notation with the learner's own numbers, recorded from the real autograd tape:
+ *
+ *   z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)},  a^{(l)} = sigma(z^{(l)})
+ *   delta^{(L)} = grad_a J ⊙ sigma'(z^{(L)}),  delta^{(l)} = (W^{(l+1)})^T delta^{(l+1)} ⊙ sigma'(z^{(l)})
+ *   dJ/dW^{(l)} = delta^{(l)} (a^{(l-1)})^T (+ lambda W^{(l)}),  dJ/db^{(l)} = delta^{(l)}
+ *   W^{(l)} := W^{(l)} - alpha dJ/dW^{(l)}
+ *
+ *   const ex = nb.explain({ model, input: [1, 2], target: [1], loss: 'halfSquaredError', lr: 0.5 });
+ *   console.log(ex.toText());
+ */
+import { recordStep, type RecordOptions } from './record.js';
+import { renderText } from './text.js';
+import { renderMarkdown } from './latex.js';
+import { renderHtml, type HtmlOptions } from './html.js';
+import type { RenderOptions } from './doc.js';
+import type { ExplanationData } from './types.js';
+
+export interface ExplainOptions extends RecordOptions, RenderOptions {}
+
+/** A recorded training step and its renderers. */
+export class Explanation {
+  constructor(
+    readonly data: ExplanationData,
+    private readonly defaults: RenderOptions = {},
+  ) {}
+
+  /** Terminal text with aligned matrices. */
+  toText(opts: RenderOptions = {}): string {
+    return renderText(this.data, { ...this.defaults, ...opts });
+  }
+
+  /** Markdown with LaTeX ($$ ... $$ blocks). */
+  toMarkdown(opts: RenderOptions = {}): string {
+    return renderMarkdown(this.data, { ...this.defaults, ...opts });
+  }
+
+  /** Self-contained HTML, math typeset by KaTeX on the server (no network needed to view it). */
+  toHTML(opts: HtmlOptions = {}): string {
+    return renderHtml(this.data, { ...this.defaults, ...opts });
+  }
+
+  /** Every recorded value as plain data (full precision, nothing summarised). */
+  toJSON(): ExplanationData {
+    return this.data;
+  }
+
+  toString(): string {
+    return this.toText();
+  }
+}
+
+/** Records one training step (forward, loss, backward, update) of `model` and returns its explanation. */
+export function explain(opts: ExplainOptions): Explanation {
+  const data = recordStep(opts);
+  const render: RenderOptions = {};
+  if (opts.verbosity !== undefined) render.verbosity = opts.verbosity;
+  if (opts.maxElements !== undefined) render.maxElements = opts.maxElements;
+  if (opts.digits !== undefined) render.digits = opts.digits;
+  return new Explanation(data, render);
+}

@@ -1,0 +1,51 @@
+/**
+ * LaTeX for each step (an `aligned` block: the formula, then "= values" lines) and the Markdown
+ * document built from it; the HTML renderer typesets the same LaTeX with KaTeX.
+ */
+import type { ExplanationData } from './types.js';
+import { buildDocument, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
+import { fmt, shapeText } from './snapshot.js';
+
+function termTex(t: Term, r: Resolved): string {
+  switch (t.t) {
+    case 'sym':
+      return t.tex;
+    case 'words':
+      return `\\text{${t.text}}`;
+    case 'num':
+      return fmt(t.v, r.digits);
+    case 'mat': {
+      const s = t.snap;
+      if (s.data.length > r.maxElements) {
+        const head = s.data.slice(0, 3).map((v) => fmt(v, Math.min(r.digits, 4)));
+        return `\\left[\\,{\\scriptstyle ${shapeText(s.shape).replace('×', '\\times ')}:\\ ${head.join(',\\ ')}${s.data.length > 3 ? ',\\ \\ldots' : ''}\\quad \\lVert\\cdot\\rVert = ${fmt(s.norm, 4)}}\\,\\right]`;
+      }
+      return `\\begin{bmatrix} ${t.m.map((row) => row.map((v) => fmt(v, r.digits)).join(' & ')).join(' \\\\ ')} \\end{bmatrix}`;
+    }
+  }
+}
+
+const termsTex = (ts: Term[], r: Resolved): string => ts.map((t) => termTex(t, r)).join(' ');
+
+/** A step as one `aligned` LaTeX block. */
+export function stepTex(s: Step, r: Resolved): string {
+  const rows = [`${termsTex(s.lhs, r)} &= ${termsTex(s.formula, r)}`];
+  for (const l of s.lines) rows.push(`&= ${termsTex(l, r)}`);
+  return `\\begin{aligned} ${rows.join(' \\\\[4pt] ')} \\end{aligned}`;
+}
+
+export function renderMarkdown(d: ExplanationData, opts: RenderOptions = {}): string {
+  const r = resolveRender(d, opts);
+  const out: string[] = [`# One training step, explained`, '', `A ${d.layers.length}-layer network, batch of m = ${d.batchSize}, loss: ${d.loss.name}, ${d.dtype}. Recorded from nabla's autograd tape.`];
+  for (const n of d.notes) out.push('', `> **Note.** ${n}`);
+  for (const sec of buildDocument(d, r)) {
+    out.push('', `## ${sec.title}`);
+    if (sec.intro !== undefined) out.push('', sec.intro);
+    for (const s of sec.steps) {
+      out.push('', '$$', stepTex(s, r), '$$');
+      if (s.note !== undefined) out.push('', `*${s.note}*`);
+    }
+    if (sec.listing !== undefined) out.push('', '```', ...sec.listing, '```');
+  }
+  return out.join('\n') + '\n';
+}
