@@ -183,6 +183,10 @@ export async function barChart(opts: BarChartOptions): Promise<string> {
   const seriesNames = [...new Set(bars.map((b) => b.series ?? ''))];
   const grouped = seriesNames.length > 1 || seriesNames[0] !== '';
   const values = bars.map((b) => ({ x: String(b.x), y: b.y, series: b.series ?? '' }));
+  // A bar on a log axis cannot start at 0: start all bars at the power of ten below the smallest.
+  const ys = values.map((v) => v.y);
+  const logBase = opts.logY && ys.length > 0 ? Math.pow(10, Math.floor(Math.log10(Math.min(...ys)))) : 0;
+  const logTop = opts.logY && ys.length > 0 ? Math.pow(10, Math.ceil(Math.log10(Math.max(...ys)))) : 0;
   const spec: TopLevelSpec = {
     ...(opts.title ? { title: opts.title } : {}),
     width: opts.width ?? Math.min(720, Math.max(240, order.length * (grouped ? 14 * seriesNames.length + 8 : 18))),
@@ -195,9 +199,10 @@ export async function barChart(opts: BarChartOptions): Promise<string> {
         field: 'y',
         type: 'quantitative',
         title: opts.yTitle ?? null,
-        scale: opts.logY ? { type: 'log' } : {},
+        scale: opts.logY ? { type: 'log', domain: [logBase, Math.max(logTop, logBase * 10)] } : {},
         axis: opts.yFormat ? { format: opts.yFormat } : {},
       },
+      ...(opts.logY ? { y2: { datum: logBase } } : {}),
       ...(grouped
         ? {
             xOffset: { field: 'series', sort: seriesNames },
@@ -227,7 +232,7 @@ export interface HeatmapOptions {
   scheme?: 'viridis' | 'blues' | 'diverging';
   /** Print each value in its cell (default when there are at most 15x15 cells). */
   showValues?: boolean;
-  /** d3-format for printed values and the legend (default `.2~g`). */
+  /** d3-format for printed values and the legend (default `.2f`, or `.3~s` when |values| reach 10). */
   format?: string;
   cellSize?: number;
 }
@@ -250,9 +255,9 @@ export async function heatmap(opts: HeatmapOptions): Promise<string> {
   const finite = values.map((d) => d.v).filter(Number.isFinite);
   const absMax = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
   const scheme = opts.scheme ?? 'viridis';
-  const cell = opts.cellSize ?? Math.max(8, Math.min(36, Math.floor(480 / Math.max(rows, cols))));
-  const format = opts.format ?? '.2~g';
   const show = opts.showValues ?? rows * cols <= 225;
+  const cell = opts.cellSize ?? (show ? 40 : Math.max(6, Math.min(36, Math.floor(480 / Math.max(rows, cols)))));
+  const format = opts.format ?? (absMax < 10 ? '.2f' : '.3~s');
   const lo = Math.min(...finite);
   const hi = Math.max(...finite);
   const colorScale =

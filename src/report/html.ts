@@ -62,6 +62,7 @@ thead th { border-bottom: 2px solid #d0d7de; font-weight: 600; color: #333; }
 td.num { text-align: right; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .summary table { width: auto; }
+.summary td.num { text-align: left; }
 .summary th { color: #57606a; font-weight: 500; width: 1%; white-space: nowrap; padding-right: 28px; }
 .summary-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 32px; }
 pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; padding: 10px 12px; overflow-x: auto;
@@ -70,8 +71,11 @@ pre { background: #f6f8fa; border: 1px solid #e1e4e8; border-radius: 6px; paddin
 footer { margin-top: 24px; color: #8b949e; font-size: 12px; }
 `;
 
+/** Strings that read as numbers (`98.5%`, `1,024`, `-0.3`) are right-aligned like numbers. */
+const NUMERIC = /^[-−+]?[\d,]*\.?\d+(e[-+]?\d+)?%?$/i;
+
 function cellHtml(tag: 'td' | 'th', v: Cell): string {
-  const cls = typeof v === 'number' ? ' class="num"' : '';
+  const cls = typeof v === 'number' || NUMERIC.test(v) ? ' class="num"' : '';
   return `<${tag}${cls}>${escapeHtml(formatValue(v))}</${tag}>`;
 }
 

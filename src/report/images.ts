@@ -145,8 +145,13 @@ export function imageGrid(images: readonly GridImage[], opts: ImageGridOptions =
       `</figure>`
     );
   });
+  // Columns as wide as the widest image (captions wrap under it), at most `cols` per row and fewer
+  // on narrow pages.
+  const cellW = Math.max(84, ...images.map((im) => im.width * scale));
+  const gap = 14;
   let html =
-    `<div class="nb-image-grid" style="display:grid;grid-template-columns:repeat(${cols},max-content);gap:12px 14px;align-items:start">` +
+    `<div class="nb-image-grid" style="display:grid;grid-template-columns:repeat(auto-fill,${cellW}px);` +
+    `max-width:${cols * (cellW + gap) - gap}px;gap:12px ${gap}px;align-items:start">` +
     figs.join('') +
     `</div>`;
   if (shared) html += colorBar(map, shared[0], shared[1]);

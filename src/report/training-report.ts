@@ -108,7 +108,7 @@ async function curvesSection(input: TrainingReportInput): Promise<Section> {
   const all = loss.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y > 0 && Number.isFinite(y));
   const logY = all.length > 1 && Math.max(...all) / Math.min(...all) > 30;
   const charts = [
-    await lineChart({ series: loss, title: 'Loss per epoch', xTitle: 'epoch', yTitle: logY ? 'loss (log scale)' : 'loss', logY, width: 440 }),
+    await lineChart({ series: loss, title: 'Loss per epoch', xTitle: 'epoch', yTitle: logY ? 'loss (log scale)' : 'loss', logY, width: 400 }),
   ];
   const acc: Series[] = [];
   if (h.some((r) => r.trainAcc !== undefined)) {
@@ -118,7 +118,7 @@ async function curvesSection(input: TrainingReportInput): Promise<Section> {
     acc.push({ name: 'test', points: h.filter((r) => r.testAcc !== undefined).map((r) => ({ x: r.epoch, y: r.testAcc! })) });
   }
   if (acc.length > 0) {
-    charts.push(await lineChart({ series: acc, title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', yFormat: '.1%', width: 440 }));
+    charts.push(await lineChart({ series: acc, title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', yFormat: '.1%', width: 400 }));
   }
   if (input.steps && input.steps.length > 1) {
     const pts = downsample(input.steps.map((s) => ({ x: s.step, y: s.loss })), 500);
@@ -154,7 +154,7 @@ function epochTable(h: readonly EpochRecord[]): Section {
   if (has('testLoss')) cols.push(['test loss', (r) => r.testLoss ?? '']);
   if (has('testAcc')) cols.push(['test acc', (r) => (r.testAcc === undefined ? '' : pct(r.testAcc))]);
   if (has('lr')) cols.push(['lr', (r) => r.lr ?? '']);
-  cols.push(['time (s)', (r) => r.time.toFixed(2)]);
+  cols.push(['time (s)', (r) => Number(r.time.toFixed(2))]);
   return {
     heading: 'Per-epoch metrics',
     table: { columns: cols.map((c) => c[0]), rows: h.map((r) => cols.map((c) => c[1](r))) },
