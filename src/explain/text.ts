@@ -83,13 +83,15 @@ function joinTerms(ts: Term[], r: Resolved): Block {
   // brackets stick to their contents: σ(…), −[…], ½ ‖…‖², J(…, …)
   const blocks: Block[] = [];
   let glueNext = false;
+  let prevFn = false;
   for (const t of ts) {
     const b = termBlock(t, r);
     const text = t.t === 'sym' ? t.text : '';
-    const glueLeft = /^[)\],‖]/.test(text);
+    const glueLeft = /^[)\],‖]/.test(text) || (text === '(' && prevFn);
     if ((glueNext || glueLeft) && blocks.length > 0) blocks[blocks.length - 1] = hjoin([blocks[blocks.length - 1]!, b], '');
     else blocks.push(b);
-    glueNext = /[([‖]$/.test(text) || text === 'σ' || text === 'σ′';
+    glueNext = /[([‖]$/.test(text);
+    prevFn = /^[A-Za-zσ][A-Za-z′]*$/.test(text);
   }
   return hjoin(blocks);
 }
