@@ -33,6 +33,9 @@ export interface FashionMNISTOptions {
   testSize?: number;
 }
 
+/** uint8 -> float32 in [0, 1], by table (faster than a division per pixel) */
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 const FILES = {
   train: ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'],
   test: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'],
@@ -69,7 +72,7 @@ function loadSplit(dir: string, split: 'train' | 'test', shape: 'flat' | 'image'
     y[i] = v;
   }
   const x = new Float32Array(m * 784);
-  for (let i = 0; i < x.length; i++) x[i] = pixels[i]! / 255;
+  for (let i = 0; i < x.length; i++) x[i] = SCALE[pixels[i]!]!;
   return new TensorDataset(new Tensor(x, shape === 'image' ? [m, 1, 28, 28] : [m, 784]), new Tensor(y, [m]));
 }
 
