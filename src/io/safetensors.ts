@@ -128,7 +128,10 @@ export function serialize(sd: Saveable, opts: SaveOptions = {}): Uint8Array {
   const blobs: Uint8Array[] = [];
   let offset = 0;
   for (const { name, t, dtype } of items) {
-    const blob = toLEBytes(t.data());
+    const data = t.data();
+    // safetensors BOOL bytes are 0 or 1; a bool tensor built from raw bytes may hold other values
+    if (t.dtype === 'bool') for (let i = 0; i < data.length; i++) data[i] = data[i] ? 1 : 0;
+    const blob = toLEBytes(data);
     parts.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${offset + blob.length}]}`);
     blobs.push(blob);
     offset += blob.length;

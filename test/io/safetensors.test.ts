@@ -47,6 +47,8 @@ test('round trip of every dtype, 0-d, empty and non-contiguous tensors', () => {
   assert.equal(back.scalar!.item(), 42.5);
   assert.deepEqual(back.transposed!.toArray(), [[0, 3], [1, 4], [2, 5]]);
   assert.ok(Object.is(back.f32!.data()[4], -0));
+  // bool bytes other than 0/1 are written as 1
+  assert.deepEqual([...nb.deserialize(nb.serialize({ m: nb.tensor(Uint8Array.of(0, 2, 255), { dtype: 'bool' }) })).m!.data()], [0, 1, 1]);
 });
 
 test('layout follows the official writer: padding, dtype-then-name order, contiguous data', () => {
