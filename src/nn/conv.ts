@@ -45,6 +45,16 @@ function checkChannels(layer: string, inC: number, outC: number, groups: number)
   }
 }
 
+/** Runs fn, prefixing the layer's name to a ShapeError (e.g. a kernel larger than the input). */
+function named(layer: string, fn: () => Tensor): Tensor {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ShapeError && !e.message.startsWith(layer)) throw new ShapeError(`${layer}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
  * PyTorch's default: kaiming-uniform with a = sqrt(5), whose bound gain * sqrt(3 / fanIn) with
  * gain = sqrt(2 / (1 + a^2)) is 1/sqrt(fanIn); so weight and bias ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
@@ -106,7 +116,7 @@ export class Conv2d extends Module {
           `got ${x.shape[1]} in x ${fmtShape(x.shape)}; change the layer's inChannels to ${x.shape[1]} or fix the previous layer's output channels`,
       );
     }
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return named(name, () => conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups }));
   }
 
   override extraRepr(): string {
@@ -164,7 +174,7 @@ export class Conv1d extends Module {
         `${name}: expected ${this.inChannels} input channel${this.inChannels === 1 ? '' : 's'} ([N, ${this.inChannels}, L]), got ${x.shape[1]} in x ${fmtShape(x.shape)}`,
       );
     }
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return named(name, () => conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups }));
   }
 
   override extraRepr(): string {
