@@ -20,6 +20,8 @@ export interface Step {
   /** continuation lines, each read as "= ..." */
   lines: Term[][];
   note?: string;
+  /** the relation between lhs and formula: '=' (default) or ':=' (an assignment, the update) */
+  assign?: boolean;
 }
 
 export interface Section {
@@ -241,13 +243,14 @@ export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
       const shapeIs = (s: TensorSnapshot): number[][] => toMatrix(s, true);
       if (sgd && grad !== null) {
         upd.push({
+          assign: true,
           lhs: [p],
           formula: [p, MINUS, sym('\\alpha', 'α'), g],
           lines: [[mat(before, shapeIs(before)), MINUS, sym(`${alpha}`, `${alpha}`), mat(grad, shapeIs(grad))], [mat(after, shapeIs(after))]],
         });
       } else {
         const name = p.t === 'sym' ? p : sym('', '');
-        upd.push({ lhs: [p], formula: [sym(`\\text{${d.update.optimizer}.step}(${name.t === 'sym' ? name.tex : ''})`, `${d.update.optimizer}.step(${name.t === 'sym' ? name.text : ''})`)], lines: [[mat(after, shapeIs(after))]] });
+        upd.push({ assign: true, lhs: [p], formula: [sym(`\\text{${d.update.optimizer}.step}(${name.t === 'sym' ? name.tex : ''})`, `${d.update.optimizer}.step(${name.t === 'sym' ? name.text : ''})`)], lines: [[mat(after, shapeIs(after))]] });
       }
     }
   }

@@ -29,7 +29,7 @@ const termsTex = (ts: Term[], r: Resolved): string => ts.map((t) => termTex(t, r
 
 /** A step as one `aligned` LaTeX block. */
 export function stepTex(s: Step, r: Resolved): string {
-  const rows = [`${termsTex(s.lhs, r)} &= ${termsTex(s.formula, r)}`];
+  const rows = [`${termsTex(s.lhs, r)} &${s.assign === true ? ':=' : '='} ${termsTex(s.formula, r)}`];
   for (const l of s.lines) rows.push(`&= ${termsTex(l, r)}`);
   return `\\begin{aligned} ${rows.join(' \\\\[4pt] ')} \\end{aligned}`;
 }

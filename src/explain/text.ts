@@ -100,9 +100,9 @@ function stepText(s: Step, r: Resolved): string[] {
   const lhs = joinTerms(s.lhs, r).lines.join(' ');
   const pad = ' '.repeat([...lhs].length);
   const out: string[] = [];
-  const first = hjoin([line(lhs), line('='), joinTerms(s.formula, r)]);
+  const first = hjoin([line(lhs), line(s.assign === true ? ':=' : '='), joinTerms(s.formula, r)]);
   out.push(...first.lines);
-  for (const l of s.lines) out.push(...hjoin([line(pad), line('='), joinTerms(l, r)]).lines);
+  for (const l of s.lines) out.push(...hjoin([line(pad + (s.assign === true ? ' ' : '')), line('='), joinTerms(l, r)]).lines);
   if (s.note !== undefined) out.push(`${pad}   (${s.note})`);
   return out;
 }
