@@ -36,3 +36,4 @@ export { save, load, serialize, deserialize, loadSafetensors, parseSafetensors }
 export type { SaveOptions, SafetensorsContents, Saveable } from './io/safetensors.js';
 export { explain, Explanation, graph, AutogradGraph } from './explain/index.js';
 export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOptions, GraphNode, GraphOptions } from './explain/index.js';
+export * as report from './report/index.js';

@@ -147,7 +147,9 @@ export function imageGrid(images: readonly GridImage[], opts: ImageGridOptions =
   });
   // Columns as wide as the widest image (captions wrap under it), at most `cols` per row and fewer
   // on narrow pages.
-  const cellW = Math.max(84, ...images.map((im) => im.width * scale));
+  const captions = images.map((im, i) => im.caption ?? opts.labels?.[i] ?? '');
+  const captionW = Math.min(84, 6.5 * Math.max(0, ...captions.map((c) => c.length)));
+  const cellW = Math.ceil(Math.max(captionW, ...images.map((im) => im.width * scale)));
   const gap = 14;
   let html =
     `<div class="nb-image-grid" style="display:grid;grid-template-columns:repeat(auto-fill,${cellW}px);` +

@@ -3,8 +3,11 @@
  * spec, a headless Vega View (`renderer: 'none'`) lays it out and serialises SVG. No canvas
  * package and no network are needed (data is always inline `values`).
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+// Vega is loaded on first use (~250 ms), so importing nabla does not pay for it.
+let libs: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
+const loadVega = () => (libs ??= Promise.all([import('vega'), import('vega-lite')]));
 
 /** Fonts and colours shared by every chart of a report. */
 export const CHART_CONFIG = {
@@ -45,8 +48,9 @@ function uniquifyIds(svg: string): string {
  * `config`) to a standalone `<svg>` string that scales down to narrow pages.
  */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+  const [vega, vl] = await loadVega();
   const withConfig = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
-  const view = new vega.View(vega.parse(compile(withConfig).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vl.compile(withConfig).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     return uniquifyIds(svg).replace('<svg ', '<svg style="max-width:100%;height:auto" ');
