@@ -58,6 +58,11 @@ export function fixtureCase(family: string, name: string): Case {
   return c;
 }
 
+/** A case's config, typed as the caller expects it (the fixtures are trusted). */
+export function configOf<T extends object>(c: Case): T & { type: string } {
+  return c.config as unknown as T & { type: string };
+}
+
 /** True for a `{shape, dtype, data}` object. */
 export function isFixtureTensor(x: unknown): x is FixtureTensor {
   return typeof x === 'object' && x !== null && Array.isArray((x as FixtureTensor).shape) && Array.isArray((x as FixtureTensor).data);
@@ -86,13 +91,16 @@ export interface CloseOptions {
   msg?: string;
 }
 
-type Comparable = Tensor | FixtureTensor | number | ArrayLike<number>;
+/** nested arrays are compared flattened (row-major) */
+type Nested = number | readonly Nested[];
+type Comparable = Tensor | FixtureTensor | number | ArrayLike<number> | readonly Nested[];
 
 function flat(x: Comparable): { data: ArrayLike<number>; shape: readonly number[] | null } {
   if (x instanceof Tensor) return { data: x.data(), shape: x.shape };
   if (typeof x === 'number') return { data: [x], shape: null };
   if (isFixtureTensor(x)) return { data: x.data, shape: x.shape };
-  return { data: x, shape: null };
+  if (Array.isArray(x)) return { data: flatten(x as readonly Nested[]), shape: null };
+  return { data: x as ArrayLike<number>, shape: null };
 }
 
 /**
@@ -131,6 +139,14 @@ export function assertClose(actual: Comparable, expected: Comparable, opts: Clos
       `${where}element ${idx} is ${x}, expected ${y} (|diff| ${Math.abs(x - y).toExponential(3)} > atol ${atol} + rtol ${rtol} * |expected|; ${countBad(a.data, e.data, atol, rtol)} of ${a.data.length} elements differ)`,
     );
   }
+}
+
+function flatten(x: readonly Nested[], out: number[] = []): number[] {
+  for (const v of x) {
+    if (typeof v === 'number') out.push(v);
+    else flatten(v, out);
+  }
+  return out;
 }
 
 function countBad(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rtol: number): number {

@@ -5,11 +5,11 @@ import { Linear } from '../../src/nn/linear.js';
 import { linear } from '../../src/functional/linear.js';
 import { gradcheck } from '../../src/core/gradcheck.js';
 import { ShapeError } from '../../src/core/errors.js';
-import { assertClose, fixtureTensor, loadFixture } from '../helpers/fixtures.js';
+import { assertClose, configOf, fixtureTensor, loadFixture } from '../helpers/fixtures.js';
 
 for (const c of loadFixture('linear')) {
   test(`Linear matches PyTorch: ${c.name}`, () => {
-    const cfg = c.config as { inFeatures: number; outFeatures: number; bias: boolean };
+    const cfg = configOf<{ inFeatures: number; outFeatures: number; bias: boolean }>(c);
     const layer = new Linear(cfg.inFeatures, cfg.outFeatures, { bias: cfg.bias }).to('float64');
     layer.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, fixtureTensor(v)])));
     const x = fixtureTensor(c.inputs.x!, { requiresGrad: true });
@@ -44,7 +44,7 @@ test('Linear default init is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias', ()
     assert.ok(max > 0.8 * bound && min < -0.8 * bound, 'values spread over the range');
   }
   // variance of U(-a, a) is a^2/3
-  const w = l.weight.data();
+  const w = Array.from(l.weight.data());
   const mean = w.reduce((s, v) => s + v, 0) / w.length;
   const variance = w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length;
   assert.ok(Math.abs(variance - (bound * bound) / 3) < 0.1 * (bound * bound) / 3);
