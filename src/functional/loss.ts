@@ -261,8 +261,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
       throw new NablaError(`binaryCrossEntropy: every input must be a probability in [0, 1], found ${d[i]} (apply sigmoid first, or use binaryCrossEntropyWithLogits on the logits)`);
     }
   }
-  const logP = input.log().clamp(-100);
-  const log1mP = ew.log1p(input.neg()).clamp(-100);
+  // log p and log(1 - p), clamped at -100; at p = 0 (or 1) the constant -100 is selected and
+  // the log only ever sees safe arguments, so the gradient is 0 there rather than 0/0 = NaN
+  const pos = input.gt(0);
+  const below1 = input.lt(1);
+  const logP = where(pos, where(pos, input, 1).log().clamp(-100), -100);
+  const log1mP = where(below1, ew.log1p(where(below1, input, 0).neg()).clamp(-100), -100);
   let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduce('binaryCrossEntropy', loss, opts.reduction);

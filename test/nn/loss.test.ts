@@ -88,6 +88,9 @@ test('BCE clamps the log at -100, as PyTorch, so p = 0 or 1 gives a finite loss'
   const y = nb.tensor([1, 0], { dtype: 'float64' });
   assertClose(F.binaryCrossEntropy(p, y, { reduction: 'none' }), [100, 100]);
   assertClose(F.binaryCrossEntropy(p, y.neg().add(1), { reduction: 'none' }), [0, 0]);
+  const q = nb.tensor([0, 1, 0.5], { dtype: 'float64', requiresGrad: true });
+  F.binaryCrossEntropy(q, nb.tensor([1, 0, 1], { dtype: 'float64' })).backward();
+  assert.ok(q.grad!.data().every(Number.isFinite), `finite gradient at 0 and 1, got ${q.grad!.data()}`);
 });
 
 test('BCEWithLogits is stable for large logits and its gradient is sigma(z) - y', () => {
