@@ -37,3 +37,5 @@ export type { SaveOptions, SafetensorsContents, Saveable } from './io/safetensor
 export { explain, Explanation, graph, AutogradGraph } from './explain/index.js';
 export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOptions, GraphNode, GraphOptions } from './explain/index.js';
 export * as report from './report/index.js';
+export * as train from './train/index.js';
+export { fit, evaluate } from './train/fit.js';

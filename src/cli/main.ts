@@ -1,0 +1,57 @@
+/**
+ * `npx nabla <command>`: train, eval, explain, gradcheck, bench, generate.
+ */
+import { NablaError } from '../core/errors.js';
+import { UsageError } from './args.js';
+
+type Command = (argv: readonly string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  train: { summary: 'train a model on a dataset; writes runs/<name>/ with a report', load: async () => (await import('./train.js')).trainCommand },
+  eval: { summary: 'evaluate a trained run (or a .safetensors file) on its test set', load: async () => (await import('./eval.js')).evalCommand },
+  explain: { summary: 'narrate one training step of a small network, every number with its formula', load: async () => (await import('../explain/cli.js')).explainCommand },
+  gradcheck: { summary: 'check a named op or layer\'s gradients against finite differences', load: async () => (await import('./gradcheck.js')).gradcheckCommand },
+  bench: { summary: 'run the benchmark workloads against the installed peers', load: async () => (await import('./bench.js')).benchCommand },
+};
+
+export function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(11)} ${c.summary}`);
+  return `Usage: nabla <command> [flags]\n\nCommands:\n${rows.join('\n')}\n\nRun 'nabla <command> --help' for a command's flags.\n`;
+}
+
+/** Extra commands registered by other modules (e.g. `generate` for the character LSTM). */
+export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
+  COMMANDS[name] = { summary, load };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(usage());
+    return cmd === undefined ? 1 : 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+    process.stdout.write(pkg.version + '\n');
+    return 0;
+  }
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    process.stderr.write(`nabla: unknown command '${cmd}'; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    return await (await entry.load())(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message + '\n');
+      return 2;
+    }
+    if (e instanceof NablaError) {
+      process.stderr.write(`nabla ${cmd}: ${e.name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
