@@ -10,6 +10,7 @@ import { BatchNorm1d } from '../../src/nn/batchnorm.js';
 import { dropout } from '../../src/functional/dropout.js';
 import { gradcheck } from '../../src/core/gradcheck.js';
 import { ShapeError } from '../../src/core/errors.js';
+import { Generator } from '../../src/core/rng.js';
 import { assertClose } from '../helpers/fixtures.js';
 
 class MLP extends Module {
@@ -174,4 +175,9 @@ test('Dropout gradient is the same mask times 1/(1-p)', () => {
   const yd = y.data();
   const xd = x.data();
   for (let i = 0; i < 50; i++) assertClose(g[i]! * xd[i]!, yd[i]!, { atol: 1e-12 });
+});
+
+test('Dropout gradcheck (a fixed mask from a freshly seeded generator per call)', () => {
+  const x = nb.randn([4, 5], { dtype: 'float64', requiresGrad: true });
+  assert.ok(gradcheck((a) => dropout(a!, 0.3, { generator: new Generator(11) }), [x]));
 });
