@@ -19,7 +19,7 @@
  *
  * col2im is the adjoint of im2col: it adds every entry of a column back to the pixel it was read
  * from. The GEMM runs batched over a chunk of samples (one call per group and chunk), and one
- * col buffer serves every group and chunk of a call. A 1x1 kernel with stride 1 and no padding
+ * col buffer serves every group and chunk (and is kept for the next call). A 1x1 kernel with stride 1 and no padding
  * needs no im2col at all: col is x itself.
  */
 import type { TypedArray } from '../../core/dtype.js';
@@ -34,10 +34,20 @@ function chunkSize(n: number, perSample: number): number {
   return Math.max(1, Math.min(n, Math.floor(MAX_COL / Math.max(perSample, 1))));
 }
 
-/** A fresh buffer of the same element type as `like`. */
+/**
+ * A work buffer of the same element type as `like`, at least `size` long. One buffer per element
+ * type is kept between calls (its contents are never read before being written), so a training
+ * loop does not allocate and zero megabytes of columns per layer and step; it is at most
+ * MAX_COL elements.
+ */
+const spare = new Map<unknown, TypedArray>();
 function scratch(like: TypedArray, size: number): TypedArray {
   const Ctor = like.constructor as new (n: number) => TypedArray;
-  return new Ctor(size);
+  const have = spare.get(Ctor);
+  if (have !== undefined && have.length >= size) return have;
+  const buf = new Ctor(size);
+  spare.set(Ctor, buf);
+  return buf;
 }
 
 /** 1x1 kernel, stride 1, no padding: the input planes are the columns already. */
