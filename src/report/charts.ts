@@ -57,13 +57,13 @@ export async function lineChart(opts: LineChartOptions): Promise<string> {
     width: opts.width ?? 520,
     height: opts.height ?? 260,
     data: { values },
-    mark: { type: 'line', strokeWidth: 2, point: showPoints ? { size: 36, filled: true } : false, clip: true },
+    mark: { type: 'line', strokeWidth: 2, point: showPoints ? { size: 36, filled: true } : false, clip: opts.yDomain !== undefined },
     encoding: {
       x: {
         field: 'x',
         type: 'quantitative',
         title: opts.xTitle ?? 'x',
-        scale: { zero: false, nice: false },
+        scale: { zero: false, nice: false, padding: 8 },
         axis: integerX ? { tickMinStep: 1, format: 'd' } : {},
       },
       y: {
@@ -125,13 +125,14 @@ export async function confusionMatrixChart(opts: ConfusionMatrixChartOptions): P
     },
     layer: [
       {
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        mark: { type: 'rect', stroke: '#e6e9ed', strokeWidth: 1 },
         encoding: {
           color: {
             field: 'frac',
             type: 'quantitative',
             title: 'share of row',
-            scale: { scheme: 'blues', domain: [0, 1] },
+            // White at 0; a square-root scale so that 1-2% confusions still show.
+            scale: { type: 'sqrt', domain: [0, 1], range: ['#ffffff', '#08306b'], interpolate: 'lab' },
             legend: { format: '.0%', gradientLength: Math.max(80, n * cell - 20) },
           },
           tooltip: [{ field: 'count' }, { field: 'frac', format: '.1%' }],
@@ -143,8 +144,8 @@ export async function confusionMatrixChart(opts: ConfusionMatrixChartOptions): P
           text: { field: 'count', type: 'quantitative' },
           color: {
             condition: [
-              { test: 'datum.frac > 0.55', value: 'white' },
-              { test: 'datum.count == 0', value: '#c4c8ce' },
+              { test: 'datum.frac > 0.3', value: 'white' },
+              { test: 'datum.count == 0', value: '#ccd0d5' },
             ],
             value: '#1f2328',
           },

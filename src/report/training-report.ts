@@ -154,7 +154,7 @@ function epochTable(h: readonly EpochRecord[]): Section {
   if (has('testLoss')) cols.push(['test loss', (r) => r.testLoss ?? '']);
   if (has('testAcc')) cols.push(['test acc', (r) => (r.testAcc === undefined ? '' : pct(r.testAcc))]);
   if (has('lr')) cols.push(['lr', (r) => r.lr ?? '']);
-  cols.push(['time (s)', (r) => Number(r.time.toFixed(2))]);
+  cols.push(['time (s)', (r) => r.time.toFixed(2)]);
   return {
     heading: 'Per-epoch metrics',
     table: { columns: cols.map((c) => c[0]), rows: h.map((r) => cols.map((c) => c[1](r))) },

@@ -45,7 +45,7 @@ test('buildTrainingReport: curves, table, confusion matrix, misclassified sample
   assert.ok(curves[2]!.includes('train (averaged)'), '1200 steps are averaged down');
   const table = sections[1]!.table!;
   assert.deepEqual(table.columns, ['epoch', 'train loss', 'train acc', 'test loss', 'test acc', 'time (s)']);
-  assert.deepEqual(table.rows[1], [2, 0.3, '92.00%', 0.3, '95.00%', 1.25]);
+  assert.deepEqual(table.rows[1], [2, 0.3, '92.00%', 0.3, '95.00%', '1.25']);
   assert.ok(sections[2]!.text!.includes('Accuracy 85.00% on 20 samples'));
   assert.ok(sections[2]!.text!.includes('1 taken for 0 (2)'));
   assert.ok(sections[3]!.html!.includes('true 7, predicted 1 (p=0.83)'));
