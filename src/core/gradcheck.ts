@@ -41,15 +41,33 @@ export function gradcheckReport(fn: (...xs: Tensor[]) => Tensor, inputs: readonl
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;
+  // float64 contiguous leaves (e.g. a module's parameters after .to('float64')) are perturbed in
+  // place, so a function that reads them indirectly is checked too; others are checked as copies
+  const direct = (x: Tensor): boolean => x.dtype === 'float64' && x.isLeaf && x.offset === 0 && x.storage.length === x.size;
+  const savedGrads = inputs.map((x) => x.grad);
   const xs = inputs.map((x) => {
     if (!isFloat(x.dtype) || !x.requiresGrad) return x;
+    if (direct(x)) {
+      x.grad = null;
+      return x;
+    }
     const c = x.detach().to('float64').contiguous(true).detach();
     return c.requiresGrad_(true);
   });
+  try {
+    return compare(fn, xs, eps, atol, rtol, opts.seed ?? 1234);
+  } finally {
+    inputs.forEach((x, i) => {
+      if (xs[i] === x) x.grad = savedGrads[i] ?? null;
+    });
+  }
+}
+
+function compare(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[], eps: number, atol: number, rtol: number, seed: number): GradcheckInputReport[] {
   const out0 = fn(...xs);
   if (!(out0 instanceof Tensor)) throw new NablaError('gradcheck: the function must return a Tensor');
   if (!out0.requiresGrad) throw new NablaError('gradcheck: the output does not depend on any input that requires grad');
-  const gen = new Generator(opts.seed ?? 1234);
+  const gen = new Generator(seed);
   const w = new Float64Array(out0.size);
   for (let i = 0; i < w.length; i++) w[i] = gen.random() * 2 - 1;
   const weight = new Tensor(w, out0.shape);
