@@ -4,7 +4,7 @@
  * Each line re-exports one file; add a line per new file.
  */
 export { softmax, logSoftmax } from '../ops/softmax.js';
-export { relu, sigmoid, tanh, gelu, softplus, leakyRelu, elu } from '../ops/elementwise.js';
+export { relu, sigmoid, tanh } from '../ops/elementwise.js';
 export { rnnCell, lstmCell, gruCell, rnn, lstm, gru, embedding, detachState } from './rnn.js';
 export type { CellWeights, Nonlinearity, RecurrentOptions, RNNOptions, RecurrentState } from './rnn.js';
 export { conv2d, conv1d, pad2d } from './conv.js';
@@ -12,7 +12,7 @@ export type { Conv2dOptions, Conv2dPadding, Conv1dOptions, Pair } from './conv.j
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxPool1d, avgPool1d } from './pool.js';
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, Pool1dOptions } from './pool.js';
 export { linear } from './linear.js';
-export { silu } from './activation.js';
+export { silu, gelu, softplus, leakyRelu, elu } from './activation.js';
 export type { GeluApproximation } from './activation.js';
 export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';

@@ -10,6 +10,7 @@ import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import { B } from '../backend/registry.js';
 import type { BinaryOp, UnaryOp } from '../backend/types.js';
 import { empty, operands, result, strided } from './result.js';
+import { where } from './indexing.js';
 
 // ------------------------------------------------------------------ kernels without a graph
 
@@ -166,14 +167,14 @@ export const gelu = (x: Tensor): Tensor =>
     return g.mul(Phi.add(x.mul(phi)));
   });
 
-/** y = x if x > 0 else slope*x (composed: gradient follows) */
+/** y = x if x > 0 else slope*x (composed: gradient 1 for x > 0, slope otherwise, as PyTorch at 0) */
 export function leakyRelu(x: Tensor, slope: number): Tensor {
-  return x.maximum(0).add(x.minimum(0).mul(slope));
+  return where(x.gt(0), x, x.mul(slope));
 }
 
-/** y = x if x > 0 else alpha*(e^x - 1) (composed) */
+/** y = x if x > 0 else alpha*(e^x - 1) (composed: gradient alpha at 0, as PyTorch) */
 export function elu(x: Tensor, alpha: number): Tensor {
-  return x.relu().add(expm1(x.minimum(0)).mul(alpha));
+  return where(x.gt(0), x, expm1(clamp(x, null, 0)).mul(alpha));
 }
 
 /** y = min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */

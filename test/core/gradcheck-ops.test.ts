@@ -163,3 +163,12 @@ test('randomized compositions of ops', () => {
     nb.gradcheck(fn, [leaf([3, 4], -0.8, 0.8), leaf([3, 4], -0.8, 0.8)]);
   }
 });
+
+test('leakyRelu and elu have PyTorch\'s gradient at exactly 0', () => {
+  const x = nb.tensor([0], { dtype: 'float64', requiresGrad: true });
+  x.leakyRelu(0.2).sum().backward();
+  assert.equal(x.grad!.item(), 0.2);
+  const y = nb.tensor([0], { dtype: 'float64', requiresGrad: true });
+  y.elu(0.7).sum().backward();
+  assert.equal(y.grad!.item(), 0.7);
+});
