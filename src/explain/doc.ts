@@ -5,32 +5,11 @@
  */
 import type { ExplanationData, LayerStep, Verbosity } from './types.js';
 import { toMatrix, transposeMatrix, type TensorSnapshot } from './snapshot.js';
+import { HAD, MINUS, PLUS, apply, mat, num, sup, sym, words, type Section, type Step, type Term } from './terms.js';
+import { convSections, convUpdates } from './doc-conv.js';
+import { lstmSections, lstmUpdates } from './doc-lstm.js';
 
-/** A piece of a formula: a symbol, an operator, a matrix of values, a number or words. */
-export type Term =
-  | { t: 'sym'; tex: string; text: string }
-  | { t: 'mat'; m: number[][]; snap: TensorSnapshot }
-  | { t: 'num'; v: number }
-  | { t: 'words'; text: string };
-
-export interface Step {
-  /** the symbolic equation, e.g. z^{(1)} = W^{(1)} a^{(0)} + b^{(1)} (lhs, then rhs) */
-  lhs: Term[];
-  formula: Term[];
-  /** continuation lines, each read as "= ..." */
-  lines: Term[][];
-  note?: string;
-  /** the relation between lhs and formula: '=' (default) or ':=' (an assignment, the update) */
-  assign?: boolean;
-}
-
-export interface Section {
-  title: string;
-  intro?: string;
-  steps: Step[];
-  /** preformatted lines (the tape listing) */
-  listing?: string[];
-}
+export type { Section, Step, Term } from './terms.js';
 
 export interface RenderOptions {
   /** 'brief' (tensors over 4 entries summarised), 'normal' (over 36), 'full' (nothing summarised, plus the op tape) */
@@ -55,15 +34,6 @@ export function resolveRender(data: ExplanationData, o: RenderOptions = {}): Res
 
 // ------------------------------------------------------------------ symbols
 
-const SUP: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻' };
-const sup = (l: number): string => '⁽' + [...String(l)].map((c) => SUP[c] ?? c).join('') + '⁾';
-
-const sym = (tex: string, text: string): Term => ({ t: 'sym', tex, text });
-const op = (tex: string, text: string): Term => sym(tex, text);
-const EQ = op('=', '=');
-const PLUS = op('+', '+');
-const MINUS = op('-', '−');
-const HAD = op('\\odot', '⊙');
 const W = (l: number): Term => sym(`W^{(${l})}`, `W${sup(l)}`);
 const WT = (l: number): Term => sym(`(W^{(${l})})^T`, `(W${sup(l)})ᵀ`);
 const b = (l: number): Term => sym(`b^{(${l})}`, `b${sup(l)}`);
@@ -73,8 +43,6 @@ const aT = (l: number): Term => sym(`(a^{(${l})})^T`, `(a${sup(l)})ᵀ`);
 const delta = (l: number): Term => sym(`\\delta^{(${l})}`, `δ${sup(l)}`);
 const dW = (l: number): Term => sym(`\\frac{\\partial J}{\\partial W^{(${l})}}`, `∂J/∂W${sup(l)}`);
 const db = (l: number): Term => sym(`\\frac{\\partial J}{\\partial b^{(${l})}}`, `∂J/∂b${sup(l)}`);
-const mat = (s: TensorSnapshot, m: number[][]): Term => ({ t: 'mat', m, snap: s });
-const num = (v: number): Term => ({ t: 'num', v });
 
 /** sigma and sigma' for an activation name */
 function act(name: string): { f: Term; d: Term; word: string } {
@@ -90,7 +58,6 @@ function act(name: string): { f: Term; d: Term; word: string } {
   }
 }
 
-const apply = (f: Term, arg: Term[]): Term[] => [f, sym('\\left(', '('), ...arg, sym('\\right)', ')')];
 
 // ------------------------------------------------------------------ the document
 
@@ -99,16 +66,31 @@ function cols(s: TensorSnapshot, layer: LayerStep): number[][] {
   return toMatrix(s, layer.layout === 'cols' && s.shape.length === 2);
 }
 
+/** "a 2-layer network", "a network of 1 convolution and 1 dense layer", ... */
+export function describeNetwork(d: ExplanationData): string {
+  const parts: string[] = [];
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`;
+  if (d.convs.length > 0) parts.push(n(d.convs.length, 'convolution'));
+  if (d.lstms.length > 0) parts.push(n(d.lstms.length, 'LSTM layer'));
+  if (parts.length === 0) return `${d.layers.length}-layer network`;
+  if (d.layers.length > 0) parts.push(n(d.layers.length, 'dense layer'));
+  return `network of ${parts.join(' and ')}`;
+}
+
 export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
   const L = d.layers.length;
   const m = d.batchSize;
   const sections: Section[] = [];
   const batch = m > 1;
+  const conv = convSections(d);
+  const rec = lstmSections(d);
+  sections.push(...conv.forward, ...rec.forward);
 
   // forward
   const fwd: Step[] = [];
-  const first = d.layers[0]!;
-  fwd.push({ lhs: [a(0)], formula: [sym('x', 'x')], lines: [[mat(first.aPrev, cols(first.aPrev, first))]] });
+  const first = d.layers[0];
+  const before = d.convs.length > 0 || d.lstms.length > 0;
+  if (first !== undefined) fwd.push({ lhs: [a(0)], formula: [before ? words('the input of the first dense layer') : sym('x', 'x')], lines: [[mat(first.aPrev, cols(first.aPrev, first))]] });
   for (const l of d.layers) {
     const i = l.index;
     const rhs = l.b === null ? [W(i), a(i - 1)] : [W(i), a(i - 1), PLUS, b(i)];
@@ -122,30 +104,31 @@ export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
       fwd.push({ lhs: [a(i)], formula: apply(s.f, [z(i)]), lines: [apply(s.f, [mat(l.z, cols(l.z, l))]), [mat(l.a, cols(l.a, l))]] });
     }
   }
-  sections.push({
-    title: 'Forward pass',
+  if (L > 0) sections.push({
+    title: before ? 'Dense layers: forward pass' : 'Forward pass',
     intro: `${L} layer${L > 1 ? 's' : ''}, batch of m = ${m} (${batch ? 'one column per sample' : 'column vectors'}), ${d.dtype}.`,
     steps: fwd,
   });
 
   // loss
-  const last = d.layers[L - 1]!;
+  const last = d.layers[L - 1];
+  const outCols = (s: TensorSnapshot): number[][] => (last === undefined ? toMatrix(s) : cols(s, last));
   const lossSteps: Step[] = [];
   const lossLhs = sym(d.loss.tex.split('=')[0]!.trim(), d.loss.text.split('=')[0]!.trim());
   const lossRhs = sym(d.loss.tex.slice(d.loss.tex.indexOf('=') + 1).trim(), d.loss.text.slice(d.loss.text.indexOf('=') + 1).trim());
   const lossLines: Term[][] = [];
   if (d.loss.name === '1/2 squared error' && !batch) {
-    lossLines.push([sym('\\tfrac{1}{2}\\left\\lVert', '½ ‖'), mat(d.output, cols(d.output, last)), MINUS, mat(d.target, cols(d.target, last)), sym('\\right\\rVert^2', '‖²')]);
+    lossLines.push([sym('\\tfrac{1}{2}\\left\\lVert', '½ ‖'), mat(d.output, outCols(d.output)), MINUS, mat(d.target, outCols(d.target)), sym('\\right\\rVert^2', '‖²')]);
   } else if (d.loss.name === 'binary cross-entropy' && d.output.data.length === 1) {
     const [av, yv] = [num(d.output.data[0]!), num(d.target.data[0]!)];
     lossLines.push([sym('-\\big[', '−['), yv, sym('\\ln', 'ln'), av, PLUS, sym('(1 -', '(1 −'), yv, sym(')\\ln(1 -', ') ln(1 −'), av, sym(')\\big]', ')]')]);
   } else {
-    const fa = mat(d.output, cols(d.output, last));
-    const fy = mat(d.target, cols(d.target, last));
+    const fa = mat(d.output, outCols(d.output));
+    const fy = mat(d.target, outCols(d.target));
     lossLines.push([sym('J\\Big(', 'J('), fa, sym(',', ','), fy, sym('\\Big)', ')')]);
   }
   lossLines.push([num(d.loss.data)]);
-  lossSteps.push({ lhs: [lossLhs], formula: [lossRhs], lines: lossLines, note: `${d.loss.name}, L = ${L} is the output layer` });
+  lossSteps.push({ lhs: [lossLhs], formula: [lossRhs], lines: lossLines, note: L > 0 && !before ? `${d.loss.name}, L = ${L} is the output layer` : d.loss.name });
   if (d.update.weightDecay > 0) {
     const lam = d.update.weightDecay;
     lossSteps.push({
@@ -189,7 +172,7 @@ export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
       back.push({ lhs: [delta(i)], formula: identity ? [dA] : [dA, HAD, ...apply(s.d, [z(i)])], lines: identity ? [[dl]] : [[ga, HAD, sp], [dl]] });
     }
   }
-  sections.push({
+  if (L > 0) sections.push({
     title: 'Backward pass: the errors δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾',
     intro: 'Each δ is the gradient autograd propagated into z; σ′(z) is what the activation op\'s backward returned.',
     steps: back,
@@ -229,30 +212,31 @@ export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
   for (const p of d.otherParams) {
     if (p.grad !== null) grads.push({ lhs: [sym(`\\frac{\\partial J}{\\partial \\mathrm{${p.name.replace(/_/g, '\\_')}}}`, `∂J/∂${p.name}`)], formula: [mat(p.grad, toMatrix(p.grad, true))], lines: [] });
   }
-  sections.push({ title: 'Gradients', intro: 'Every value here is the parameter\'s .grad after backward.', steps: grads });
+  if (grads.length > 0) sections.push({ title: before ? 'Dense layers: gradients' : 'Gradients', intro: 'Every value here is the parameter\'s .grad after backward.', steps: grads });
+  sections.push(...[...rec.backward].reverse().flat(), ...[...conv.backward].reverse().flat());
 
   // update
   const upd: Step[] = [];
   const sgd = d.update.lr !== null;
   const alpha = d.update.lr ?? 0;
+  const update = (p: Term, g: Term, before: TensorSnapshot, after: TensorSnapshot, grad: TensorSnapshot | null): Step => {
+    const shapeIs = (s: TensorSnapshot): number[][] => toMatrix(s, true);
+    if (sgd && grad !== null) {
+      return {
+        assign: true,
+        lhs: [p],
+        formula: [p, MINUS, sym('\\alpha', 'α'), g],
+        lines: [[mat(before, shapeIs(before)), MINUS, sym(`${alpha}`, `${alpha}`), mat(grad, shapeIs(grad))], [mat(after, shapeIs(after))]],
+      };
+    }
+    const name = p.t === 'sym' ? p : sym('', '');
+    return { assign: true, lhs: [p], formula: [sym(`\\text{${d.update.optimizer}.step}(${name.t === 'sym' ? name.tex : ''})`, `${d.update.optimizer}.step(${name.t === 'sym' ? name.text : ''})`)], lines: [[mat(after, shapeIs(after))]] };
+  };
+  upd.push(...convUpdates(d, update), ...lstmUpdates(d, update));
   for (const l of d.layers) {
     const i = l.index;
-    const pairs: [Term, Term, TensorSnapshot, TensorSnapshot, TensorSnapshot | null][] = [[W(i), dW(i), l.W, l.newW, l.gradW.total]];
-    if (l.b !== null && l.newB !== null) pairs.push([b(i), db(i), l.b, l.newB, l.gradB]);
-    for (const [p, g, before, after, grad] of pairs) {
-      const shapeIs = (s: TensorSnapshot): number[][] => toMatrix(s, true);
-      if (sgd && grad !== null) {
-        upd.push({
-          assign: true,
-          lhs: [p],
-          formula: [p, MINUS, sym('\\alpha', 'α'), g],
-          lines: [[mat(before, shapeIs(before)), MINUS, sym(`${alpha}`, `${alpha}`), mat(grad, shapeIs(grad))], [mat(after, shapeIs(after))]],
-        });
-      } else {
-        const name = p.t === 'sym' ? p : sym('', '');
-        upd.push({ assign: true, lhs: [p], formula: [sym(`\\text{${d.update.optimizer}.step}(${name.t === 'sym' ? name.tex : ''})`, `${d.update.optimizer}.step(${name.t === 'sym' ? name.text : ''})`)], lines: [[mat(after, shapeIs(after))]] });
-      }
-    }
+    upd.push(update(W(i), dW(i), l.W, l.newW, l.gradW.total));
+    if (l.b !== null && l.newB !== null) upd.push(update(b(i), db(i), l.b, l.newB, l.gradB));
   }
   sections.push({
     title: 'Update',

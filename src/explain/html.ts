@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import katex from 'katex';
 import type { ExplanationData } from './types.js';
-import { buildDocument, resolveRender, type RenderOptions } from './doc.js';
+import { buildDocument, describeNetwork, resolveRender, type RenderOptions } from './doc.js';
 import { stepTex } from './latex.js';
 
 export interface HtmlOptions extends RenderOptions {
@@ -53,7 +53,7 @@ export function renderHtml(d: ExplanationData, opts: HtmlOptions = {}): string {
   const r = resolveRender(d, opts);
   const title = opts.title ?? 'nabla explain: one training step';
   const body: string[] = [`<h1>${esc(title)}</h1>`];
-  body.push(`<p>A ${d.layers.length}-layer network, batch of m = ${d.batchSize}, loss: ${esc(d.loss.name)}, ${d.dtype}. Recorded from nabla's autograd tape.</p>`);
+  body.push(`<p>A ${esc(describeNetwork(d))}, batch of m = ${d.batchSize}, loss: ${esc(d.loss.name)}, ${d.dtype}. Recorded from nabla's autograd tape.</p>`);
   for (const n of d.notes) body.push(`<p class="callout"><b>Note.</b> ${esc(n)}</p>`);
   for (const sec of buildDocument(d, r)) {
     body.push(`<h2>${esc(sec.title)}</h2>`);

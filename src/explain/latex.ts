@@ -3,7 +3,7 @@
  * document built from it; the HTML renderer typesets the same LaTeX with KaTeX.
  */
 import type { ExplanationData } from './types.js';
-import { buildDocument, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
+import { buildDocument, describeNetwork, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
 import { fmt, shapeText } from './snapshot.js';
 
 function termTex(t: Term, r: Resolved): string {
@@ -36,7 +36,7 @@ export function stepTex(s: Step, r: Resolved): string {
 
 export function renderMarkdown(d: ExplanationData, opts: RenderOptions = {}): string {
   const r = resolveRender(d, opts);
-  const out: string[] = [`# One training step, explained`, '', `A ${d.layers.length}-layer network, batch of m = ${d.batchSize}, loss: ${d.loss.name}, ${d.dtype}. Recorded from nabla's autograd tape.`];
+  const out: string[] = [`# One training step, explained`, '', `A ${describeNetwork(d)}, batch of m = ${d.batchSize}, loss: ${d.loss.name}, ${d.dtype}. Recorded from nabla's autograd tape.`];
   for (const n of d.notes) out.push('', `> **Note.** ${n}`);
   for (const sec of buildDocument(d, r)) {
     out.push('', `## ${sec.title}`);

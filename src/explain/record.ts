@@ -17,7 +17,9 @@ import type { DType } from '../core/dtype.js';
 import { Tape } from './tape.js';
 import { resolveLoss, lossBatch, type LossFunction, type LossName } from './losses.js';
 import { snapshot, snapshotOf, type TensorSnapshot } from './snapshot.js';
-import type { ExplanationData, LayerStep, TapeEntry } from './types.js';
+import type { ConvStep, ExplanationData, LayerStep, LSTMStep, TapeEntry } from './types.js';
+import { findConvs, recordConv, type ConvFocus, type FoundConv } from './conv.js';
+import { findLSTMs, recordLSTM, type FoundLSTM } from './lstm.js';
 
 /** What explain needs of a model: an nb.nn.Module (or anything shaped like one). */
 export interface ExplainModel {
@@ -50,6 +52,8 @@ export interface RecordOptions {
   weightDecay?: number;
   /** apply the update to the model (default true); false restores the parameters afterwards */
   apply?: boolean;
+  /** for Conv2d layers: the output element and the weight narrated (defaults: a middle output of sample 0, channel 0; its kernel's first tap) */
+  focus?: ConvFocus;
 }
 
 const SEED = { W1: [0.1, 0.2, 0.3, 0.4], b1: [0.5, 0.6], x: [1, 2] };
@@ -118,6 +122,8 @@ export function recordStep(opts: RecordOptions): ExplanationData {
   let dataLoss: Tensor;
   let J: Tensor;
   let layersFound: ReturnType<Tape['layers']>;
+  let convsFound: FoundConv[];
+  let lstmsFound: FoundLSTM[];
   let penaltyStart = 0;
   let lossInfo: ReturnType<typeof resolveLoss>;
   let penaltyValue = 0;
@@ -132,16 +138,20 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     lossInfo = resolveLoss(opts.loss ?? 'halfSquaredError', yhat, opts.lossName, opts.lossFormula);
     dataLoss = lossInfo.fn(yhat, target);
     if (!(dataLoss instanceof Tensor) || dataLoss.size !== 1) throw new NablaError('explain: the loss must return a one-element Tensor');
-    layersFound = new Tape(fwd.slice(0, nModel)).layers();
-    if (layersFound.length === 0) {
-      throw new NablaError('explain: found no layer z = W a + b in the forward pass; explain narrates networks of Linear layers (x.matmul(W.mT).add(b)) and activations');
+    const tape = new Tape(fwd.slice(0, nModel));
+    convsFound = findConvs(tape);
+    lstmsFound = findLSTMs(tape);
+    const other = new Set<Tensor>([...convsFound.map((c) => c.W), ...lstmsFound.flatMap((l) => [l.Wih, l.Whh])]);
+    layersFound = tape.layers(other);
+    if (layersFound.length === 0 && convsFound.length === 0 && lstmsFound.length === 0) {
+      throw new NablaError('explain: found no layer z = W a + b, Conv2d or LSTM in the forward pass; explain narrates networks of Linear layers (x.matmul(W.mT).add(b)) and activations, Conv2d and LSTM layers');
     }
     J = dataLoss;
     penaltyStart = fwd.length;
     if (lambda > 0) {
       let sq: Tensor | null = null;
-      for (const l of layersFound) {
-        const s = l.W.pow(2).sum();
+      for (const W of [...layersFound.map((l) => l.W), ...other]) {
+        const s = W.pow(2).sum();
         sq = sq === null ? s : sq.add(s);
       }
       const pen = sq!.mul(lambda / 2);
@@ -183,7 +193,7 @@ export function recordStep(opts: RecordOptions): ExplanationData {
       feedsNext: next !== undefined && next.input === l.a,
       W: before.get(W) ?? snapshot(W),
       b: l.b === null ? null : (before.get(l.b) ?? snapshot(l.b)),
-      aPrev: snapshot(l.input),
+      aPrev: asRows(snapshot(l.input), l.layout === 'rows' ? W.shape[1]! : 0),
       z: snapshot(l.z),
       a: snapshot(l.a),
       dJda: l.a.grad ? snapshot(l.a.grad) : zero(l.a),
@@ -200,6 +210,31 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     };
   });
 
+  const zeroSnap = (t: Tensor): TensorSnapshot => snapshotOf([...t.shape], new Array<number>(t.size).fill(0));
+  const gradOf = (t: Tensor): TensorSnapshot => (t.grad ? snapshot(t.grad) : zeroSnap(t));
+  const split = (W: Tensor): { data: TensorSnapshot; l2: TensorSnapshot | null; total: TensorSnapshot } => {
+    const parts = contributions(bwd, W, isL2);
+    return {
+      data: parts.data === null ? zeroSnap(W) : snapshotOf([...W.shape], parts.data),
+      l2: parts.l2 === null ? null : snapshotOf([...W.shape], parts.l2),
+      total: gradOf(W),
+    };
+  };
+  const pname = (t: Tensor | null, dflt: string): string | null => (t === null ? null : (nameOf.get(t) ?? t.name ?? dflt));
+  const convs: ConvStep[] = convsFound.map((c, k) =>
+    recordConv(c, k + 1, bwd, before, { weight: pname(c.W, `conv${k + 1}.weight`)!, bias: pname(c.b, `conv${k + 1}.bias`) }, split(c.W), lambda, opts.focus),
+  );
+  const lstms: LSTMStep[] = lstmsFound.map((l, k) =>
+    recordLSTM(
+      l,
+      k + 1,
+      bwd,
+      before,
+      { Wih: pname(l.Wih, `lstm${k + 1}.weight_ih`)!, Whh: pname(l.Whh, `lstm${k + 1}.weight_hh`)!, bih: pname(l.bih, `lstm${k + 1}.bias_ih`), bhh: pname(l.bhh, `lstm${k + 1}.bias_hh`) },
+      { Wih: split(l.Wih), Whh: split(l.Whh), bih: l.bih === null ? null : gradOf(l.bih), bhh: l.bhh === null ? null : gradOf(l.bhh) },
+    ),
+  );
+
   // ---------------------------------------------------------------- the update
   const params = named.map(([, p]) => p);
   const saved = opts.apply === false ? params.map((p) => p.detach().clone()) : null;
@@ -211,7 +246,22 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     layers[k]!.newW = snapshot(l.W);
     layers[k]!.newB = l.b === null ? null : snapshot(l.b);
   });
-  const inLayers = new Set<Tensor>(layersFound.flatMap((l) => (l.b === null ? [l.W] : [l.W, l.b])));
+  convsFound.forEach((c, k) => {
+    convs[k]!.newW = snapshot(c.W);
+    convs[k]!.newB = c.b === null ? null : snapshot(c.b);
+  });
+  lstmsFound.forEach((l, k) => {
+    const s = lstms[k]!;
+    s.newWih = snapshot(l.Wih);
+    s.newWhh = snapshot(l.Whh);
+    s.newBih = l.bih === null ? null : snapshot(l.bih);
+    s.newBhh = l.bhh === null ? null : snapshot(l.bhh);
+  });
+  const inLayers = new Set<Tensor>([
+    ...layersFound.flatMap((l) => (l.b === null ? [l.W] : [l.W, l.b])),
+    ...convsFound.flatMap((c) => (c.b === null ? [c.W] : [c.W, c.b])),
+    ...lstmsFound.flatMap((l) => [l.Wih, l.Whh, l.bih, l.bhh].filter((t): t is Tensor => t !== null)),
+  ]);
   const otherParams = named
     .filter(([, p]) => !inLayers.has(p))
     .map(([n, p]) => ({ name: n, value: before.get(p)!, grad: p.grad ? snapshot(p.grad) : null, newValue: snapshot(p) }));
@@ -221,6 +271,8 @@ export function recordStep(opts: RecordOptions): ExplanationData {
   const labels = new Map<Tensor, string>(nameOf);
   labels.set(x, 'x');
   labels.set(y, 'y');
+  convsFound.forEach((c, k) => labels.set(c.z, `conv${k + 1}`));
+  lstmsFound.forEach((l, k) => labels.set(l.hc, `lstm${k + 1}(h,c)`));
   layersFound.forEach((l, k) => {
     labels.set(l.z, `z(${k + 1})`);
     if (l.a !== l.z) labels.set(l.a, `a(${k + 1})`);
@@ -242,8 +294,8 @@ export function recordStep(opts: RecordOptions): ExplanationData {
 
   // ---------------------------------------------------------------- notes
   const notes: string[] = [];
-  const first = layers[0]!;
-  if (m === 1 && near(first.W.data, SEED.W1, 1e-6) && first.b !== null && near(first.b.data, SEED.b1, 1e-6) && near(first.aPrev.data, SEED.x, 1e-6)) {
+  const first = layers[0];
+  if (first !== undefined && convs.length === 0 && lstms.length === 0 && m === 1 && near(first.W.data, SEED.W1, 1e-6) && first.b !== null && near(first.b.data, SEED.b1, 1e-6) && near(first.aPrev.data, SEED.x, 1e-6)) {
     const z = first.z.data;
     notes.push(
       `This is the seed's worked example (section 4.3). The seed prints z(1) = [1.1, 1.7]; the first entry is wrong: ` +
@@ -261,6 +313,8 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     output: snapshot(yhat),
     loss: { name: lossInfo.name, tex: lossInfo.tex, text: lossInfo.text, data: dataLoss.item(), l2: penaltyValue, value: J.item() },
     layers,
+    convs,
+    lstms,
     update: {
       optimizer: opts.optimizer === undefined ? 'SGD' : opts.optimizer.constructor.name,
       lr: opts.optimizer === undefined ? lr : null,
@@ -271,6 +325,11 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     notes,
     tape: { forward, backward },
   };
+}
+
+/** An input of more than 2 axes seen as the rows [-, inFeatures] a Linear layer reads (after a flatten, or over [T, B, F]). */
+function asRows(s: TensorSnapshot, inFeatures: number): TensorSnapshot {
+  return s.shape.length <= 2 || inFeatures <= 0 ? s : { ...s, shape: [s.data.length / inFeatures, inFeatures] };
 }
 
 function fmtPlain(v: number): string {

@@ -84,8 +84,8 @@ export class Tape {
     return r.requiresGrad && r._node === null ? r : null;
   }
 
-  /** The layers, in the order the forward pass ran them. */
-  layers(): FoundLayer[] {
+  /** The layers, in the order the forward pass ran them (weights in `exclude` belong to other layer kinds). */
+  layers(exclude: ReadonlySet<Tensor> = new Set()): FoundLayer[] {
     const out: FoundLayer[] = [];
     this.events.forEach((e, i) => {
       let W: Tensor | null = null;
@@ -125,7 +125,7 @@ export class Tape {
           }
         }
       }
-      if (W === null || input === null || z === null) return;
+      if (W === null || input === null || z === null || exclude.has(W)) return;
       const zz = z;
       let a = zz;
       let activation = 'identity';

@@ -7,7 +7,7 @@
  *          ⎣0.3 0.4⎦ ⎣2.0⎦   ⎣0.6⎦
  */
 import type { ExplanationData } from './types.js';
-import { buildDocument, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
+import { buildDocument, describeNetwork, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
 import { fmt, shapeText, type TensorSnapshot } from './snapshot.js';
 
 interface Block {
@@ -110,7 +110,7 @@ function stepText(s: Step, r: Resolved): string[] {
 export function renderText(d: ExplanationData, opts: RenderOptions = {}): string {
   const r = resolveRender(d, opts);
   const out: string[] = [];
-  out.push(`nabla explain: one training step, ${d.layers.length}-layer network, loss: ${d.loss.name}`);
+  out.push(`nabla explain: one training step, ${describeNetwork(d)}, loss: ${d.loss.name}`);
   for (const n of d.notes) out.push('', `Note: ${n}`);
   for (const sec of buildDocument(d, r)) {
     out.push('', sec.title, '─'.repeat([...sec.title].length));
