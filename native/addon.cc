@@ -1,0 +1,338 @@
+// Node-API glue for the native kernels (native/kernels/*): argument unpacking only.
+//
+// Typed arrays are used in place (napi_get_typedarray_info gives the element pointer, already
+// adjusted by the view's byteOffset). To keep per-call overhead low, shapes, strides and
+// geometry are not passed as JS arrays or objects: the TypeScript wrapper writes them into a
+// Float64Array "scratch" buffer owned by this addon instance and passes only arrays and a few
+// scalars. One instance per JS environment (main thread or worker), so workers do not share it.
+#include <napi.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels/common.h"
+
+using namespace nabla;
+
+namespace {
+
+constexpr int kScratch = 512;
+constexpr int kMaxNd = 16;
+
+// element pointer of a typed array of the expected type, or nullptr
+inline void* data(napi_env env, napi_value v, napi_typedarray_type want, size_t* length = nullptr) {
+  napi_typedarray_type type;
+  size_t len;
+  void* p;
+  if (napi_get_typedarray_info(env, v, &type, &len, &p, nullptr, nullptr) != napi_ok || type != want) return nullptr;
+  if (length) *length = len;
+  return p;
+}
+
+inline int elemSize(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+class NablaAddon : public Napi::Addon<NablaAddon> {
+ public:
+  NablaAddon(Napi::Env env, Napi::Object exports) {
+    scratchRef_ = Napi::Persistent(Napi::Float64Array::New(env, kScratch));
+    scratch_ = scratchRef_.Value().Data();
+    DefineAddon(exports, {
+        InstanceMethod("info", &NablaAddon::Info),
+        InstanceMethod("scratch", &NablaAddon::Scratch),
+        InstanceMethod("setNumThreads", &NablaAddon::SetNumThreads),
+        InstanceMethod("setIsa", &NablaAddon::SetIsa),
+        InstanceMethod("gemm", &NablaAddon::Gemm),
+        InstanceMethod("unary", &NablaAddon::Unary),
+        InstanceMethod("binary", &NablaAddon::Binary),
+        InstanceMethod("where", &NablaAddon::Where),
+        InstanceMethod("copy", &NablaAddon::Copy),
+        InstanceMethod("reduce", &NablaAddon::Reduce),
+        InstanceMethod("argReduce", &NablaAddon::ArgReduce),
+        InstanceMethod("softmax", &NablaAddon::Softmax),
+        InstanceMethod("softmaxBackward", &NablaAddon::SoftmaxBackward),
+        InstanceMethod("gather", &NablaAddon::Gather),
+        InstanceMethod("scatterAdd", &NablaAddon::ScatterAdd),
+        InstanceMethod("adamStep", &NablaAddon::AdamStep),
+        InstanceMethod("conv2d", &NablaAddon::Conv2d),
+        InstanceMethod("conv2dBackwardInput", &NablaAddon::Conv2dBackwardInput),
+        InstanceMethod("conv2dBackwardWeight", &NablaAddon::Conv2dBackwardWeight),
+        InstanceMethod("maxPool2d", &NablaAddon::MaxPool2d),
+        InstanceMethod("maxPool2dBackward", &NablaAddon::MaxPool2dBackward),
+        InstanceMethod("avgPool2d", &NablaAddon::AvgPool2d),
+        InstanceMethod("avgPool2dBackward", &NablaAddon::AvgPool2dBackward),
+    });
+  }
+
+ private:
+  Napi::Reference<Napi::Float64Array> scratchRef_;
+  double* scratch_;
+
+  i64 s(int i) const { return (i64)scratch_[i]; }
+
+  static Napi::Value typeError(const Napi::CallbackInfo& info, const char* what) {
+    Napi::TypeError::New(info.Env(), std::string("nabla native: ") + what).ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  static int intArg(const Napi::CallbackInfo& info, size_t i) {
+    int32_t v = 0;
+    napi_get_value_int32(info.Env(), info[i], &v);
+    return v;
+  }
+  static i64 longArg(const Napi::CallbackInfo& info, size_t i) {
+    double v = 0;
+    napi_get_value_double(info.Env(), info[i], &v);
+    return (i64)v;
+  }
+  static double numArg(const Napi::CallbackInfo& info, size_t i) {
+    double v = 0;
+    napi_get_value_double(info.Env(), info[i], &v);
+    return v;
+  }
+  static float* f32(const Napi::CallbackInfo& info, size_t i) {
+    return static_cast<float*>(data(info.Env(), info[i], napi_float32_array));
+  }
+  static int32_t* i32(const Napi::CallbackInfo& info, size_t i) {
+    return static_cast<int32_t*>(data(info.Env(), info[i], napi_int32_array));
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    const IsaTable* t = isa();
+    o.Set("isa", t->name);
+    o.Set("threads", numThreads());
+    o.Set("mr", t->mr);
+    o.Set("nr", t->nr);
+    o.Set("mc", t->mc);
+    o.Set("kc", t->kc);
+    o.Set("nc", t->nc);
+    return o;
+  }
+  Napi::Value Scratch(const Napi::CallbackInfo&) { return scratchRef_.Value(); }
+  Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+    setNumThreads(intArg(info, 0));
+    return Napi::Number::New(info.Env(), numThreads());
+  }
+  Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+    std::string name = info[0].As<Napi::String>().Utf8Value();
+    return Napi::Boolean::New(info.Env(), setIsa(name.c_str()));
+  }
+
+  // gemm(a, b, c); scratch: batch m n k aOff lda transA strideA bOff ldb transB strideB cOff ldc strideC beta
+  Napi::Value Gemm(const Napi::CallbackInfo& info) {
+    float *a = f32(info, 0), *b = f32(info, 1), *c = f32(info, 2);
+    if (!a || !b || !c) return typeError(info, "gemm expects Float32Arrays");
+    GemmCall g;
+    g.batch = s(0); g.m = s(1); g.n = s(2); g.k = s(3);
+    g.a = a + s(4); g.lda = s(5); g.transA = (int)s(6); g.strideA = s(7);
+    g.b = b + s(8); g.ldb = s(9); g.transB = (int)s(10); g.strideB = s(11);
+    g.c = c + s(12); g.ldc = s(13); g.strideC = s(14); g.beta = (int)s(15);
+    gemm(g);
+    return info.Env().Undefined();
+  }
+
+  // Strided kernels share one scratch layout: operand offsets at [0, 4), the collapsed shape at
+  // [4, 20), operand j's strides at [20 + 16j, 36 + 16j); nd <= 16.
+  void strided(int nd, int nops, i64* off, i64* shape, i64 (*st)[kMaxNd]) const {
+    for (int j = 0; j < nops; j++) off[j] = s(j);
+    for (int d = 0; d < nd; d++) shape[d] = s(4 + d);
+    for (int j = 0; j < nops; j++)
+      for (int d = 0; d < nd; d++) st[j][d] = s(20 + 16 * j + d);
+  }
+
+  // unary(op, x, out, nd)
+  Napi::Value Unary(const Napi::CallbackInfo& info) {
+    const int op = intArg(info, 0);
+    float *x = f32(info, 1), *out = f32(info, 2);
+    const int nd = intArg(info, 3);
+    if (!x || !out) return typeError(info, "unary expects Float32Arrays");
+    if (nd < 1 || nd > kMaxNd) return typeError(info, "unary: bad rank");
+    i64 off[1], shape[kMaxNd], st[1][kMaxNd];
+    strided(nd, 1, off, shape, st);
+    unaryStrided(op, x + off[0], shape, st[0], nd, out);
+    return info.Env().Undefined();
+  }
+
+  // binary(op, a, b, out, nd); out Float32Array or Uint8Array (comparisons)
+  Napi::Value Binary(const Napi::CallbackInfo& info) {
+    const int op = intArg(info, 0);
+    float *a = f32(info, 1), *b = f32(info, 2);
+    float* outF = f32(info, 3);
+    uint8_t* outB = outF ? nullptr : static_cast<uint8_t*>(data(info.Env(), info[3], napi_uint8_array));
+    const int nd = intArg(info, 4);
+    if (!a || !b || (!outF && !outB)) return typeError(info, "binary expects Float32Arrays");
+    if (nd < 1 || nd > kMaxNd) return typeError(info, "binary: bad rank");
+    i64 off[2], shape[kMaxNd], st[2][kMaxNd];
+    strided(nd, 2, off, shape, st);
+    binaryStrided(op, a + off[0], st[0], b + off[1], st[1], shape, nd, outF, outB);
+    return info.Env().Undefined();
+  }
+
+  // where(cond, a, b, out, nd)
+  Napi::Value Where(const Napi::CallbackInfo& info) {
+    uint8_t* cond = static_cast<uint8_t*>(data(info.Env(), info[0], napi_uint8_array));
+    float *a = f32(info, 1), *b = f32(info, 2), *out = f32(info, 3);
+    const int nd = intArg(info, 4);
+    if (!cond || !a || !b || !out) return typeError(info, "where expects Uint8Array and Float32Arrays");
+    if (nd < 1 || nd > kMaxNd) return typeError(info, "where: bad rank");
+    i64 off[3], shape[kMaxNd], st[3][kMaxNd];
+    strided(nd, 3, off, shape, st);
+    whereStrided(cond + off[0], st[0], a + off[1], st[1], b + off[2], st[2], shape, nd, out);
+    return info.Env().Undefined();
+  }
+
+  // copy(x, out, nd) between typed arrays of the same type (operands x, out)
+  Napi::Value Copy(const Napi::CallbackInfo& info) {
+    napi_env env = info.Env();
+    napi_typedarray_type tx, to;
+    size_t lx, lo;
+    void *px, *po;
+    if (napi_get_typedarray_info(env, info[0], &tx, &lx, &px, nullptr, nullptr) != napi_ok ||
+        napi_get_typedarray_info(env, info[1], &to, &lo, &po, nullptr, nullptr) != napi_ok || tx != to)
+      return typeError(info, "copy expects two typed arrays of the same type");
+    const int nd = intArg(info, 2);
+    const int es = elemSize(tx);
+    if (nd < 1 || nd > kMaxNd) return typeError(info, "copy: bad rank");
+    i64 off[2], shape[kMaxNd], st[2][kMaxNd];
+    strided(nd, 2, off, shape, st);
+    copyStrided((const char*)px + off[0] * es, st[0], (char*)po + off[1] * es, st[1], shape, nd, es);
+    return info.Env().Undefined();
+  }
+
+  // reduce(op, x, out, outer, n, inner)
+  Napi::Value Reduce(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 1), *out = f32(info, 2);
+    if (!x || !out) return typeError(info, "reduce expects Float32Arrays");
+    reduce(intArg(info, 0), x, longArg(info, 3), longArg(info, 4), longArg(info, 5), out);
+    return info.Env().Undefined();
+  }
+  // argReduce(isMax, x, out, outer, n, inner)
+  Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
+    float* x = f32(info, 1);
+    int32_t* out = i32(info, 2);
+    if (!x || !out) return typeError(info, "argReduce expects Float32Array and Int32Array");
+    argReduce(intArg(info, 0), x, longArg(info, 3), longArg(info, 4), longArg(info, 5), out);
+    return info.Env().Undefined();
+  }
+  // softmax(x, out, outer, n, inner, log)
+  Napi::Value Softmax(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *out = f32(info, 1);
+    if (!x || !out) return typeError(info, "softmax expects Float32Arrays");
+    softmax(x, longArg(info, 2), longArg(info, 3), longArg(info, 4), out, intArg(info, 5));
+    return info.Env().Undefined();
+  }
+  // softmaxBackward(y, g, out, outer, n, inner, log)
+  Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+    float *y = f32(info, 0), *g = f32(info, 1), *out = f32(info, 2);
+    if (!y || !g || !out) return typeError(info, "softmaxBackward expects Float32Arrays");
+    softmaxBackward(y, g, longArg(info, 3), longArg(info, 4), longArg(info, 5), out, intArg(info, 6));
+    return info.Env().Undefined();
+  }
+  // gather(x, index, out, outer, n, m, inner)
+  Napi::Value Gather(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *out = f32(info, 2);
+    int32_t* idx = i32(info, 1);
+    if (!x || !idx || !out) return typeError(info, "gather expects Float32Array, Int32Array, Float32Array");
+    gather(x, idx, longArg(info, 3), longArg(info, 4), longArg(info, 5), longArg(info, 6), out);
+    return info.Env().Undefined();
+  }
+  // scatterAdd(g, index, out, outer, n, m, inner)
+  Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
+    float *g = f32(info, 0), *out = f32(info, 2);
+    int32_t* idx = i32(info, 1);
+    if (!g || !idx || !out) return typeError(info, "scatterAdd expects Float32Array, Int32Array, Float32Array");
+    scatterAdd(g, idx, longArg(info, 3), longArg(info, 4), longArg(info, 5), longArg(info, 6), out);
+    return info.Env().Undefined();
+  }
+  // adamStep(p, g, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step)
+  Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+    size_t n = 0;
+    float* p = static_cast<float*>(data(info.Env(), info[0], napi_float32_array, &n));
+    float *g = f32(info, 1), *m = f32(info, 2), *v = f32(info, 3);
+    if (!p || !g || !m || !v) return typeError(info, "adamStep expects Float32Arrays");
+    const double lr = numArg(info, 4), b1 = numArg(info, 5), b2 = numArg(info, 6), eps = numArg(info, 7);
+    const double wd = numArg(info, 8), step = numArg(info, 10);
+    AdamParams a;
+    a.beta1 = (float)b1;
+    a.beta2 = (float)b2;
+    a.eps = (float)eps;
+    a.lr = (float)lr;
+    a.wd = (float)wd;
+    a.decoupled = intArg(info, 9);
+    a.stepSize = (float)(lr / (1.0 - std::pow(b1, step)));
+    a.bc2 = (float)std::sqrt(1.0 - std::pow(b2, step));
+    adamStep(p, g, m, v, (i64)n, a);
+    return info.Env().Undefined();
+  }
+
+  ConvGeom convGeom() const {
+    ConvGeom g;
+    g.n = s(0); g.cIn = s(1); g.h = s(2); g.w = s(3); g.cOut = s(4); g.kh = s(5); g.kw = s(6);
+    g.strideH = s(7); g.strideW = s(8); g.padH = s(9); g.padW = s(10); g.dilH = s(11); g.dilW = s(12);
+    g.groups = s(13); g.outH = s(14); g.outW = s(15);
+    return g;
+  }
+  PoolGeom poolGeom() const {
+    PoolGeom g;
+    g.n = s(0); g.c = s(1); g.h = s(2); g.w = s(3); g.kh = s(4); g.kw = s(5); g.strideH = s(6); g.strideW = s(7);
+    g.padH = s(8); g.padW = s(9); g.outH = s(10); g.outW = s(11); g.countIncludePad = (int)s(12);
+    return g;
+  }
+  // conv2d(x, w, y) etc.; scratch: the Conv2dGeom fields in declaration order
+  Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *w = f32(info, 1), *y = f32(info, 2);
+    if (!x || !w || !y) return typeError(info, "conv2d expects Float32Arrays");
+    conv2d(x, w, convGeom(), y);
+    return info.Env().Undefined();
+  }
+  Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
+    float *dy = f32(info, 0), *w = f32(info, 1), *dx = f32(info, 2);
+    if (!dy || !w || !dx) return typeError(info, "conv2dBackwardInput expects Float32Arrays");
+    conv2dBackwardInput(dy, w, convGeom(), dx);
+    return info.Env().Undefined();
+  }
+  Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *dy = f32(info, 1), *dw = f32(info, 2);
+    if (!x || !dy || !dw) return typeError(info, "conv2dBackwardWeight expects Float32Arrays");
+    conv2dBackwardWeight(x, dy, convGeom(), dw);
+    return info.Env().Undefined();
+  }
+  // maxPool2d(x, y, argmax) etc.; scratch: the Pool2dGeom fields in declaration order
+  Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *y = f32(info, 1);
+    int32_t* am = i32(info, 2);
+    if (!x || !y || !am) return typeError(info, "maxPool2d expects Float32Arrays and an Int32Array");
+    maxPool2d(x, poolGeom(), y, am);
+    return info.Env().Undefined();
+  }
+  Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
+    float *dy = f32(info, 0), *dx = f32(info, 2);
+    int32_t* am = i32(info, 1);
+    if (!dy || !dx || !am) return typeError(info, "maxPool2dBackward expects Float32Arrays and an Int32Array");
+    maxPool2dBackward(dy, am, poolGeom(), dx);
+    return info.Env().Undefined();
+  }
+  Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *y = f32(info, 1);
+    if (!x || !y) return typeError(info, "avgPool2d expects Float32Arrays");
+    avgPool2d(x, poolGeom(), y);
+    return info.Env().Undefined();
+  }
+  Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
+    float *dy = f32(info, 0), *dx = f32(info, 1);
+    if (!dy || !dx) return typeError(info, "avgPool2dBackward expects Float32Arrays");
+    avgPool2dBackward(dy, poolGeom(), dx);
+    return info.Env().Undefined();
+  }
+};
+
+}  // namespace
+
+NODE_API_ADDON(NablaAddon)

@@ -1,0 +1,111 @@
+// Shared declarations of the native kernels: op codes (they must match
+// src/backend/native/index.ts), the per-ISA function table, and the kernel entry points the
+// Node-API glue (native/addon.cc) calls. Every kernel works on float32 data in place.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace nabla {
+
+typedef int64_t i64;
+
+enum UnaryOp {
+  U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_SQUARE, U_RECIPROCAL, U_RELU, U_SIGMOID,
+  U_TANH, U_SIN, U_COS, U_FLOOR, U_CEIL, U_ROUND, U_LOG1P, U_EXPM1, U_SOFTPLUS, U_GELU, U_NOT,
+  U_COUNT
+};
+enum BinaryOp {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+  B_AND, B_OR, B_COUNT
+};
+enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
+
+struct AdamParams {
+  float beta1, beta2, eps, stepSize, bc2, lr, wd;
+  int decoupled;
+};
+
+// One instruction set's kernels. Each is compiled in its own translation unit with that ISA's
+// flags (isa_avx512.cc, isa_avx2.cc, isa_generic.cc, all from isa_impl.h).
+struct IsaTable {
+  const char* name;
+  // GEMM register tile and cache blocking (MC, NC multiples of MR, NR)
+  int mr, nr, mc, kc, nc;
+  // C[mr x nr] (row stride ldc) = (acc ? C : 0) + Ap·Bp, Ap packed k x mr, Bp packed k x nr
+  void (*ukr)(i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc);
+  // pack op(A) rows [0, mr_eff) x k into Ap (k x mr, zero padded); element (i,p) at a[i*rs + p*cs]
+  void (*packA)(i64 mr_eff, i64 k, const float* a, i64 rs, i64 cs, float* Ap);
+  // pack op(B) cols [0, nr_eff) x k into Bp (k x nr, zero padded); element (p,j) at b[p*rs + j*cs]
+  void (*packB)(i64 nr_eff, i64 k, const float* b, i64 rs, i64 cs, float* Bp);
+  void (*unaryRow)(int op, const float* x, i64 sx, float* out, i64 n);
+  void (*binaryRow)(int op, const float* a, i64 sa, const float* b, i64 sb, float* out, i64 n);
+  void (*compareRow)(int op, const float* a, i64 sa, const float* b, i64 sb, uint8_t* out, i64 n);
+  // out[i] (+)= reduce over j of x[j*inner + i] for i < inner (init: whether to start from x[0])
+  void (*reduceCols)(int op, const float* x, i64 n, i64 inner, float* out);
+  // reduce of a contiguous row
+  float (*reduceRow)(int op, const float* x, i64 n);
+  void (*softmaxRow)(const float* x, float* out, i64 n, int log);
+  void (*adam)(float* p, const float* g, float* m, float* v, i64 n, const AdamParams& a);
+  // y += alpha * x (contiguous)
+  void (*axpy)(i64 n, float alpha, const float* x, float* y);
+};
+
+const IsaTable* isaGeneric();
+#ifdef NABLA_X86
+const IsaTable* isaAvx2();
+const IsaTable* isaAvx512();
+#endif
+// The table in use (chosen once from CPU features and NABLA_ISA; setIsa switches it for tests).
+const IsaTable* isa();
+// Returns false if the named ISA is unknown or not supported by this CPU.
+bool setIsa(const char* name);
+
+// ---- thread pool (threadpool.cc) ----
+int numThreads();
+void setNumThreads(int n);
+
+// ---- kernels ----
+struct GemmCall {
+  i64 batch, m, n, k;
+  const float* a; i64 lda; int transA; i64 strideA;
+  const float* b; i64 ldb; int transB; i64 strideB;
+  float* c; i64 ldc; i64 strideC;
+  int beta;
+};
+// maxThreads: 0 = use the pool as configured, 1 = stay on the calling thread
+void gemm(const GemmCall& g, int maxThreads = 0);
+
+// Strided elementwise walks. shape/strides are already collapsed by the caller: nd axes,
+// strides[j*nd + d] for operand j.
+void unaryStrided(int op, const float* x, const i64* shape, const i64* sx, int nd, float* out);
+void binaryStrided(int op, const float* a, const i64* sa, const float* b, const i64* sb,
+                   const i64* shape, int nd, float* outF, uint8_t* outB);
+void whereStrided(const uint8_t* cond, const i64* sc, const float* a, const i64* sa, const float* b,
+                  const i64* sb, const i64* shape, int nd, float* out);
+void copyStrided(const void* x, const i64* sx, void* out, const i64* so, const i64* shape, int nd, int elemSize);
+
+void reduce(int op, const float* x, i64 outer, i64 n, i64 inner, float* out);
+void argReduce(int isMax, const float* x, i64 outer, i64 n, i64 inner, int32_t* out);
+void softmax(const float* x, i64 outer, i64 n, i64 inner, float* out, int log);
+void softmaxBackward(const float* y, const float* g, i64 outer, i64 n, i64 inner, float* out, int log);
+void gather(const float* x, const int32_t* idx, i64 outer, i64 n, i64 m, i64 inner, float* out);
+void scatterAdd(const float* g, const int32_t* idx, i64 outer, i64 n, i64 m, i64 inner, float* out);
+void adamStep(float* p, const float* g, float* m, float* v, i64 n, const AdamParams& a);
+
+struct ConvGeom {
+  i64 n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW;
+};
+void conv2d(const float* x, const float* w, const ConvGeom& g, float* y);
+void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, float* dx);
+void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw);
+
+struct PoolGeom {
+  i64 n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW;
+  int countIncludePad;
+};
+void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
+void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g, float* dx);
+void avgPool2d(const float* x, const PoolGeom& g, float* y);
+void avgPool2dBackward(const float* dy, const PoolGeom& g, float* dx);
+
+}  // namespace nabla

@@ -1,0 +1,282 @@
+// GEMM driver in the BLIS style: C = op(A)·op(B) (+ C), float32, row-major C.
+//
+//   for jc in N by NC:                      B block  (KC x NC)  packed once, shared by threads
+//     for pc in K by KC:
+//       pack B[pc:pc+KC, jc:jc+NC] into NR-wide micro-panels     (threads split the panels)
+//       for ic in this thread's rows by MC:  A block (MC x KC) packed per thread, stays in L2
+//         pack A[ic:ic+MC, pc:pc+KC] into MR-tall micro-panels
+//         for jr in NC by NR:               B micro-panel (KC x NR) stays in L1
+//           for ir in MC by MR:  micro-kernel  C[ir:ir+MR, jr:jr+NR] (+)= Ap · Bp
+//
+// Transposed operands and any leading dimension are absorbed by the packing routines
+// (element (i, p) of op(A) is a[i*rsA + p*csA]), so no operand is ever copied whole. Edge tiles
+// are zero-padded in the packed panels and written back through a small buffer.
+// Threads: large products split the rows of C over the pool (sharing the packed B); products
+// with few rows split the columns instead; batches of small products go one per thread.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "common.h"
+#include "threadpool.h"
+
+namespace nabla {
+
+// ---------------------------------------------------------------------------------------------
+// ISA selection
+// ---------------------------------------------------------------------------------------------
+static bool supported(const char* name) {
+  if (!std::strcmp(name, "generic")) return true;
+#ifdef NABLA_X86
+  __builtin_cpu_init();
+  if (!std::strcmp(name, "avx2")) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (!std::strcmp(name, "avx512"))
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+#endif
+  return false;
+}
+
+static const IsaTable* byName(const char* name) {
+  if (!supported(name)) return nullptr;
+#ifdef NABLA_X86
+  if (!std::strcmp(name, "avx512")) return isaAvx512();
+  if (!std::strcmp(name, "avx2")) return isaAvx2();
+#endif
+  if (!std::strcmp(name, "generic")) return isaGeneric();
+  return nullptr;
+}
+
+static const IsaTable* chooseIsa() {
+  if (const char* e = std::getenv("NABLA_ISA")) {
+    if (const IsaTable* t = byName(e)) return t;
+  }
+  for (const char* n : {"avx512", "avx2", "generic"})
+    if (const IsaTable* t = byName(n)) return t;
+  return isaGeneric();
+}
+
+static const IsaTable* currentIsa = nullptr;
+
+const IsaTable* isa() {
+  if (!currentIsa) currentIsa = chooseIsa();
+  return currentIsa;
+}
+
+bool setIsa(const char* name) {
+  const IsaTable* t = byName(name);
+  if (!t) return false;
+  currentIsa = t;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Buffers: one growable 64-byte-aligned scratch area per thread and purpose.
+// ---------------------------------------------------------------------------------------------
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+  float* get(size_t n) {
+    if (n > cap) {
+      std::free(p);
+      size_t bytes = ((n * sizeof(float)) + 63) & ~size_t(63);
+      p = static_cast<float*>(std::aligned_alloc(64, bytes));
+      cap = p ? n : 0;
+    }
+    return p;
+  }
+  ~Scratch() { std::free(p); }
+};
+static thread_local Scratch tlsA, tlsB;
+
+// One product (no batch): op(A) m x k, op(B) k x n, C m x n.
+struct Mat {
+  i64 m, n, k;
+  const float* a; i64 rsA, csA;
+  const float* b; i64 rsB, csB;
+  float* c; i64 ldc;
+  int beta;
+};
+
+static void zeroOrKeep(const Mat& M, i64 m0, i64 m1) {
+  if (M.beta) return;
+  for (i64 i = m0; i < m1; i++) std::memset(M.c + i * M.ldc, 0, sizeof(float) * M.n);
+}
+
+// Multiplies the packed A block (mc x kc) by the packed B panels [jr0, jr1) into C.
+static void macroKernel(const IsaTable* T, i64 mc, i64 nc, i64 kc, const float* Ap, const float* Bp, float* C,
+                        i64 ldc, int acc, i64 jr0, i64 jr1) {
+  const int MR = T->mr, NR = T->nr;
+  alignas(64) float tmp[16 * 64];
+  for (i64 jp = jr0; jp < jr1; jp++) {
+    const i64 j = jp * NR;
+    const i64 nr = std::min<i64>(NR, nc - j);
+    const float* bp = Bp + jp * NR * kc;
+    for (i64 i = 0; i < mc; i += MR) {
+      const i64 mr = std::min<i64>(MR, mc - i);
+      const float* ap = Ap + i * kc;
+      float* c = C + i * ldc + j;
+      if (mr == MR && nr == NR) {
+        T->ukr(kc, ap, bp, c, ldc, acc);
+      } else {
+        T->ukr(kc, ap, bp, tmp, NR, 0);
+        for (i64 r = 0; r < mr; r++) {
+          float* cr = c + r * ldc;
+          const float* tr = tmp + r * NR;
+          if (acc) for (i64 q = 0; q < nr; q++) cr[q] += tr[q];
+          else for (i64 q = 0; q < nr; q++) cr[q] = tr[q];
+        }
+      }
+    }
+  }
+}
+
+struct Job {
+  const IsaTable* T;
+  Mat M;
+  float* Bp;  // shared packed B block
+  Barrier* bar;
+};
+
+// Thread tid of nt computes rows [m0, m1) of C; all threads pack B panels together.
+static void gemmRows(const Job& J, int tid, int nt) {
+  const IsaTable* T = J.T;
+  const Mat& M = J.M;
+  const i64 MR = T->mr, NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc;
+  // split rows in whole MR tiles
+  const i64 tiles = (M.m + MR - 1) / MR;
+  const i64 m0 = std::min(M.m, (tiles * tid / nt) * MR);
+  const i64 m1 = std::min(M.m, (tiles * (tid + 1) / nt) * MR);
+  float* Ap = tlsA.get((size_t)MC * KC);
+  for (i64 jc = 0; jc < M.n; jc += NC) {
+    const i64 nc = std::min(NC, M.n - jc);
+    const i64 panels = (nc + NR - 1) / NR;
+    for (i64 pc = 0; pc < M.k; pc += KC) {
+      const i64 kc = std::min(KC, M.k - pc);
+      const i64 p0 = panels * tid / nt, p1 = panels * (tid + 1) / nt;
+      for (i64 jp = p0; jp < p1; jp++) {
+        const i64 j = jc + jp * NR;
+        T->packB(std::min(NR, M.n - j), kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, J.Bp + jp * NR * kc);
+      }
+      J.bar->wait();
+      const int acc = M.beta || pc > 0;
+      for (i64 ic = m0; ic < m1; ic += MC) {
+        const i64 mc = std::min(MC, m1 - ic);
+        for (i64 i = 0; i < mc; i += MR)
+          T->packA(std::min(MR, mc - i), kc, M.a + (ic + i) * M.rsA + pc * M.csA, M.rsA, M.csA, Ap + i * kc);
+        macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, 0, panels);
+      }
+      J.bar->wait();
+    }
+  }
+}
+
+// Single-threaded product (used directly, and per thread for column and batch splits).
+static void gemmSerial(const IsaTable* T, const Mat& M) {
+  if (M.m == 0 || M.n == 0) return;
+  if (M.k == 0) {
+    zeroOrKeep(M, 0, M.m);
+    return;
+  }
+  Barrier bar(1);
+  const i64 NR = T->nr;
+  const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
+  Job J{T, M, tlsB.get((size_t)std::min<i64>(T->kc, M.k) * ncMax), &bar};
+  gemmRows(J, 0, 1);
+}
+
+static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
+  if (M.m == 0 || M.n == 0) return;
+  if (M.k == 0 || nt <= 1) {
+    gemmSerial(T, M);
+    return;
+  }
+  const i64 MR = T->mr, NR = T->nr;
+  if (M.m >= (i64)nt * MR * 4) {
+    // split rows; B packed once into the caller's buffer and shared
+    const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
+    Barrier bar(nt);
+    Job J{T, M, tlsB.get((size_t)std::min<i64>(T->kc, M.k) * ncMax), &bar};
+    // the barrier counts the threads that really run (runParallel runs n = 1 if the pool is busy)
+    auto task = [&](int tid, int n) {
+      if (n == 1) {
+        Barrier one(1);
+        Job J1 = J;
+        J1.bar = &one;
+        gemmRows(J1, 0, 1);
+      } else {
+        gemmRows(J, tid, n);
+      }
+    };
+    const int maxNt = std::min(nt, numThreads());
+    bar.n = maxNt;
+    parallel(maxNt, task);
+    return;
+  }
+  // few rows: split columns in whole NR panels, each thread an independent product
+  const i64 panels = (M.n + NR - 1) / NR;
+  if (panels < 2) {
+    gemmSerial(T, M);
+    return;
+  }
+  auto task = [&](int tid, int n) {
+    const i64 j0 = std::min(M.n, panels * tid / n * NR), j1 = std::min(M.n, panels * (tid + 1) / n * NR);
+    if (j1 <= j0) return;
+    Mat S = M;
+    S.n = j1 - j0;
+    S.b = M.b + j0 * M.csB;
+    S.c = M.c + j0;
+    gemmSerial(T, S);
+  };
+  parallel((int)std::min<i64>(nt, panels), task);
+}
+
+void gemm(const GemmCall& g, int maxThreads) {
+  const IsaTable* T = isa();
+  if (g.batch <= 0 || g.m <= 0 || g.n <= 0) return;
+  Mat M;
+  M.m = g.m;
+  M.n = g.n;
+  M.k = g.k;
+  M.a = g.a;
+  M.rsA = g.transA ? 1 : g.lda;
+  M.csA = g.transA ? g.lda : 1;
+  M.b = g.b;
+  M.rsB = g.transB ? 1 : g.ldb;
+  M.csB = g.transB ? g.ldb : 1;
+  M.c = g.c;
+  M.ldc = g.ldc;
+  M.beta = g.beta;
+  int nt = maxThreads > 0 ? maxThreads : numThreads();
+  const double work = (double)g.m * (double)g.n * (double)g.k;  // multiply-adds per product
+  // below ~64^3 multiply-adds per thread, waking another thread costs more than it saves
+  const double perThreadMin = 96.0 * 96.0 * 96.0;
+  if (g.batch > 1 && g.strideC != 0 && nt > 1 && work * g.batch >= 2 * perThreadMin &&
+      (work < 4 * perThreadMin || g.batch >= 4 * nt)) {
+    // batch of small products: one product per thread at a time
+    auto task = [&](int tid, int n) {
+      for (i64 bi = tid; bi < g.batch; bi += n) {
+        Mat S = M;
+        S.a = g.a + bi * g.strideA;
+        S.b = g.b + bi * g.strideB;
+        S.c = g.c + bi * g.strideC;
+        gemmSerial(T, S);
+      }
+    };
+    parallel((int)std::min<i64>(nt, g.batch), task);
+    return;
+  }
+  int ntOne = nt;
+  if (work < 2 * perThreadMin) ntOne = 1;
+  else ntOne = (int)std::min<double>(nt, work / perThreadMin);
+  for (i64 bi = 0; bi < g.batch; bi++) {
+    Mat S = M;
+    S.a = g.a + bi * g.strideA;
+    S.b = g.b + bi * g.strideB;
+    S.c = g.c + bi * g.strideC;
+    gemmParallel(T, S, ntOne);
+  }
+}
+
+}  // namespace nabla
