@@ -22,7 +22,8 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { cat, stack, where } from '../ops/indexing.js';
-import { rand, zeros } from '../ops/create.js';
+import { zeros } from '../ops/create.js';
+import { dropout as dropoutFn } from './dropout.js';
 import { lstmSequence } from '../ops/lstm.js';
 import { gruSequence } from '../ops/gru.js';
 
@@ -213,10 +214,6 @@ function initialState(name: string, what: string, s: Tensor | null | undefined, 
   return p.batched ? s : s.unsqueeze(1);
 }
 
-function dropoutMask(shape: readonly number[], p: number, dtype: Tensor['dtype']): Tensor {
-  return rand(shape, { dtype }).ge(p).to(dtype).mul(1 / (1 - p));
-}
-
 /**
  * The shared multi-layer, bidirectional driver. Per layer l and direction d:
  *   xg = inp W_ih^T + b_ih (+ b_hh for RNN and LSTM), all T steps in one GEMM
@@ -267,7 +264,7 @@ function recurrent(kind: Kind, name: string, x: Tensor, weights: readonly CellWe
       }
     }
     inp = D === 1 ? outs[0]! : cat(outs, 2);
-    if (l < L - 1 && training && dropout > 0) inp = inp.mul(dropoutMask(inp.shape, dropout, dtype));
+    if (l < L - 1 && training && dropout > 0) inp = dropoutFn(inp, dropout, { training });
   }
   let y = inp;
   let hN = stack(hNs, 0);

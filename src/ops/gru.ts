@@ -23,7 +23,7 @@ import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { type TypedArray, allocate, isFloat } from '../core/dtype.js';
 import { empty, result } from './result.js';
-import { gemmAt } from './lstm.js';
+import { gemmAt, transposed } from './lstm.js';
 
 function dataOf(t: Tensor): TypedArray {
   return t.detach()._contiguousData();
@@ -59,6 +59,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   const dtype = xg.dtype;
   const X = dataOf(xg);
   const W = dataOf(wHh);
+  const Wt = transposed(W, H3, H);
   const bias = bHh === null ? null : dataOf(bHh);
   const h0d = dataOf(h0);
   const BH = Bn * H;
@@ -76,7 +77,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
     const hOff = s === 0 ? 0 : tp * BH;
     if (bias === null) p.fill(0);
     else for (let b = 0; b < Bn; b++) p.set(bias, b * H3);
-    gemmAt(Bn, H3, H, hPrev, hOff, H, false, W, 0, H, true, p, 0, H3, 1);
+    gemmAt(Bn, H3, H, hPrev, hOff, H, false, Wt, 0, H3, false, p, 0, H3, 1);
     const gOff = t * Bn * H3;
     for (let b = 0; b < Bn; b++) {
       const gr = gOff + b * H3;
