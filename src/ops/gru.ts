@@ -29,8 +29,9 @@ function dataOf(t: Tensor): TypedArray {
   return t.detach()._contiguousData();
 }
 
+/** 1 / (1 + e^-x): exact enough in doubles for every x (e^-x overflows to Infinity, giving 0). */
 function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  return 1 / (1 + Math.exp(-x));
 }
 
 /**

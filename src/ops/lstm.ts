@@ -65,8 +65,9 @@ export function transposed(a: TypedArray, rows: number, cols: number): TypedArra
   return out;
 }
 
+/** 1 / (1 + e^-x): exact enough in doubles for every x (e^-x overflows to Infinity, giving 0). */
 function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  return 1 / (1 + Math.exp(-x));
 }
 
 /**
