@@ -14,13 +14,14 @@ import { DataLoader } from '../data/dataloader.js';
 import type { TensorDataset } from '../data/dataset.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { Adam } from '../optim/adam.js';
+import { CosineAnnealingLR } from '../optim/scheduler.js';
 import { save } from '../io/safetensors.js';
 import { fit, evaluate, type BatchSource } from '../train/fit.js';
 import { asLayout, DATASETS, MODELS, datasetRecipe, modelRecipe } from '../train/recipes.js';
 import { confusionMatrix } from '../report/metrics.js';
 import { writeTrainingReport, type MisclassifiedSample } from '../report/training-report.js';
 import { cnnSections } from './cnn-report.js';
-import { type FlagSpec, helpText, numberFlag, parseFlags } from './args.js';
+import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string', help: `model recipe: ${Object.keys(MODELS).join(', ')}`, default: 'mlp' },
@@ -29,6 +30,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   lr: { type: 'string', help: 'Adam learning rate (default: the recipe\'s)' },
   'batch-size': { type: 'string', help: 'mini-batch size (default: the recipe\'s)' },
   'weight-decay': { type: 'string', help: 'L2 regularisation strength lambda (adds lambda*W to the gradient)', default: '0' },
+  scheduler: { type: 'string', help: 'learning-rate schedule: none, or cosine (CosineAnnealingLR to 0 over the epochs)', default: 'none' },
   seed: { type: 'string', help: 'seed for initialisation and shuffling', default: '0' },
   out: { type: 'string', help: 'run directory (default runs/<model>-<dataset>)' },
   resume: { type: 'boolean', help: 'continue from the run directory\'s checkpoint', default: false },
@@ -75,6 +77,9 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const net = model.build();
   const criterion = new CrossEntropyLoss();
   const optimizer = new Adam(net.parameters(), { lr, weightDecay });
+  const schedName = String(v['scheduler']);
+  if (schedName !== 'none' && schedName !== 'cosine') throw new UsageError(`nabla train: --scheduler must be none or cosine, got '${schedName}'`);
+  const scheduler = schedName === 'cosine' && epochs > 0 ? new CosineAnnealingLR(optimizer, { tMax: epochs, etaMin: 0 }) : undefined;
   const lossFn = (out: Tensor, y: Tensor): Tensor => criterion.forward(out, y);
   const config = {
     model: model.name,
@@ -83,6 +88,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     lr,
     batchSize,
     weightDecay,
+    scheduler: schedName,
     seed,
     backend: getBackend(),
     trainSamples: trainDs.length,
@@ -99,6 +105,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     model: net,
     loss: lossFn,
     optimizer,
+    ...(scheduler ? { scheduler } : {}),
     train: trainLoader,
     test: testLoader,
     epochs,

@@ -166,7 +166,10 @@ test('matmul agrees with a naive triple loop on random shapes', () => {
     const n = 1 + gen.randint(600);
     const A = nb.randn([m, k], { dtype: 'float64' });
     const Bm = nb.randn([k, n], { dtype: 'float64' });
-    const C = A.matmul(Bm).data();
+    const variant = trial % 4; // plain, A transposed view, B transposed view, both
+    const Aop = variant & 1 ? A.T.contiguous().T : A;
+    const Bop = variant & 2 ? Bm.T.contiguous().T : Bm;
+    const C = Aop.matmul(Bop).data();
     const a = A.data();
     const b = Bm.data();
     for (let i = 0; i < m; i += Math.max(1, m >> 2)) {

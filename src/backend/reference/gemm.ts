@@ -25,36 +25,56 @@ export function gemm(p: GemmArgs): void {
   }
 }
 
-/** C += op(A) · B with B stored k×n: i-k-j order in KB×JB tiles, k unrolled by 4. */
+/**
+ * C += op(A) · B with B stored k×n: i-k-j order in KB×JB tiles, two rows of C per pass (each
+ * value of B loaded feeds both rows) and k unrolled by 4.
+ */
 function gemmIKJ(p: GemmArgs, aOff: number, bOff: number, cOff: number): void {
   const { m, n, k, a, b: B, c, lda, ldb, ldc, transA } = p;
-  // element (i, kk) of op(A)
+  // element (i, kk) of op(A) is a[aOff + i*ai + kk*ak]
   const ai = transA ? 1 : lda;
   const ak = transA ? lda : 1;
   for (let j0 = 0; j0 < n; j0 += JB) {
     const j1 = Math.min(n, j0 + JB);
     for (let k0 = 0; k0 < k; k0 += KB) {
       const k1 = Math.min(k, k0 + KB);
-      for (let i = 0; i < m; i++) {
-        const cr = cOff + i * ldc;
-        const ar = aOff + i * ai;
+      let i = 0;
+      for (; i + 1 < m; i += 2) {
+        const c0 = cOff + i * ldc;
+        const c1 = c0 + ldc;
+        const r0 = aOff + i * ai;
+        const r1 = r0 + ai;
         let kk = k0;
         for (; kk + 3 < k1; kk += 4) {
-          const a0 = a[ar + kk * ak]!;
-          const a1 = a[ar + (kk + 1) * ak]!;
-          const a2 = a[ar + (kk + 2) * ak]!;
-          const a3 = a[ar + (kk + 3) * ak]!;
+          const a00 = a[r0 + kk * ak]!, a01 = a[r0 + (kk + 1) * ak]!, a02 = a[r0 + (kk + 2) * ak]!, a03 = a[r0 + (kk + 3) * ak]!;
+          const a10 = a[r1 + kk * ak]!, a11 = a[r1 + (kk + 1) * ak]!, a12 = a[r1 + (kk + 2) * ak]!, a13 = a[r1 + (kk + 3) * ak]!;
           const b0 = bOff + kk * ldb;
           const b1 = b0 + ldb;
           const b2 = b1 + ldb;
           const b3 = b2 + ldb;
           for (let j = j0; j < j1; j++) {
-            c[cr + j] = c[cr + j]! + a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
+            const x0 = B[b0 + j]!, x1 = B[b1 + j]!, x2 = B[b2 + j]!, x3 = B[b3 + j]!;
+            c[c0 + j] = c[c0 + j]! + a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+            c[c1 + j] = c[c1 + j]! + a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
           }
         }
         for (; kk < k1; kk++) {
+          const a0 = a[r0 + kk * ak]!;
+          const a1 = a[r1 + kk * ak]!;
+          const br = bOff + kk * ldb;
+          for (let j = j0; j < j1; j++) {
+            const x = B[br + j]!;
+            c[c0 + j] = c[c0 + j]! + a0 * x;
+            c[c1 + j] = c[c1 + j]! + a1 * x;
+          }
+        }
+      }
+      if (i < m) {
+        // the last row when m is odd
+        const cr = cOff + i * ldc;
+        const ar = aOff + i * ai;
+        for (let kk = k0; kk < k1; kk++) {
           const av = a[ar + kk * ak]!;
-          if (av === 0) continue;
           const br = bOff + kk * ldb;
           for (let j = j0; j < j1; j++) c[cr + j] = c[cr + j]! + av * B[br + j]!;
         }
@@ -63,31 +83,49 @@ function gemmIKJ(p: GemmArgs, aOff: number, bOff: number, cOff: number): void {
   }
 }
 
-/** C += op(A) · B^T with B stored n×k: each C[i,j] is a dot product, four accumulators. */
+/**
+ * C += op(A) · B^T with B stored n×k: each C[i,j] is a dot product of two rows. Four rows of A
+ * share each pass over a row of B (four accumulators), so B is read m/4 times instead of m.
+ */
 function gemmDot(p: GemmArgs, aOff: number, bOff: number, cOff: number): void {
   const { m, n, k, a, b: B, c, lda, ldb, ldc, transA } = p;
   const ai = transA ? 1 : lda;
   const ak = transA ? lda : 1;
-  for (let i = 0; i < m; i++) {
-    const ar = aOff + i * ai;
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = aOff + i * ai;
+    const r1 = r0 + ai;
+    const r2 = r1 + ai;
+    const r3 = r2 + ai;
     for (let j = 0; j < n; j++) {
       const br = bOff + j * ldb;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      let kk = 0;
-      if (ak === 1) {
-        for (; kk + 3 < k; kk += 4) {
-          s0 += a[ar + kk]! * B[br + kk]!;
-          s1 += a[ar + kk + 1]! * B[br + kk + 1]!;
-          s2 += a[ar + kk + 2]! * B[br + kk + 2]!;
-          s3 += a[ar + kk + 3]! * B[br + kk + 3]!;
-        }
+      for (let kk = 0; kk < k; kk++) {
+        const x = B[br + kk]!;
+        const o = kk * ak;
+        s0 += a[r0 + o]! * x;
+        s1 += a[r1 + o]! * x;
+        s2 += a[r2 + o]! * x;
+        s3 += a[r3 + o]! * x;
       }
-      for (; kk < k; kk++) s0 += a[ar + kk * ak]! * B[br + kk]!;
       const ci = cOff + i * ldc + j;
-      c[ci] = c[ci]! + (s0 + s1 + s2 + s3);
+      c[ci] = c[ci]! + s0;
+      c[ci + ldc] = c[ci + ldc]! + s1;
+      c[ci + 2 * ldc] = c[ci + 2 * ldc]! + s2;
+      c[ci + 3 * ldc] = c[ci + 3 * ldc]! + s3;
+    }
+  }
+  for (; i < m; i++) {
+    const ar = aOff + i * ai;
+    for (let j = 0; j < n; j++) {
+      const br = bOff + j * ldb;
+      let s = 0;
+      for (let kk = 0; kk < k; kk++) s += a[ar + kk * ak]! * B[br + kk]!;
+      const ci = cOff + i * ldc + j;
+      c[ci] = c[ci]! + s;
     }
   }
 }
