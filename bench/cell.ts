@@ -1,0 +1,34 @@
+/**
+ * One benchmark cell in its own process: `tsx bench/cell.ts '<CellSpec JSON>'`. Prints each
+ * result as a line `@@RESULT {json}` (the runner parses those lines; everything else is log).
+ */
+import { RESULT_TAG, type CellResult, type CellSpec } from './lib/types.js';
+
+async function run(spec: CellSpec): Promise<CellResult[]> {
+  if (spec.lib === 'nabla') {
+    const { prepareNabla } = await import('./nabla/setup.js');
+    prepareNabla(spec);
+    switch (spec.workload) {
+      case 'W1': return (await import('./nabla/gemm.js')).runGemm(spec);
+      case 'W2': case 'W3': return (await import('./nabla/classify.js')).runClassify(spec);
+      case 'W4': return (await import('./nabla/charlstm.js')).runCharLstm(spec);
+      case 'W5': return (await import('./nabla/latency.js')).runLatency(spec);
+      case 'OPS': return (await import('./nabla/latency.js')).runOps(spec);
+    }
+  }
+  if (spec.lib === 'tfjs') {
+    const { prepareTfjs } = await import('./tfjs/setup.js');
+    await prepareTfjs(spec);
+    switch (spec.workload) {
+      case 'W1': return (await import('./tfjs/gemm.js')).runGemm(spec);
+      case 'W2': case 'W3': return (await import('./tfjs/classify.js')).runClassify(spec);
+      case 'W4': return (await import('./tfjs/charlstm.js')).runCharLstm(spec);
+      case 'W5': return (await import('./tfjs/latency.js')).runLatency(spec);
+      case 'OPS': return (await import('./tfjs/latency.js')).runOps(spec);
+    }
+  }
+  throw new Error(`bench/cell.ts: unknown lib ${spec.lib}`);
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as CellSpec;
+for (const r of await run(spec)) process.stdout.write(RESULT_TAG + JSON.stringify(r) + '\n');

@@ -1,0 +1,52 @@
+/** The records every benchmark cell emits, and the spec the runner passes to a cell. */
+
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'OPS';
+
+export interface CellSpec {
+  workload: WorkloadId;
+  /** 'nabla' | 'tfjs' in JS cells; 'torch' | 'numpy' in Python cells */
+  lib: string;
+  /** nabla: 'native' | 'ts'; tfjs: 'cpu' | 'wasm'; torch/numpy: 'openblas' */
+  backend: string;
+  threads: number;
+  quick: boolean;
+  /** wall-clock budget in seconds for the time-bounded parts of this cell */
+  budgetS: number;
+  /** W1 sizes to run (default the workload's {256, 512, 1024, 2048}) */
+  sizes?: number[];
+}
+
+export interface CellResult {
+  workload: WorkloadId;
+  lib: string;
+  backend: string;
+  threads: number | string;
+  /** sub-case, e.g. 'n=1024' for W1, 'predict' / 'raw ops' for tfjs W5 */
+  case: string;
+  metric: string;
+  unit: string;
+  higherIsBetter: boolean;
+  median: number;
+  min: number;
+  max: number;
+  /** number of repetitions / windows / epochs summarised */
+  n: number;
+  /** how the figure was taken: 'reps', 'epochs', 'windows' (time-bounded, extrapolated) */
+  method: string;
+  /** process CPU seconds / wall seconds over the timed work */
+  cpuPar: number;
+  /** W2/W3: test accuracy after 1 epoch (absent if no full epoch ran) */
+  acc?: number;
+  /** W2: test accuracy after the last full epoch, and how many epochs ran */
+  accLast?: number;
+  epochs?: number;
+  /** W2/W3: epoch seconds (measured, or extrapolated from windows) */
+  epochS?: number;
+  /** W1: max |C - C_f64| on 4 rows */
+  maxErr?: number;
+  note?: string;
+  error?: string;
+}
+
+/** The line prefix a cell prints its results with (one JSON object per line). */
+export const RESULT_TAG = '@@RESULT ';
