@@ -26,7 +26,9 @@ inline void* data(napi_env env, napi_value v, napi_typedarray_type want, size_t*
   void* p;
   if (napi_get_typedarray_info(env, v, &type, &len, &p, nullptr, nullptr) != napi_ok || type != want) return nullptr;
   if (length) *length = len;
-  return p;
+  // an empty (or detached) array may report no data pointer; kernels never read it then
+  static double empty[8];
+  return p ? p : static_cast<void*>(empty);
 }
 
 inline int elemSize(napi_typedarray_type t) {
@@ -262,6 +264,8 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     AdamParams a;
     a.beta1 = (float)b1;
     a.beta2 = (float)b2;
+    a.c1 = (float)(1.0 - b1);
+    a.c2 = (float)(1.0 - b2);
     a.eps = (float)eps;
     a.lr = (float)lr;
     a.wd = (float)wd;

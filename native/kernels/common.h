@@ -21,7 +21,8 @@ enum BinaryOp {
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
 
 struct AdamParams {
-  float beta1, beta2, eps, stepSize, bc2, lr, wd;
+  // c1 = 1 - beta1 and c2 = 1 - beta2 are rounded from double (1 - 0.999f would be 5e-5 off)
+  float beta1, beta2, c1, c2, eps, stepSize, bc2, lr, wd;
   int decoupled;
 };
 

@@ -238,8 +238,8 @@ static inline float bitsToFloat(int32_t i) {
 
 // exp in float, Cephes polynomial on [-ln2/2, ln2/2] (about 1 ulp); 0 below -87.3, inf above 88.7
 static inline float expF(float x) {
-  float xc = x < -87.0f ? -87.0f : x;
-  xc = xc > 88.7f ? 88.7f : xc;
+  float xc = x < -87.33654f ? -87.33654f : x;
+  xc = xc > 88.72283f ? 88.72283f : xc;
   // round to nearest with the 1.5*2^23 trick (no floor needed, vectorizes on SSE2)
   float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   float r = xc - n * 0.693359375f;
@@ -352,7 +352,9 @@ static void binaryRow(int op, const float* a, i64 sa, const float* b, i64 sb, fl
     case B_SUB: ZIP(float, x - y);
     case B_MUL: ZIP(float, x * y);
     case B_DIV: ZIP(float, x / y);
-    case B_POW: ZIP(float, (float)std::pow((double)x, (double)y));
+    // JavaScript's Math.pow, which the reference uses: NaN exponent -> NaN, (+-1)^(+-inf) -> NaN
+    case B_POW: ZIP(float, (y != y || ((x == 1.0f || x == -1.0f) && std::isinf(y))) ? __builtin_nanf("")
+                                                                                     : (float)std::pow((double)x, (double)y));
     case B_MAXIMUM: ZIP(float, (x != x || y != y) ? __builtin_nanf("") : (x > y ? x : y));
     case B_MINIMUM: ZIP(float, (x != x || y != y) ? __builtin_nanf("") : (x < y ? x : y));
     case B_EQ: ZIP(float, x == y ? 1.0f : 0.0f);
@@ -459,8 +461,9 @@ static void softmaxRow(const float* __restrict x, float* __restrict out, i64 n, 
   if (log) {
 #pragma omp simd reduction(+ : s)
     for (i64 i = 0; i < n; i++) s += expF(x[i] - mx);
-    const float lse = mx + (float)std::log((double)s);
-    for (i64 i = 0; i < n; i++) out[i] = x[i] - lse;
+    // x - lse in double: both can be large and close
+    const double lse = (double)mx + std::log((double)s);
+    for (i64 i = 0; i < n; i++) out[i] = (float)((double)x[i] - lse);
   } else {
 #pragma omp simd reduction(+ : s)
     for (i64 i = 0; i < n; i++) {
@@ -475,7 +478,7 @@ static void softmaxRow(const float* __restrict x, float* __restrict out, i64 n, 
 
 static void adam(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict v, i64 n,
                  const AdamParams& a) {
-  const float b1 = a.beta1, b2 = a.beta2, c1 = 1.0f - a.beta1, c2 = 1.0f - a.beta2;
+  const float b1 = a.beta1, b2 = a.beta2, c1 = a.c1, c2 = a.c2;
   const float eps = a.eps, step = a.stepSize, invBc2 = 1.0f / a.bc2;
   const float wd = a.wd, decay = 1.0f - a.lr * a.wd;
   if (wd != 0.f && a.decoupled) {

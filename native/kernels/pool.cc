@@ -46,11 +46,9 @@ void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax) {
               if (bi < 0 || v > best || v != v) {
                 best = v;
                 bi = ih * g.w + iw;
-                if (v != v) goto done;
               }
             }
           }
-        done:
           yp[oh * g.outW + ow] = best;
           ap[oh * g.outW + ow] = (int32_t)bi;
         }
@@ -75,7 +73,7 @@ void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g
 // window of output (oh, ow): clipped bounds and the divisor
 struct Win {
   i64 hs, he, ws, we;
-  float inv;
+  float div;
   bool empty;
 };
 static inline Win window(const PoolGeom& g, i64 oh, i64 ow) {
@@ -93,7 +91,7 @@ static inline Win window(const PoolGeom& g, i64 oh, i64 ow) {
   w.we = we;
   w.empty = hs >= he || ws >= we;
   const i64 div = g.countIncludePad ? poolSize : (he - hs) * (we - ws);
-  w.inv = w.empty || div <= 0 ? 0.f : 1.0f / (float)div;
+  w.div = (float)div;
   return w;
 }
 
@@ -109,7 +107,7 @@ void avgPool2d(const float* x, const PoolGeom& g, float* y) {
           float s = 0.f;
           for (i64 ih = w.hs; ih < w.he; ih++)
             for (i64 iw = w.ws; iw < w.we; iw++) s += xp[ih * g.w + iw];
-          yp[oh * g.outW + ow] = w.empty ? 0.f : s * w.inv;
+          yp[oh * g.outW + ow] = w.empty || w.div <= 0 ? 0.f : s / w.div;
         }
       }
     }
@@ -125,8 +123,8 @@ void avgPool2dBackward(const float* dy, const PoolGeom& g, float* dx) {
       for (i64 oh = 0; oh < g.outH; oh++) {
         for (i64 ow = 0; ow < g.outW; ow++) {
           const Win w = window(g, oh, ow);
-          if (w.empty) continue;
-          const float v = d[oh * g.outW + ow] * w.inv;
+          if (w.empty || w.div <= 0) continue;
+          const float v = d[oh * g.outW + ow] / w.div;
           for (i64 ih = w.hs; ih < w.he; ih++)
             for (i64 iw = w.ws; iw < w.we; iw++) o[ih * g.w + iw] += v;
         }

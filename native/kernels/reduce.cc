@@ -74,8 +74,8 @@ void softmax(const float* x, i64 outer, i64 n, i64 inner, float* out, int log) {
         double s = 0;
         for (i64 j = 0; j < n; j++) s += std::exp((double)(px[j * inner] - mx));
         if (log) {
-          const float lse = mx + (float)std::log(s);
-          for (i64 j = 0; j < n; j++) po[j * inner] = px[j * inner] - lse;
+          const double lse = (double)mx + std::log(s);
+          for (i64 j = 0; j < n; j++) po[j * inner] = (float)((double)px[j * inner] - lse);
         } else {
           const double inv = 1.0 / s;
           for (i64 j = 0; j < n; j++) po[j * inner] = (float)(std::exp((double)(px[j * inner] - mx)) * inv);
