@@ -100,7 +100,7 @@ export function lstmSections(d: ExplanationData): { forward: Section[]; backward
         lhs: [sym(`\\delta_{${t}}`, `δ${sx}`)],
         formula: [
           sym(
-            `\\frac{\\partial J}{\\partial z_{${t}}} = \\begin{bmatrix} \\frac{\\partial J}{\\partial c_{${t}}} \\odot g_{${t}} \\odot i_{${t}}(1 - i_{${t}}) \\\\ \\frac{\\partial J}{\\partial c_{${t}}} \\odot c_{${tp(l, t)}} \\odot f_{${t}}(1 - f_{${t}}) \\\\ \\frac{\\partial J}{\\partial c_{${t}}} \\odot i_{${t}} \\odot (1 - g_{${t}}^2) \\\\ \\frac{\\partial J}{\\partial h_{${t}}} \\odot \\tanh(c_{${t}}) \\odot o_{${t}}(1 - o_{${t}}) \\end{bmatrix}`,
+            `\\frac{\\partial J}{\\partial z_{${t}}} = \\begin{bmatrix} \\partial J/\\partial c_{${t}} \\odot g_{${t}} \\odot i_{${t}}(1 - i_{${t}}) \\\\ \\partial J/\\partial c_{${t}} \\odot c_{${tp(l, t)}} \\odot f_{${t}}(1 - f_{${t}}) \\\\ \\partial J/\\partial c_{${t}} \\odot i_{${t}} \\odot (1 - g_{${t}}^2) \\\\ \\partial J/\\partial h_{${t}} \\odot \\tanh(c_{${t}}) \\odot o_{${t}}(1 - o_{${t}}) \\end{bmatrix}`,
             `∂J/∂z${sx} = [∂J/∂c${sx} ⊙ g${sx} ⊙ i${sx}(1−i${sx}); ∂J/∂c${sx} ⊙ c${subText(String(tp(l, t)))} ⊙ f${sx}(1−f${sx}); ∂J/∂c${sx} ⊙ i${sx} ⊙ (1−g${sx}²); ∂J/∂h${sx} ⊙ tanh(c${sx}) ⊙ o${sx}(1−o${sx})]`,
           ),
         ],

@@ -6,6 +6,11 @@ import type { ExplanationData } from './types.js';
 import { buildDocument, describeNetwork, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';
 import { fmt, shapeText } from './snapshot.js';
 
+/** A number in LaTeX: 6.01e-3 becomes 6.01 \\times 10^{-3} (a bare e would read as a variable). */
+function texNum(v: number, digits: number): string {
+  return fmt(v, digits).replace(/^(-?[\d.]+)e([+-]?)(\d+)$/, (_m, mant: string, sign: string, exp: string) => `${mant} \\times 10^{${sign === '-' ? '-' : ''}${exp}}`);
+}
+
 function termTex(t: Term, r: Resolved): string {
   switch (t.t) {
     case 'sym':
@@ -13,14 +18,14 @@ function termTex(t: Term, r: Resolved): string {
     case 'words':
       return `\\text{${t.text}}`;
     case 'num':
-      return fmt(t.v, r.digits);
+      return texNum(t.v, r.digits);
     case 'mat': {
       const s = t.snap;
       if (s.data.length > r.maxElements) {
         const head = s.data.slice(0, 3).map((v) => fmt(v, Math.min(r.digits, 4)));
         return `\\left[\\,{\\scriptstyle ${shapeText(s.shape).replace('×', '\\times ')}:\\ ${head.join(',\\ ')}${s.data.length > 3 ? ',\\ \\ldots' : ''}\\quad \\lVert\\cdot\\rVert = ${fmt(s.norm, 4)}}\\,\\right]`;
       }
-      return `\\begin{bmatrix} ${t.m.map((row) => row.map((v) => fmt(v, r.digits)).join(' & ')).join(' \\\\ ')} \\end{bmatrix}`;
+      return `\\begin{bmatrix} ${t.m.map((row) => row.map((v) => texNum(v, r.digits)).join(' & ')).join(' \\\\ ')} \\end{bmatrix}`;
     }
   }
 }
