@@ -33,7 +33,7 @@ export interface GraphOptions {
 export class AutogradGraph {
   constructor(
     readonly nodes: readonly GraphNode[],
-    /** [from, to]: the tensor `from` is an input of the op that computed `to` */
+    /** (from, to): the tensor `from` is an input of the op that computed `to` */
     readonly edges: readonly (readonly [string, string])[],
   ) {}
 
