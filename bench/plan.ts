@@ -1,0 +1,92 @@
+/**
+ * Which cells a run measures, in order, with their wall-clock budgets (seconds of timed work).
+ * Full run: ~17-22 min on the 2-core machine; --quick: seconds per cell.
+ */
+import type { CellSpec, WorkloadId } from './lib/types.js';
+
+export interface Availability {
+  native: boolean;
+  python: boolean;
+  tfjs: boolean;
+  tfjsWasm: boolean;
+}
+
+export interface PlannedCell {
+  spec: CellSpec & { label?: string; blasThreads?: number; epochs?: number };
+  /** 'js' (bench/cell.ts) or 'python' (bench/peers/torch_bench.py) */
+  runner: 'js' | 'python';
+}
+
+export function planCells(workloads: readonly WorkloadId[], quick: boolean, peers: boolean, av: Availability): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  const b = (full: number, q = 3): number => (quick ? q : full);
+  const js = (workload: WorkloadId, lib: string, backend: string, threads: number, budgetS: number, extra: Partial<CellSpec> = {}): void => {
+    cells.push({ runner: 'js', spec: { workload, lib, backend, threads, quick, budgetS, ...extra } });
+  };
+  const py = (workload: WorkloadId, lib: string, threads: number, budgetS: number, extra: Partial<PlannedCell['spec']> = {}): void => {
+    cells.push({ runner: 'python', spec: { workload, lib, backend: 'openblas', threads, quick, budgetS, ...extra } });
+  };
+  const nabla = (w: WorkloadId, budgetNative: number, budgetTs: number, extra: Partial<CellSpec> = {}, tsExtra: Partial<CellSpec> = {}): void => {
+    if (av.native) {
+      js(w, 'nabla', 'native', 1, budgetNative, extra);
+      js(w, 'nabla', 'native', 2, budgetNative, extra);
+    }
+    js(w, 'nabla', 'ts', 1, budgetTs, { ...extra, ...tsExtra });
+  };
+  const torch = (w: WorkloadId, budget: number, extra: Partial<PlannedCell['spec']> = {}): void => {
+    if (!peers || !av.python) return;
+    py(w, 'torch', 1, budget, extra);
+    py(w, 'torch', 2, budget, extra);
+  };
+  const tfjs = (w: WorkloadId, budgetCpu: number, budgetWasm: number, extra: Partial<CellSpec> = {}, cpuExtra: Partial<CellSpec> = {}): void => {
+    if (!peers || !av.tfjs) return;
+    js(w, 'tfjs', 'cpu', 1, budgetCpu, { ...extra, ...cpuExtra });
+    if (av.tfjsWasm) js(w, 'tfjs', 'wasm', 1, budgetWasm, extra);
+  };
+  const quickSizes = { sizes: [256, 1024] };
+  for (const w of workloads) {
+    switch (w) {
+      case 'W1':
+        nabla('W1', b(25), b(25), quick ? quickSizes : {}, quick ? {} : { sizes: [256, 512, 1024] });
+        if (peers && av.python) {
+          py('W1', 'numpy', 1, b(25), quick ? quickSizes : {});
+          py('W1', 'numpy', 2, b(25), quick ? quickSizes : {});
+          if (!quick) {
+            py('W1', 'torch', 1, 25);
+            py('W1', 'torch', 2, 25);
+          }
+        }
+        tfjs('W1', b(25), b(25), quick ? quickSizes : {}, quick ? { sizes: [256] } : { sizes: [256, 512, 1024] });
+        break;
+      case 'W2':
+        nabla('W2', b(30), b(30));
+        torch('W2', b(30), { epochs: 5 });
+        tfjs('W2', b(45), b(60));
+        break;
+      case 'W3':
+        nabla('W3', b(60), b(45));
+        torch('W3', b(60), { epochs: 1 });
+        if (peers && av.python && !quick) py('W3', 'torch', 2, 60, { epochs: 1, blasThreads: 1, label: 'omp2/blas1' });
+        tfjs('W3', b(45, 5), b(10));
+        break;
+      case 'W4':
+        nabla('W4', b(20), b(30));
+        torch('W4', b(20));
+        tfjs('W4', b(30, 1), b(30));
+        break;
+      case 'W5':
+        if (av.native) js('W5', 'nabla', 'native', 1, 0);
+        js('W5', 'nabla', 'ts', 1, 0);
+        if (peers && av.python) py('W5', 'torch', 1, 0);
+        tfjs('W5', 0, 0);
+        break;
+      case 'OPS':
+        if (av.native) js('OPS', 'nabla', 'native', 1, 0);
+        js('OPS', 'nabla', 'ts', 1, 0);
+        if (peers && av.python) py('OPS', 'torch', 1, 0);
+        tfjs('OPS', 0, 0);
+        break;
+    }
+  }
+  return cells;
+}
