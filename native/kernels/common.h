@@ -49,6 +49,8 @@ struct IsaTable {
   void (*adam)(float* p, const float* g, float* m, float* v, i64 n, const AdamParams& a);
   // y += alpha * x (contiguous)
   void (*axpy)(i64 n, float alpha, const float* x, float* y);
+  // sum of x[i]*y[i]
+  float (*dot)(i64 n, const float* x, const float* y);
 };
 
 const IsaTable* isaGeneric();

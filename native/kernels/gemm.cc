@@ -14,6 +14,8 @@
 // Threads: large products split the rows of C over the pool (sharing the packed B); products
 // with few rows split the columns instead; batches of small products go one per thread.
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -48,12 +50,29 @@ static const IsaTable* byName(const char* name) {
   return nullptr;
 }
 
+// NABLA_GEMM_BLOCKS="mc,kc,nc" overrides the cache blocking (for tuning on a new CPU).
+static const IsaTable* withBlocks(const IsaTable* t) {
+  const char* e = std::getenv("NABLA_GEMM_BLOCKS");
+  if (!e) return t;
+  long mc = 0, kc = 0, nc = 0;
+  if (std::sscanf(e, "%ld,%ld,%ld", &mc, &kc, &nc) != 3 || mc < 1 || kc < 1 || nc < 1) return t;
+  static IsaTable copies[3];
+  static int used = 0;
+  if (used >= 3) return t;
+  IsaTable* c = &copies[used++];
+  *c = *t;
+  c->mc = (int)((mc + t->mr - 1) / t->mr * t->mr);
+  c->kc = (int)kc;
+  c->nc = (int)((nc + t->nr - 1) / t->nr * t->nr);
+  return c;
+}
+
 static const IsaTable* chooseIsa() {
   if (const char* e = std::getenv("NABLA_ISA")) {
-    if (const IsaTable* t = byName(e)) return t;
+    if (const IsaTable* t = byName(e)) return withBlocks(t);
   }
   for (const char* n : {"avx512", "avx2", "generic"})
-    if (const IsaTable* t = byName(n)) return t;
+    if (const IsaTable* t = byName(n)) return withBlocks(t);
   return isaGeneric();
 }
 
@@ -67,7 +86,7 @@ const IsaTable* isa() {
 bool setIsa(const char* name) {
   const IsaTable* t = byName(name);
   if (!t) return false;
-  currentIsa = t;
+  currentIsa = withBlocks(t);
   return true;
 }
 
@@ -172,13 +191,41 @@ static void gemmRows(const Job& J, int tid, int nt) {
   }
 }
 
-// Single-threaded product (used directly, and per thread for column and batch splits).
+// A few rows of C (m <= 4): no packing, each row is a sequence of vector dots or axpys, and
+// B is streamed once per row. (Packing B would cost as much as the product itself.)
+static bool gemmFewRows(const IsaTable* T, const Mat& M, i64 j0, i64 j1) {
+  if (M.m > 4) return false;
+  for (i64 i = 0; i < M.m; i++) {
+    float* c = M.c + i * M.ldc;
+    const float* a = M.a + i * M.rsA;
+    if (!M.beta) std::memset(c + j0, 0, sizeof(float) * (j1 - j0));
+    if (M.csB == 1) {
+      // B rows contiguous: c += a[p] * B[p, :]
+      for (i64 p = 0; p < M.k; p++) {
+        T->axpy(j1 - j0, a[p * M.csA], M.b + p * M.rsB + j0, c + j0);
+      }
+    } else if (M.rsB == 1 && M.csA == 1) {
+      // B stored transposed: c[j] += dot(A[i, :], B[:, j]) over contiguous rows
+      for (i64 j = j0; j < j1; j++) c[j] += T->dot(M.k, a, M.b + j * M.csB);
+    } else {
+      for (i64 j = j0; j < j1; j++) {
+        float s = 0.f;
+        for (i64 p = 0; p < M.k; p++) s += a[p * M.csA] * M.b[p * M.rsB + j * M.csB];
+        c[j] += s;
+      }
+    }
+  }
+  return true;
+}
+
+// Single-threaded product (used directly, and per thread for batch splits).
 static void gemmSerial(const IsaTable* T, const Mat& M) {
   if (M.m == 0 || M.n == 0) return;
   if (M.k == 0) {
     zeroOrKeep(M, 0, M.m);
     return;
   }
+  if (gemmFewRows(T, M, 0, M.n)) return;
   Barrier bar(1);
   const i64 NR = T->nr;
   const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
@@ -186,14 +233,51 @@ static void gemmSerial(const IsaTable* T, const Mat& M) {
   gemmRows(J, 0, 1);
 }
 
+// Few rows (m <= MC), many columns: the caller packs all of A once, then threads take chunks
+// of columns from a shared counter, each packing its own B panels. No barriers, so a thread
+// that the OS does not schedule delays at most the chunk it holds.
+static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
+  const i64 MR = T->mr, NR = T->nr, KC = T->kc;
+  const i64 mPad = (M.m + MR - 1) / MR * MR;
+  // packed A: for each KC block pc, mPad x kc in MR-row panels, at offset pc*mPad
+  float* Ap = tlsA.get((size_t)mPad * M.k);
+  for (i64 pc = 0; pc < M.k; pc += KC) {
+    const i64 kc = std::min(KC, M.k - pc);
+    for (i64 i = 0; i < M.m; i += MR)
+      T->packA(std::min(MR, M.m - i), kc, M.a + i * M.rsA + pc * M.csA, M.rsA, M.csA, Ap + pc * mPad + i * kc);
+  }
+  const i64 panels = (M.n + NR - 1) / NR;
+  // about 4 chunks per thread, at least one panel and at most 8 panels (256 columns) each
+  const i64 per = std::max<i64>(1, std::min<i64>(8, panels / (4 * nt)));
+  const i64 chunks = (panels + per - 1) / per;
+  std::atomic<i64> next{0};
+  auto task = [&](int, int) {
+    float* Bp = tlsB.get((size_t)std::min<i64>(KC, M.k) * per * NR);
+    for (i64 ch; (ch = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+      const i64 j0 = ch * per * NR, j1 = std::min(M.n, j0 + per * NR);
+      const i64 nc = j1 - j0;
+      const i64 np = (nc + NR - 1) / NR;
+      for (i64 pc = 0; pc < M.k; pc += KC) {
+        const i64 kc = std::min(KC, M.k - pc);
+        for (i64 jp = 0; jp < np; jp++) {
+          const i64 j = j0 + jp * NR;
+          T->packB(std::min(NR, M.n - j), kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, Bp + jp * NR * kc);
+        }
+        macroKernel(T, M.m, nc, kc, Ap + pc * mPad, Bp, M.c + j0, M.ldc, M.beta || pc > 0, 0, np);
+      }
+    }
+  };
+  parallel((int)std::min<i64>(nt, chunks), task);
+}
+
 static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
   if (M.m == 0 || M.n == 0) return;
-  if (M.k == 0 || nt <= 1) {
+  if (M.k == 0 || nt <= 1 || M.m <= 4) {
     gemmSerial(T, M);
     return;
   }
   const i64 MR = T->mr, NR = T->nr;
-  if (M.m >= (i64)nt * MR * 4) {
+  if (M.m >= (i64)nt * MR * 4 || M.m > T->mc) {
     // split rows; B packed once into the caller's buffer and shared
     const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
     Barrier bar(nt);
@@ -214,22 +298,7 @@ static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
     parallel(maxNt, task);
     return;
   }
-  // few rows: split columns in whole NR panels, each thread an independent product
-  const i64 panels = (M.n + NR - 1) / NR;
-  if (panels < 2) {
-    gemmSerial(T, M);
-    return;
-  }
-  auto task = [&](int tid, int n) {
-    const i64 j0 = std::min(M.n, panels * tid / n * NR), j1 = std::min(M.n, panels * (tid + 1) / n * NR);
-    if (j1 <= j0) return;
-    Mat S = M;
-    S.n = j1 - j0;
-    S.b = M.b + j0 * M.csB;
-    S.c = M.c + j0;
-    gemmSerial(T, S);
-  };
-  parallel((int)std::min<i64>(nt, panels), task);
+  gemmColumns(T, M, nt);
 }
 
 void gemm(const GemmCall& g, int maxThreads) {
@@ -255,8 +324,9 @@ void gemm(const GemmCall& g, int maxThreads) {
   if (g.batch > 1 && g.strideC != 0 && nt > 1 && work * g.batch >= 2 * perThreadMin &&
       (work < 4 * perThreadMin || g.batch >= 4 * nt)) {
     // batch of small products: one product per thread at a time
-    auto task = [&](int tid, int n) {
-      for (i64 bi = tid; bi < g.batch; bi += n) {
+    std::atomic<i64> next{0};
+    auto task = [&](int, int) {
+      for (i64 bi; (bi = next.fetch_add(1, std::memory_order_relaxed)) < g.batch;) {
         Mat S = M;
         S.a = g.a + bi * g.strideA;
         S.b = g.b + bi * g.strideB;

@@ -500,9 +500,16 @@ static void axpy(i64 n, float alpha, const float* __restrict x, float* __restric
   for (i64 i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
+static float dot(i64 n, const float* __restrict x, const float* __restrict y) {
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (i64 i = 0; i < n; i++) s += x[i] * y[i];
+  return s;
+}
+
 static const IsaTable table = {
     NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, unaryRow, binaryRow, compareRow,
-    reduceCols, reduceRow, softmaxRow, adam, axpy,
+    reduceCols, reduceRow, softmaxRow, adam, axpy, dot,
 };
 
 }  // namespace NABLA_ISA_NS
