@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   explain: { summary: 'narrate one training step of a small network, every number with its formula', load: async () => (await import('../explain/cli.js')).explainCommand },
   gradcheck: { summary: 'check a named op or layer\'s gradients against finite differences', load: async () => (await import('./gradcheck.js')).gradcheckCommand },
   bench: { summary: 'run the benchmark workloads against the installed peers', load: async () => (await import('./bench.js')).benchCommand },
+  generate: { summary: 'sample text from a character LSTM checkpoint with a temperature', load: async () => (await import('./generate.js')).generateCommand },
 };
 
 export function usage(): string {

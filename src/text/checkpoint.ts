@@ -1,0 +1,39 @@
+/**
+ * A character model on disk: a directory with
+ *   model.safetensors   the state dict (PyTorch names), its CharLSTMConfig as JSON in the
+ *                       metadata key `nabla.charlstm`, plus any extra string metadata
+ *   vocab.json          the CharVocab ({ chars, unk }) and the same config, readable by eye
+ * `saveCharModel` writes both; `loadCharModel` rebuilds the model and vocabulary (what
+ * `nabla generate --checkpoint <dir>` reads).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NablaError } from '../core/errors.js';
+import { loadSafetensors, save } from '../io/safetensors.js';
+import { CharLSTM, type CharLSTMConfig } from './char-model.js';
+import { CharVocab, type CharVocabJSON } from './vocab.js';
+
+const META_KEY = 'nabla.charlstm';
+
+export function saveCharModel(dir: string, model: CharLSTM, vocab: CharVocab, extra: Record<string, string> = {}): void {
+  mkdirSync(dir, { recursive: true });
+  save(model.stateDict(), join(dir, 'model.safetensors'), { metadata: { ...extra, [META_KEY]: JSON.stringify(model.config) } });
+  writeFileSync(join(dir, 'vocab.json'), JSON.stringify({ ...vocab.toJSON(), config: model.config }) + '\n');
+}
+
+export function loadCharModel(dir: string): { model: CharLSTM; vocab: CharVocab; metadata: Record<string, string> } {
+  const modelPath = join(dir, 'model.safetensors');
+  const vocabPath = join(dir, 'vocab.json');
+  for (const p of [modelPath, vocabPath]) {
+    if (!existsSync(p)) throw new NablaError(`loadCharModel: ${p} not found; a checkpoint directory holds model.safetensors and vocab.json (train one with \`npx tsx examples/char-lstm/train.ts\`)`);
+  }
+  const { tensors, metadata } = loadSafetensors(modelPath);
+  const raw = metadata[META_KEY];
+  if (raw === undefined) throw new NablaError(`loadCharModel: ${modelPath} has no '${META_KEY}' metadata (the model config); was it written by saveCharModel?`);
+  const config = JSON.parse(raw) as CharLSTMConfig;
+  const vocab = CharVocab.fromJSON(JSON.parse(readFileSync(vocabPath, 'utf8')) as CharVocabJSON);
+  const model = new CharLSTM(config);
+  model.loadStateDict(tensors);
+  model.eval();
+  return { model, vocab, metadata };
+}
