@@ -57,7 +57,12 @@ if (process.env.JOBS || process.env.npm_config_jobs === undefined) args.push('--
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit', encoding: 'utf8' });
 if (r.error) warn(`node-gyp could not run: ${r.error.message}`);
 if (r.status !== 0) {
-  const tail = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+  // the most telling line: the first compiler/make error, else the last lines of node-gyp
+  const lines = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  const first =
+    lines.find((l) => !l.startsWith('gyp') && /error|not found|no such file|cannot/i.test(l)) ??
+    lines.find((l) => /You need to install|not found:|ENOENT/.test(l))?.replace(/^gyp ERR!( find Python| stack)?\s*/, '');
+  const tail = first ? first.trim() : lines.slice(-2).join(' | ');
   warn(`node-gyp exited with code ${r.status}${tail ? `: ${tail}` : ''}`);
 }
 if (!existsSync(join(root, 'build', 'Release', 'nabla_native.node'))) warn('the build produced no addon');
