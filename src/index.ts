@@ -4,6 +4,11 @@
  *   import * as nb from 'nabla';
  *   const x = nb.tensor([[1, 2]], { requiresGrad: true });
  */
+import { initBackends } from './backend/init.js';
+
+// choose the default backend: the native addon if it loads, else 'ts' with one warning
+initBackends();
+
 export { Tensor } from './core/tensor.js';
 export type { SliceSpec, Operand, NestedArray } from './core/tensor.js';
 export type { DType, FloatDType, TypedArray } from './core/dtype.js';
@@ -16,6 +21,7 @@ export { manualSeed, Generator } from './core/rng.js';
 export { onOp } from './core/events.js';
 export type { OpEvent, ForwardEvent, BackwardEvent } from './core/events.js';
 export { setBackend, getBackend, availableBackends } from './backend/registry.js';
+export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/index.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, uniform, randint, randperm,
@@ -39,4 +45,3 @@ export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOpt
 export * as report from './report/index.js';
 export * as train from './train/index.js';
 export { fit, evaluate } from './train/fit.js';
-export * as text from './text/index.js';

@@ -3,6 +3,7 @@
  */
 import { NablaError } from '../core/errors.js';
 import { UsageError } from './args.js';
+import { initBackends } from '../backend/init.js';
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
@@ -26,6 +27,7 @@ export function registerCommand(name: string, summary: string, load: () => Promi
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  initBackends();
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(usage());
