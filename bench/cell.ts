@@ -6,10 +6,10 @@ import { RESULT_TAG, type CellResult, type CellSpec } from './lib/types.js';
 
 async function run(spec: CellSpec): Promise<CellResult[]> {
   if (spec.lib === 'nabla') {
+    if (spec.workload === 'W1') return (await import('./nabla/w1.js')).runW1(spec);
     const { prepareNabla } = await import('./nabla/setup.js');
     prepareNabla(spec);
     switch (spec.workload) {
-      case 'W1': return (await import('./nabla/gemm.js')).runGemm(spec);
       case 'W2': case 'W3': return (await import('./nabla/classify.js')).runClassify(spec);
       case 'W4': return (await import('./nabla/charlstm.js')).runCharLstm(spec);
       case 'W5': return (await import('./nabla/latency.js')).runLatency(spec);

@@ -11,8 +11,8 @@
  *   npm run bench -- w2 w3 --no-peers  # some workloads, nabla only
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { RESULT_TAG, type CellResult, type WorkloadId } from './lib/types.js';
 import { planCells, type Availability, type PlannedCell } from './plan.js';
 import { Results, detailTable, summaryTable, targets, targetsTable } from './report.js';
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
-import { loadCorpus } from './data/corpus.js';
+import { loadCorpus } from './corpus.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -49,6 +49,26 @@ function parseArgs(argv: string[]): Args {
   }
   if (a.workloads.length === 0) a.workloads = [...ALL];
   return a;
+}
+
+/**
+ * Snapshots build/Release/nabla_native.node into a temp dir and points every cell at it
+ * (NABLA_NATIVE_PATH), so one addon version serves the whole run even if it is rebuilt meanwhile.
+ * If the addon is missing but a build seems to be in progress, waits up to a minute for it.
+ */
+async function snapshotAddon(): Promise<string | null> {
+  if (process.env['NABLA_NATIVE_PATH'] || process.env['NABLA_NATIVE'] === '0') return null;
+  const built = join(ROOT, 'build', 'Release', 'nabla_native.node');
+  for (let i = 0; i < 60 && !existsSync(built) && existsSync(join(ROOT, 'build', 'Release', 'obj.target')); i++) {
+    if (i === 0) process.stdout.write('waiting for the native addon build to finish...\n');
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (!existsSync(built)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'nabla-bench-'));
+  const copy = join(dir, 'nabla_native.node');
+  copyFileSync(built, copy);
+  process.env['NABLA_NATIVE_PATH'] = copy;
+  return dir;
 }
 
 async function availability(): Promise<Availability & { nativeInfo: unknown; nativeError: string | null; torchVersion: string | null; tfjsVersion: string | null }> {
@@ -132,6 +152,15 @@ function short(r: CellResult): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
+  const snapshot = await snapshotAddon();
+  try {
+    await measure(args, t0);
+  } finally {
+    if (snapshot) rmSync(snapshot, { recursive: true, force: true });
+  }
+}
+
+async function measure(args: Args, t0: number): Promise<void> {
   const av = await availability();
   const lines: string[] = [];
   const log = (s: string): void => { process.stdout.write(s + '\n'); };
@@ -166,7 +195,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(), quick: args.quick, workloads: args.workloads, peers: args.peers, wallSeconds: wall,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, probeBefore: before, probeAfter: after },
     native: { available: av.native, info: av.nativeInfo, error: av.nativeError },
-    peers: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm },
+    peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm },
     targets: tg, results: all,
   };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(json, null, 1) + '\n');

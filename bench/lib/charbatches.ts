@@ -3,7 +3,7 @@
  * [32, 64, 65], target = ids[o+1 .. o+64] as int32 [32*64]. A pool of 16 pre-built batches is
  * cycled; building them is not timed. Offsets come from a seeded mulberry32 stream (seed 0).
  */
-import { VOCAB } from '../data/corpus.js';
+import { VOCAB } from '../corpus.js';
 
 export const W4 = { batch: 32, seq: 64, vocab: VOCAB, hidden: 128, pool: 16 } as const;
 

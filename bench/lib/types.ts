@@ -14,6 +14,8 @@ export interface CellSpec {
   budgetS: number;
   /** W1 sizes to run (default the workload's {256, 512, 1024, 2048}) */
   sizes?: number[];
+  /** W1: also run numpy in the nabla cell (bench/gemm.ts interleaves it per size) */
+  peers?: boolean;
 }
 
 export interface CellResult {

@@ -5,7 +5,7 @@
  */
 import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { loadCorpus } from '../data/corpus.js';
+import { loadCorpus } from '../corpus.js';
 import { W4, charBatches } from '../lib/charbatches.js';
 import { timedSteps } from '../lib/windows.js';
 import type { CellResult, CellSpec } from '../lib/types.js';

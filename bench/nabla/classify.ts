@@ -68,7 +68,7 @@ export async function runClassify(spec: CellSpec): Promise<CellResult[]> {
     budgetS: spec.budgetS,
     maxEpochS: spec.quick ? 0 : spec.budgetS,
     windowBudgetS: spec.budgetS,
-    windowBatches: spec.quick ? 20 : cnnMode && spec.backend === 'ts' ? 5 : 100,
+    windowBatches: spec.backend === 'ts' && cnnMode ? (spec.quick ? 2 : 5) : spec.quick ? 20 : 100,
   });
   const res: CellResult = {
     workload: spec.workload, lib: 'nabla', backend: spec.backend, threads: spec.threads, case: 'epoch',

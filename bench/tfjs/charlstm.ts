@@ -4,7 +4,7 @@
  * time-bounded run timed per step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadCorpus } from '../data/corpus.js';
+import { loadCorpus } from '../corpus.js';
 import { W4, charBatches } from '../lib/charbatches.js';
 import { timedSteps } from '../lib/windows.js';
 import type { CellResult, CellSpec } from '../lib/types.js';

@@ -10,10 +10,10 @@ export async function runGemm(spec: CellSpec): Promise<CellResult[]> {
     const b = randomMatrix(n, 2);
     const A = tf.tensor2d(a, [n, n]);
     const B = tf.tensor2d(b, [n, n]);
-    let c = new Float32Array(0);
+    let c: ArrayLike<number> = new Float32Array(0);
     const call = (): void => {
       const C = tf.matMul(A, B);
-      c = C.dataSync() as Float32Array;
+      c = C.dataSync();
       C.dispose();
     };
     const p = plan(n, true);

@@ -8,7 +8,7 @@
  * 0..63; every other character -> 64 (UNK). Written to data/text/corpus.ids (one uint8 per
  * character) and data/text/vocab.json, built on first use (data/text/ holds its own .gitignore).
  *
- * Run directly to (re)build: `npx tsx bench/data/corpus.ts`.
+ * Run directly to (re)build: `npx tsx bench/corpus.ts`.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const FORTUNES_DIR = '/usr/share/games/fortunes';
-export const TEXT_DIR = resolve(fileURLToPath(new URL('../../data/text', import.meta.url)));
+export const TEXT_DIR = resolve(fileURLToPath(new URL('../data/text', import.meta.url)));
 export const VOCAB = 65;
 export const UNK = 64;
 
