@@ -38,6 +38,9 @@ struct IsaTable {
   void (*packA)(i64 mr_eff, i64 k, const float* a, i64 rs, i64 cs, float* Ap);
   // pack op(B) cols [0, nr_eff) x k into Bp (k x nr, zero padded); element (p,j) at b[p*rs + j*cs]
   void (*packB)(i64 nr_eff, i64 k, const float* b, i64 rs, i64 cs, float* Bp);
+  // indirect packing: Ap[p*MR + i] = rows[p][off + i] (i < mr), Bp[p*NR + j] = rows[j][off + p] (j < nr)
+  void (*packAIndirect)(i64 mr, i64 k, const float* const* rows, i64 off, float* Ap);
+  void (*packBIndirect)(i64 nr, i64 k, const float* const* rows, i64 off, float* Bp);
   void (*unaryRow)(int op, const float* x, i64 sx, float* out, i64 n);
   void (*binaryRow)(int op, const float* a, i64 sa, const float* b, i64 sb, float* out, i64 n);
   void (*compareRow)(int op, const float* a, i64 sa, const float* b, i64 sb, uint8_t* out, i64 n);
@@ -77,6 +80,18 @@ struct GemmCall {
 };
 // maxThreads: 0 = use the pool as configured, 1 = stay on the calling thread
 void gemm(const GemmCall& g, int maxThreads = 0);
+
+// One product C (m x n, row stride ldc) (+)= op(A)·op(B) with general strides: element (i, p)
+// of op(A) is a[i*rsA + p*csA], or, if aRows is set, aRows[p][i] (an "implicit im2col" view:
+// one pointer per k index); element (p, j) of op(B) is b[p*rsB + j*csB], or bRows[j][p].
+struct GemmEx {
+  i64 m, n, k;
+  const float* a; i64 rsA, csA; const float* const* aRows;
+  const float* b; i64 rsB, csB; const float* const* bRows;
+  float* c; i64 ldc;
+  int beta;
+};
+void gemmEx(const GemmEx& g, int maxThreads = 0);
 
 // Strided elementwise walks. shape/strides are already collapsed by the caller: nd axes,
 // strides[j*nd + d] for operand j.

@@ -116,7 +116,19 @@ struct Mat {
   const float* b; i64 rsB, csB;
   float* c; i64 ldc;
   int beta;
+  const float* const* aRows = nullptr;  // indirect A: element (i, p) = aRows[p][i]
+  const float* const* bRows = nullptr;  // indirect B: element (p, j) = bRows[j][p]
 };
+
+// Packs rows [i, i+mr) x k-range [pc, pc+kc) of op(A) / columns [j, j+nr) of op(B).
+static inline void packAAt(const IsaTable* T, const Mat& M, i64 i, i64 pc, i64 mr, i64 kc, float* Ap) {
+  if (M.aRows) T->packAIndirect(mr, kc, M.aRows + pc, i, Ap);
+  else T->packA(mr, kc, M.a + i * M.rsA + pc * M.csA, M.rsA, M.csA, Ap);
+}
+static inline void packBAt(const IsaTable* T, const Mat& M, i64 j, i64 pc, i64 nr, i64 kc, float* Bp) {
+  if (M.bRows) T->packBIndirect(nr, kc, M.bRows + j, pc, Bp);
+  else T->packB(nr, kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, Bp);
+}
 
 static void zeroOrKeep(const Mat& M, i64 m0, i64 m1) {
   if (M.beta) return;
@@ -176,14 +188,14 @@ static void gemmRows(const Job& J, int tid, int nt) {
       const i64 p0 = panels * tid / nt, p1 = panels * (tid + 1) / nt;
       for (i64 jp = p0; jp < p1; jp++) {
         const i64 j = jc + jp * NR;
-        T->packB(std::min(NR, M.n - j), kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, J.Bp + jp * NR * kc);
+        packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, J.Bp + jp * NR * kc);
       }
       J.bar->wait();
       const int acc = M.beta || pc > 0;
       for (i64 ic = m0; ic < m1; ic += MC) {
         const i64 mc = std::min(MC, m1 - ic);
         for (i64 i = 0; i < mc; i += MR)
-          T->packA(std::min(MR, mc - i), kc, M.a + (ic + i) * M.rsA + pc * M.csA, M.rsA, M.csA, Ap + i * kc);
+          packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
         macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, 0, panels);
       }
       J.bar->wait();
@@ -194,7 +206,7 @@ static void gemmRows(const Job& J, int tid, int nt) {
 // A few rows of C (m <= 4): no packing, each row is a sequence of vector dots or axpys, and
 // B is streamed once per row. (Packing B would cost as much as the product itself.)
 static bool gemmFewRows(const IsaTable* T, const Mat& M, i64 j0, i64 j1) {
-  if (M.m > 4) return false;
+  if (M.m > 4 || M.aRows || M.bRows) return false;
   for (i64 i = 0; i < M.m; i++) {
     float* c = M.c + i * M.ldc;
     const float* a = M.a + i * M.rsA;
@@ -244,7 +256,7 @@ static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
   for (i64 pc = 0; pc < M.k; pc += KC) {
     const i64 kc = std::min(KC, M.k - pc);
     for (i64 i = 0; i < M.m; i += MR)
-      T->packA(std::min(MR, M.m - i), kc, M.a + i * M.rsA + pc * M.csA, M.rsA, M.csA, Ap + pc * mPad + i * kc);
+      packAAt(T, M, i, pc, std::min(MR, M.m - i), kc, Ap + pc * mPad + i * kc);
   }
   const i64 panels = (M.n + NR - 1) / NR;
   // about 4 chunks per thread, at least one panel and at most 8 panels (256 columns) each
@@ -261,7 +273,7 @@ static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
         const i64 kc = std::min(KC, M.k - pc);
         for (i64 jp = 0; jp < np; jp++) {
           const i64 j = j0 + jp * NR;
-          T->packB(std::min(NR, M.n - j), kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, Bp + jp * NR * kc);
+          packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, Bp + jp * NR * kc);
         }
         macroKernel(T, M.m, nc, kc, Ap + pc * mPad, Bp, M.c + j0, M.ldc, M.beta || pc > 0, 0, np);
       }
@@ -299,6 +311,33 @@ static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
     return;
   }
   gemmColumns(T, M, nt);
+}
+
+static int threadsFor(double work, int maxThreads) {
+  const int nt = maxThreads > 0 ? maxThreads : numThreads();
+  const double perThreadMin = 96.0 * 96.0 * 96.0;
+  if (work < 2 * perThreadMin) return 1;
+  return (int)std::min<double>(nt, work / perThreadMin);
+}
+
+void gemmEx(const GemmEx& g, int maxThreads) {
+  if (g.m <= 0 || g.n <= 0) return;
+  Mat M;
+  M.m = g.m;
+  M.n = g.n;
+  M.k = g.k;
+  M.a = g.a;
+  M.rsA = g.rsA;
+  M.csA = g.csA;
+  M.aRows = g.aRows;
+  M.b = g.b;
+  M.rsB = g.rsB;
+  M.csB = g.csB;
+  M.bRows = g.bRows;
+  M.c = g.c;
+  M.ldc = g.ldc;
+  M.beta = g.beta;
+  gemmParallel(isa(), M, threadsFor((double)g.m * g.n * g.k, maxThreads));
 }
 
 void gemm(const GemmCall& g, int maxThreads) {

@@ -222,10 +222,47 @@ static void packB(i64 nr, i64 k, const float* b, i64 rs, i64 cs, float* Bp) {
   if (rs == 1 && k >= 8) packTransposed<NR>(nr, k, b, cs, Bp);
   else packBPlain(nr, k, b, rs, cs, Bp);
 }
+static void packBIndirect(i64 nr, i64 k, const float* const* rows, i64 off, float* __restrict Bp) {
+  for (int r0 = 0; r0 < NR; r0 += 16) {
+    const int n = (int)(nr - r0 < 0 ? 0 : (nr - r0 > 16 ? 16 : nr - r0));
+    for (i64 p0 = 0; p0 < k; p0 += 16) {
+      const int np = (int)(k - p0 < 16 ? k - p0 : 16);
+      const __mmask16 lmask = (__mmask16)((1u << np) - 1);
+      __m512 r[16];
+      for (int i = 0; i < 16; i++) r[i] = i < n ? _mm512_maskz_loadu_ps(lmask, rows[r0 + i] + off + p0) : _mm512_setzero_ps();
+      transpose16(r);
+      for (int i = 0; i < np; i++) _mm512_storeu_ps(Bp + (p0 + i) * NR + r0, r[i]);
+    }
+  }
+}
 #else
+static void packBIndirect(i64 nr, i64 k, const float* const* rows, i64 off, float* __restrict Bp) {
+  int j = 0;
+  for (; j < nr; j++) {
+    const float* s = rows[j] + off;
+    for (i64 p = 0; p < k; p++) Bp[p * NR + j] = s[p];
+  }
+  for (; j < NR; j++) for (i64 p = 0; p < k; p++) Bp[p * NR + j] = 0.f;
+}
 static void packA(i64 mr, i64 k, const float* a, i64 rs, i64 cs, float* Ap) { packAPlain(mr, k, a, rs, cs, Ap); }
 static void packB(i64 nr, i64 k, const float* b, i64 rs, i64 cs, float* Bp) { packBPlain(nr, k, b, rs, cs, Bp); }
 #endif
+
+static void packAIndirect(i64 mr, i64 k, const float* const* rows, i64 off, float* __restrict Ap) {
+  if (mr == MR) {
+    for (i64 p = 0; p < k; p++) {
+      const float* s = rows[p] + off;
+      NB_UNROLL for (int i = 0; i < MR; i++) Ap[p * MR + i] = s[i];
+    }
+    return;
+  }
+  for (i64 p = 0; p < k; p++) {
+    const float* s = rows[p] + off;
+    int i = 0;
+    for (; i < mr; i++) Ap[p * MR + i] = s[i];
+    for (; i < MR; i++) Ap[p * MR + i] = 0.f;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scalar math the loops below inline (vectorizable: arithmetic, selects and bit casts only).
@@ -508,7 +545,7 @@ static float dot(i64 n, const float* __restrict x, const float* __restrict y) {
 }
 
 static const IsaTable table = {
-    NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, unaryRow, binaryRow, compareRow,
+    NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, packAIndirect, packBIndirect, unaryRow, binaryRow, compareRow,
     reduceCols, reduceRow, softmaxRow, adam, axpy, dot,
 };
 
