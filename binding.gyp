@@ -54,8 +54,8 @@
           "sources": ["native/kernels/isa_avx512.cc"],
           
           "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
-          "cflags_cc": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512"],
-          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512"]}
+          "cflags_cc": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512", "-Wno-maybe-uninitialized"],
+          "xcode_settings": {"OTHER_CPLUSPLUSFLAGS": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512", "-Wno-maybe-uninitialized"]}
         }
       ]
     }]

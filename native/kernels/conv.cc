@@ -123,7 +123,7 @@ static GemmCall call(i64 m, i64 n, i64 k, const float* a, i64 lda, int ta, const
 // with threaded GEMMs.
 // Runs body(image, gemmThreads, tid) for every image: images taken from a shared counter by
 // the pool's threads (GEMMs then stay on their thread), or one by one with threaded GEMMs.
-// Returns the number of threads used.
+// Returns an upper bound of the tids that ran (accumulators indexed by tid below it).
 template <class F>
 static int overImages(const ConvGeom& g, F&& body) {
   const i64 work = g.cOut / g.groups * (g.cIn / g.groups) * g.kh * g.kw * g.outH * g.outW;  // MACs per image/group

@@ -282,6 +282,74 @@ static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
   parallel((int)std::min<i64>(nt, chunks), task);
 }
 
+// Many rows: the threads share each packed B block. Every (jc, pc) step has two phases, each a
+// list of work units taken from a shared counter: packing the B panels, then multiplying
+// (row block x group of panels) units. A thread waits only for units other threads have
+// claimed and not finished, so a thread the OS does not run costs at most the unit it holds.
+struct SharedJob {
+  const IsaTable* T;
+  Mat M;
+  float* Bp;
+  i64 nSteps, kSteps;
+  std::atomic<i64>* ctr;  // per step: packNext, packDone, compNext, compDone
+};
+
+static void sharedWorker(SharedJob& J) {
+  const IsaTable* T = J.T;
+  const Mat& M = J.M;
+  const i64 MR = T->mr, NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc;
+  float* Ap = tlsA.get((size_t)MC * KC);
+  i64 haveA = -1;  // (step, row block) currently packed in Ap
+  const i64 icBlocks = (M.m + MC - 1) / MC;
+  for (i64 s = 0; s < J.nSteps; s++) {
+    const i64 jc = (s / J.kSteps) * NC, pc = (s % J.kSteps) * KC;
+    const i64 nc = std::min(NC, M.n - jc), kc = std::min(KC, M.k - pc);
+    const i64 panels = (nc + NR - 1) / NR;
+    std::atomic<i64>* c = J.ctr + 4 * s;
+    for (i64 u; (u = c[0].fetch_add(1, std::memory_order_relaxed)) < panels;) {
+      const i64 j = jc + u * NR;
+      packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, J.Bp + u * NR * kc);
+      c[1].fetch_add(1, std::memory_order_release);
+    }
+    spinUntil([&] { return c[1].load(std::memory_order_acquire) == panels; });
+    // about 8 units per row block and thread count, each at least one panel
+    const i64 groups = std::max<i64>(1, std::min<i64>(panels, (8 + icBlocks - 1) / icBlocks));
+    const i64 per = (panels + groups - 1) / groups;
+    const i64 units = icBlocks * ((panels + per - 1) / per);
+    const i64 perRow = (panels + per - 1) / per;
+    const int acc = M.beta || pc > 0;
+    for (i64 u; (u = c[2].fetch_add(1, std::memory_order_relaxed)) < units;) {
+      const i64 ib = u / perRow, gr = u % perRow;
+      const i64 ic = ib * MC, mc = std::min(MC, M.m - ic);
+      if (haveA != s * icBlocks + ib) {
+        for (i64 i = 0; i < mc; i += MR) packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
+        haveA = s * icBlocks + ib;
+      }
+      macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per));
+      c[3].fetch_add(1, std::memory_order_release);
+    }
+    spinUntil([&] { return c[3].load(std::memory_order_acquire) == units; });
+  }
+}
+
+static void gemmShared(const IsaTable* T, const Mat& M, int nt) {
+  const i64 NR = T->nr, KC = T->kc, NC = T->nc;
+  const i64 ncMax = std::min<i64>(NC, ((M.n + NR - 1) / NR) * NR);
+  SharedJob J;
+  J.T = T;
+  J.M = M;
+  J.Bp = tlsB.get((size_t)std::min<i64>(KC, M.k) * ncMax);
+  J.kSteps = (M.k + KC - 1) / KC;
+  J.nSteps = ((M.n + NC - 1) / NC) * J.kSteps;
+  std::atomic<i64> small[4 * 16];
+  std::atomic<i64>* ctr = J.nSteps <= 16 ? small : new std::atomic<i64>[4 * J.nSteps];
+  for (i64 i = 0; i < 4 * J.nSteps; i++) ctr[i].store(0, std::memory_order_relaxed);
+  J.ctr = ctr;
+  auto task = [&](int, int) { sharedWorker(J); };
+  parallel(nt, task);
+  if (ctr != small) delete[] ctr;
+}
+
 static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
   if (M.m == 0 || M.n == 0) return;
   if (M.k == 0 || nt <= 1 || M.m <= 4) {
@@ -290,24 +358,7 @@ static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
   }
   const i64 MR = T->mr, NR = T->nr;
   if (M.m >= (i64)nt * MR * 4 || M.m > T->mc) {
-    // split rows; B packed once into the caller's buffer and shared
-    const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
-    Barrier bar(nt);
-    Job J{T, M, tlsB.get((size_t)std::min<i64>(T->kc, M.k) * ncMax), &bar};
-    // the barrier counts the threads that really run (runParallel runs n = 1 if the pool is busy)
-    auto task = [&](int tid, int n) {
-      if (n == 1) {
-        Barrier one(1);
-        Job J1 = J;
-        J1.bar = &one;
-        gemmRows(J1, 0, 1);
-      } else {
-        gemmRows(J, tid, n);
-      }
-    };
-    const int maxNt = std::min(nt, numThreads());
-    bar.n = maxNt;
-    parallel(maxNt, task);
+    gemmShared(T, M, nt);
     return;
   }
   gemmColumns(T, M, nt);

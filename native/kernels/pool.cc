@@ -17,8 +17,8 @@ static void overPlanes(const PoolGeom& g, i64 costPerPlane, F&& body) {
   int nt = numThreads();
   if (nt > 1 && planes >= 2 && planes * costPerPlane >= 65536) {
     if (nt > planes) nt = (int)planes;
-    auto task = [&](int tid, int n) { body(planes * tid / n, planes * (tid + 1) / n); };
-    parallel(nt, task);
+    const i64 chunks = std::min<i64>(planes, 4 * nt);
+    parallelFor(nt, chunks, [&](i64 c) { body(planes * c / chunks, planes * (c + 1) / chunks); });
   } else {
     body(0, planes);
   }

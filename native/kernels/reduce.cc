@@ -1,4 +1,5 @@
 // Reductions over the middle axis of [outer, n, inner], softmax, gather/scatter, Adam.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,8 +17,8 @@ static void parallelOuter(i64 outer, i64 costPerOuter, F&& body) {
     i64 want = outer * costPerOuter / grain;
     if (want < nt) nt = (int)want;
     if (nt > outer) nt = (int)outer;
-    auto task = [&](int tid, int n) { body(outer * tid / n, outer * (tid + 1) / n); };
-    parallel(nt, task);
+    const i64 chunks = std::min<i64>(outer, 4 * nt);
+    parallelFor(nt, chunks, [&](i64 c) { body(outer * c / chunks, outer * (c + 1) / chunks); });
   } else {
     body(0, outer);
   }

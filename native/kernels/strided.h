@@ -2,6 +2,8 @@
 // at a time (the caller has already merged contiguous axes, so a contiguous tensor is one row).
 // walkRange covers a flat range [start, end) of the output, so big ops split over threads.
 #pragma once
+#include <algorithm>
+
 #include "common.h"
 #include "threadpool.h"
 
@@ -48,20 +50,19 @@ void walkRange(const i64* shape, int nd, int nops, const i64* const* strides, i6
   }
 }
 
-// Splits [0, total) over the pool when it is big enough; `grain` = elements below which one
-// thread does it all.
+// Splits [0, total) into chunks taken by the pool's threads when it is big enough; `grain` =
+// elements below which one thread does it all. body(start, end) per chunk.
 template <class F>
 void parallelRange(i64 total, i64 grain, F&& body) {
   int nt = numThreads();
   if (nt > 1 && total >= 2 * grain) {
     i64 want = total / grain;
     if (want < nt) nt = (int)want;
-    auto task = [&](int tid, int n) {
-      // chunk boundaries on multiples of 16 elements keep vector loops aligned
-      i64 s = (total * tid / n) & ~i64(15), e = tid == n - 1 ? total : (total * (tid + 1) / n) & ~i64(15);
-      body(s, e);
-    };
-    parallel(nt, task);
+    // ~4 chunks per thread, on multiples of 16 elements (keeps vector loops aligned)
+    const i64 chunks = std::min<i64>(4 * nt, (total + 15) / 16);
+    const i64 size = ((total + chunks - 1) / chunks + 15) & ~i64(15);
+    const i64 count = (total + size - 1) / size;
+    parallelFor(nt, count, [&](i64 c) { body(c * size, std::min(total, (c + 1) * size)); });
   } else {
     body(0, total);
   }

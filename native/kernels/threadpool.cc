@@ -16,7 +16,8 @@ struct Pool {
   std::mutex busy;           // held by the thread that owns the pool for one job
   std::vector<std::thread> workers;
   std::atomic<uint64_t> jobGen{0};
-  std::atomic<int> remaining{0};
+  std::atomic<int> slots{0};     // worker places still open in the current job
+  std::atomic<int> finished{0};  // workers that joined and returned
   TaskFn fn = nullptr;
   void* ctx = nullptr;
   int jobNt = 1;
@@ -69,8 +70,14 @@ struct Pool {
       seen = g;
       if (stop) return;
       if (tid < jobNt) {
-        fn(ctx, tid, jobNt);
-        remaining.fetch_sub(1, std::memory_order_acq_rel);
+        // join only while places are open (the caller closes them when its own part is done)
+        int s = slots.load(std::memory_order_acquire);
+        while (s > 0 && !slots.compare_exchange_weak(s, s - 1, std::memory_order_acq_rel)) {
+        }
+        if (s > 0) {
+          fn(ctx, tid, jobNt);
+          finished.fetch_add(1, std::memory_order_acq_rel);
+        }
       }
     }
   }
@@ -102,17 +109,17 @@ int runParallel(int nt, TaskFn fn, void* ctx) {
   p.fn = fn;
   p.ctx = ctx;
   p.jobNt = nt;
-  p.remaining.store(nt - 1, std::memory_order_relaxed);
+  p.finished.store(0, std::memory_order_relaxed);
+  p.slots.store(nt - 1, std::memory_order_release);
   {
     std::lock_guard<std::mutex> l(p.mu);
     p.jobGen.fetch_add(1, std::memory_order_acq_rel);
   }
   p.cv.notify_all();
   fn(ctx, 0, nt);
-  for (int spins = 0; p.remaining.load(std::memory_order_acquire) != 0; spins++) {
-    if (spins < 20000) cpuRelax();
-    else std::this_thread::yield();
-  }
+  // close the job to late workers, then wait only for those that joined
+  const int joined = (nt - 1) - p.slots.exchange(0, std::memory_order_acq_rel);
+  spinUntil([&] { return p.finished.load(std::memory_order_acquire) == joined; });
   p.busy.unlock();
   return nt;
 }

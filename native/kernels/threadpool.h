@@ -2,6 +2,12 @@
 // workers spin briefly after each job (so back-to-back ops do not pay a wake-up) and then sleep
 // on a condition variable. If the pool is already busy (a call from another JS thread), the
 // work runs on the calling thread alone.
+//
+// Workers are helpers, not obligations: a worker joins a job only while the caller is still
+// working on it, and the caller never waits for a worker that has not started. So on a busy
+// machine, where the OS may not run a worker for milliseconds, a job costs at most what the
+// caller alone would take. Task functions therefore take their work from shared counters
+// (claim a chunk, do it, repeat) instead of assuming a fixed split by tid.
 #pragma once
 #include <atomic>
 #include <thread>
@@ -9,7 +15,8 @@
 namespace nabla {
 
 typedef void (*TaskFn)(void* ctx, int tid, int nt);
-// Runs fn(ctx, tid, nt) for every tid in [0, nt); returns the nt actually used.
+// Runs fn(ctx, tid, nt) on the caller (tid 0) and on the workers tid in [1, nt) that join in
+// time; returns nt (an upper bound of the tids that may have run).
 int runParallel(int nt, TaskFn fn, void* ctx);
 
 template <class F>
@@ -23,6 +30,30 @@ inline void cpuRelax() {
 #elif defined(__aarch64__)
   asm volatile("yield");
 #endif
+}
+
+// Waits until cond() holds: spins, then yields the CPU.
+template <class C>
+inline void spinUntil(C&& cond) {
+  for (int spins = 0; !cond(); spins++) {
+    if (spins < 4000) cpuRelax();
+    else std::this_thread::yield();
+  }
+}
+
+// Runs body(i) for every i in [0, count), chunks claimed from a shared counter by the caller and
+// whichever workers join.
+template <class F>
+void parallelFor(int nt, int64_t count, F&& body) {
+  if (nt <= 1 || count <= 1) {
+    for (int64_t i = 0; i < count; i++) body(i);
+    return;
+  }
+  std::atomic<int64_t> next{0};
+  auto task = [&](int, int) {
+    for (int64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) body(i);
+  };
+  parallel(nt, task);
 }
 
 // Spin barrier for the nt threads of one job.
