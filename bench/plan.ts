@@ -64,8 +64,14 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
         tfjs('W2', b(45), b(60));
         break;
       case 'W3':
-        nabla('W3', b(60), b(45));
-        torch('W3', b(60), { epochs: 1 });
+        // one full epoch (for the test accuracy) if it takes at most 150 s, else 60-s windows
+        if (av.native) {
+          js('W3', 'nabla', 'native', 1, b(60), quick ? {} : { maxEpochS: 150 });
+          js('W3', 'nabla', 'native', 2, b(60));
+        }
+        js('W3', 'nabla', 'ts', 1, b(45), quick ? {} : { maxEpochS: 0 });
+        if (peers && av.python) py('W3', 'torch', 1, b(60), { epochs: 1, maxEpochS: 150 });
+        if (peers && av.python && !quick) py('W3', 'torch', 2, 60, { epochs: 1 });
         if (peers && av.python && !quick) py('W3', 'torch', 2, 60, { epochs: 1, blasThreads: 1, label: 'omp2/blas1' });
         tfjs('W3', b(45), b(10));
         break;

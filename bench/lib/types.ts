@@ -14,6 +14,8 @@ export interface CellSpec {
   budgetS: number;
   /** W1 sizes to run (default the workload's {256, 512, 1024, 2048}) */
   sizes?: number[];
+  /** W2/W3: run a full epoch if it is projected to take at most this many seconds (default budgetS) */
+  maxEpochS?: number;
   /** W1: also run numpy in the nabla cell (bench/gemm.ts interleaves it per size) */
   peers?: boolean;
 }

@@ -64,9 +64,9 @@ export async function runClassify(spec: CellSpec): Promise<CellResult[]> {
     },
     afterEpoch: () => { accs.push(accuracy(model, test)); },
     samplesPerEpoch: train.length,
-    maxEpochs: spec.quick ? 1 : cnnMode ? 2 : 3,
+    maxEpochs: spec.quick || cnnMode ? 1 : 3,
     budgetS: spec.budgetS,
-    maxEpochS: spec.quick ? 0 : spec.budgetS,
+    maxEpochS: spec.quick ? 0 : spec.maxEpochS ?? spec.budgetS,
     windowBudgetS: spec.budgetS,
     windowBatches: spec.backend === 'ts' && cnnMode ? (spec.quick ? 2 : 5) : spec.quick ? 20 : 100,
   });

@@ -186,7 +186,7 @@ def w23(spec):
     quick, budget = spec['quick'], spec['budgetS']
     max_epochs = 1 if quick else (spec.get('epochs') or (5 if not cnn else 1))
     s, method, epoch_s, epochs, par = epoch_loop(step, batches, len(Y), after, max_epochs, budget,
-                                                 0 if quick else budget, budget, 20 if quick else 100)
+                                                 0 if quick else spec.get('maxEpochS', budget), budget, 20 if quick else 100)
     extra = {}
     if accs:
         extra['acc'] = accs[0]
