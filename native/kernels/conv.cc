@@ -306,6 +306,8 @@ static thread_local Buf tlsPad, tlsRows, tlsDy;
 static void conv2dImplicit(const float* x, const float* w, const ConvGeom& g, float* y) {
   const Implicit m = implicitGeom(g);
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
+  const bool tiny = m.coutG * m.K <= 256;
+  const IsaTable* T = isa();
   overImages(g, [&](i64 img, int gemmThreads, int) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
@@ -313,10 +315,22 @@ static void conv2dImplicit(const float* x, const float* w, const ConvGeom& g, fl
     for (i64 gi = 0; gi < g.groups; gi++) {
       padInput(x + (img * g.cIn + gi * m.cinG) * HW, g, m, xp);
       tapRows(g, m, xp, rows);
+      float* yg = y + (img * g.cOut + gi * m.coutG) * P;
+      if (tiny) {
+        // few weights (e.g. 16 x 9): each output plane is a sum of K scaled tap rows
+        const float* wg = w + gi * m.coutG * m.K;
+        for (i64 o = 0; o < m.coutG; o++) {
+          float* yq = yt;  // one padded-width output plane
+          std::memset(yq, 0, sizeof(float) * m.Q);
+          for (i64 r = 0; r < m.K; r++) T->axpy(m.Q, wg[o * m.K + r], rows[r], yq);
+          for (i64 oh = 0; oh < g.outH; oh++)
+            std::memcpy(yg + o * P + oh * g.outW, yq + oh * m.Wp, sizeof(float) * g.outW);
+        }
+        continue;
+      }
       // yt (Q x coutG) = col^T · W_g^T
       GemmEx G{m.Q, m.coutG, m.K, nullptr, 0, 0, rows, w + gi * m.coutG * m.K, 1, m.K, nullptr, yt, m.coutG, 0};
       gemmEx(G, gemmThreads);
-      float* yg = y + (img * g.cOut + gi * m.coutG) * P;
       for (i64 o = 0; o < m.coutG; o++) {
         float* yo = yg + o * P;
         for (i64 oh = 0; oh < g.outH; oh++) {
@@ -333,20 +347,28 @@ static void conv2dBackwardInputImplicit(const float* dy, const float* w, const C
   const Implicit m = implicitGeom(g);
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const IsaTable* T = isa();
+  const bool tiny = m.coutG * m.K <= 256;
   overImages(g, [&](i64 img, int gemmThreads, int) {
     float* dxp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
-    float* dcol = tlsCol.get((size_t)m.K * m.Q);
+    float* dcol = tiny ? nullptr : tlsCol.get((size_t)m.K * m.Q);
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
     for (i64 gi = 0; gi < g.groups; gi++) {
       padOutputGrad(dy + (img * g.cOut + gi * m.coutG) * P, g, m, dyq);
-      // dcol (K x Q) = W_g^T · dyq
-      GemmEx G{m.K, m.Q, m.coutG, w + gi * m.coutG * m.K, 1, m.K, nullptr, dyq, m.Q, 1, nullptr, dcol, m.Q, 0};
-      gemmEx(G, gemmThreads);
-      // col2im: every tap's row adds into a contiguous run of the padded gradient
       std::memset(dxp, 0, sizeof(float) * (m.cinG * m.planeP + m.slack));
       tapRows(g, m, dxp, rows);
-      for (i64 r = 0; r < m.K; r++) T->axpy(m.Q, 1.0f, dcol + r * m.Q, const_cast<float*>(rows[r]));
+      if (tiny) {
+        // few weights: each tap row of the padded gradient gets the weighted output-gradient planes
+        const float* wg = w + gi * m.coutG * m.K;
+        for (i64 r = 0; r < m.K; r++)
+          for (i64 o = 0; o < m.coutG; o++) T->axpy(m.Q, wg[o * m.K + r], dyq + o * m.Q, const_cast<float*>(rows[r]));
+      } else {
+        // dcol (K x Q) = W_g^T · dyq
+        GemmEx G{m.K, m.Q, m.coutG, w + gi * m.coutG * m.K, 1, m.K, nullptr, dyq, m.Q, 1, nullptr, dcol, m.Q, 0};
+        gemmEx(G, gemmThreads);
+        // col2im: every tap's row adds into a contiguous run of the padded gradient
+        for (i64 r = 0; r < m.K; r++) T->axpy(m.Q, 1.0f, dcol + r * m.Q, const_cast<float*>(rows[r]));
+      }
       float* dxg = dx + (img * g.cIn + gi * m.cinG) * HW;
       for (i64 c = 0; c < m.cinG; c++)
         for (i64 ih = 0; ih < g.h; ih++)

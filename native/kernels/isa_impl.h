@@ -25,10 +25,13 @@ namespace NABLA_ISA_NS {
 // ---------------------------------------------------------------------------------------------
 #if defined(__AVX512F__)
 // MR rows x 32 columns: 2*MR zmm accumulators; per k step 2 loads of B, MR broadcasts of A.
-constexpr int MR = 14;
+#ifndef NABLA_AVX512_MR
+#define NABLA_AVX512_MR 14
+#endif
+constexpr int MR = NABLA_AVX512_MR;
 constexpr int NV = 2;
 constexpr int NR = 16 * NV;
-constexpr int MC = 280, KC = 256, NC = 3072;
+constexpr int MC = MR * 20, KC = 256, NC = 3072;
 
 static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc) {
   __m512 c[MR][NV];
