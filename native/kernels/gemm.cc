@@ -11,8 +11,11 @@
 // Transposed operands and any leading dimension are absorbed by the packing routines
 // (element (i, p) of op(A) is a[i*rsA + p*csA]), so no operand is ever copied whole. Edge tiles
 // are zero-padded in the packed panels and written back through a small buffer.
-// Threads: large products split the rows of C over the pool (sharing the packed B); products
-// with few rows split the columns instead; batches of small products go one per thread.
+// Threads (all work handed out through shared counters, see threadpool.h): products with many
+// rows share each packed B block and take (row block x panel group) units; products with few
+// rows share one packed A and take column chunks; batches of small products go one product per
+// claim; m <= 4 (batch-1 inference) skips packing altogether. Below ~2*96^3 multiply-adds a
+// product stays on the calling thread.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
