@@ -50,6 +50,13 @@ if (process.env.NABLA_SKIP_NATIVE === '1') {
   if (!quiet) console.log('nabla: NABLA_SKIP_NATIVE=1, not building the native addon');
   process.exit(0);
 }
+// A compiler first: its absence is the common failure, and worth naming plainly.
+function hasCompiler() {
+  if (process.platform === 'win32') return true; // node-gyp finds MSVC itself
+  const cxx = process.env.CXX ? [process.env.CXX.split(' ')[0]] : ['c++', 'g++', 'clang++'];
+  return cxx.some((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+if (!hasCompiler()) warn(process.env.CXX ? `the C++ compiler CXX=${process.env.CXX} does not run` : 'no C++ compiler found (c++, g++ or clang++)');
 const gyp = findNodeGyp();
 if (!gyp) warn('node-gyp not found');
 const args = [gyp, 'rebuild', '--release', ...nodedirArgs()];
