@@ -124,7 +124,7 @@ nb.report.writeReport(join(a.out!, 'report.html'), {
       heading: 'Forecast vs actual (held-out months)',
       text: 'Each point is a one-month-ahead forecast made from the true past (no feeding back of forecasts). The naive forecast repeats last month; the seasonal naive repeats the same month a year earlier.',
       svg: [await nb.report.lineChart({
-        series: [{ name: 'actual', points: pts(actualTe) }, { name: 'LSTM', points: pts(predTe) }, { name: 'naive (last value)', points: pts(base.naive) }],
+        series: [{ name: 'actual', points: pts(actualTe) }, { name: 'LSTM', points: pts(predTe) }, { name: 'naive', points: pts(base.naive) }],
         xTitle: 'year', yTitle: 'CO2 (ppm)', width: 760, height: 320, points: false,
       })],
       table: {
@@ -134,7 +134,8 @@ nb.report.writeReport(join(a.out!, 'report.html'), {
     },
     {
       heading: 'Training loss',
-      svg: [await nb.report.lineChart({ series: [{ name: 'train MSE (standardised differences)', points: result.history.map((h) => ({ x: h.epoch, y: h.trainLoss })) }], xTitle: 'epoch', yTitle: 'MSE', logY: true })],
+      text: 'Mean squared error of the standardised month-to-month differences, per epoch.',
+      svg: [await nb.report.lineChart({ series: [{ name: 'train MSE', points: result.history.map((h) => ({ x: h.epoch, y: h.trainLoss })) }], xTitle: 'epoch', yTitle: 'MSE', logY: true })],
     },
   ],
 });
