@@ -98,6 +98,7 @@ async function availability(): Promise<Availability & { nativeInfo: unknown; nat
 
 function cellName(c: PlannedCell): string {
   const s = c.spec;
+  if (s.workload === 'W1' && s.lib === 'nabla') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
   return `${s.workload} ${s.lib} ${s.backend} ${s.label ?? `${s.threads}T`}`;
 }
 
@@ -146,7 +147,8 @@ function short(r: CellResult): string {
   if (r.error) return `ERROR ${r.error}`;
   const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
   const acc = r.acc !== undefined ? `, acc ${r.acc.toFixed(4)}` : '';
-  return `${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}, cpu-par ${r.cpuPar.toFixed(2)}${acc}`;
+  const who = r.workload === 'W1' ? `${r.lib} ${r.backend} ${r.threads}T ` : '';
+  return `${who}${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}, cpu-par ${r.cpuPar.toFixed(2)}${acc}`;
 }
 
 async function main(): Promise<void> {

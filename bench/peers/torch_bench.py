@@ -123,8 +123,9 @@ def epoch_loop(step, batches_of_epoch, samples_per_epoch, after_epoch, max_epoch
             samples += len(yb)
             win_samples += len(yb)
             win_batches += 1
-            if win_batches == window:
-                now = time.perf_counter()
+            now = time.perf_counter()
+            # a window closes after `window` batches, or after window_budget / 8 s when that is slow
+            if win_batches == window or now - tw >= window_budget / 8:
                 windows.append(win_samples / (now - tw))
                 tw, win_samples, win_batches = now, 0, 0
                 elapsed = now - t0
