@@ -45,3 +45,4 @@ export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOpt
 export * as report from './report/index.js';
 export * as train from './train/index.js';
 export { fit, evaluate } from './train/fit.js';
+export * as onnx from './onnx/index.js';
