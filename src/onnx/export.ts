@@ -25,14 +25,17 @@
  * sqrt rsqrt log1p expm1 square abs sign floor ceil round sin cos reciprocal, relu sigmoid tanh
  * softplus gelu, clamp cast, softmax logSoftmax, matmul, sum max min (mean and var compose from
  * them), reshape view flatten squeeze unsqueeze expand permute transpose contiguous, slice narrow
- * select, cat stack, conv2d (conv1d), maxPool2d avgPool2d (adaptive pooling with divisible sizes,
- * 1-D pooling), the fused lstmSequence and gruSequence (LSTM, GRU layers, also stacked and
- * bidirectional). So Linear, ReLU, Sigmoid, Tanh, Softmax, Flatten, Dropout (eval), BatchNorm1d/2d
- * (eval), Conv1d/Conv2d, MaxPool2d, AvgPool2d, RNN, LSTM and GRU layers export.
- * Not supported (a NablaError naming the op and the layer, only if the output depends on it):
- * where and gather (their op events do not carry the condition / index tensor, so Embedding,
- * leakyRelu, elu, maskedFill cannot be exported yet), argmax/argmin and anything computed outside
- * the traced ops, dilated max pooling, the LSTM's cell state at steps other than the last.
+ * select, cat stack, conv2d (conv1d), maxPool2d avgPool2d (with ceil mode; dilated max pooling,
+ * adaptive and 1-D pooling are composed from these), the fused lstmSequence and gruSequence.
+ * So these layers export: Linear, ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU, SiLU, Softplus (beta 1),
+ * Flatten, Dropout (eval: nothing), BatchNorm1d/2d (eval: running statistics), Conv1d, Conv2d,
+ * MaxPool2d, AvgPool2d, AdaptiveAvgPool2d/AdaptiveMaxPool2d, RNN (unrolled), LSTM and GRU (ONNX
+ * LSTM/GRU nodes; stacked and bidirectional too), and Sequential/custom modules made of them.
+ * Not supported (a NablaError naming the op and the layer, raised only if the output depends on
+ * it): where and gather, whose op events do not carry the condition / index tensor (so Embedding,
+ * LeakyReLU, ELU, maskedFill cannot be exported yet); argmax/argmin and any tensor computed
+ * outside the traced ops (detected: it changes with the input); the LSTM's cell state at steps
+ * other than the last (ONNX returns only the final c); ops with no mapping (listed in the error).
  */
 import { Tensor } from '../core/tensor.js';
 import { NablaError, fmtShape } from '../core/errors.js';
@@ -253,7 +256,8 @@ function defaultNames(base: string, n: number, given: readonly string[] | undefi
 
 interface Built {
   graph: OnnxGraph;
-  blocks: boolean;
+  /** why this graph cannot have a symbolic batch axis (dynamic mode), or null */
+  blocker: string | null;
 }
 
 function build(model: AnyModule, a: Trace, an: Analysis, dynamic: boolean, opts: OnnxExportOptions): Built {
@@ -320,7 +324,13 @@ function build(model: AnyModule, a: Trace, an: Analysis, dynamic: boolean, opts:
     b.nodes.push({ opType: 'Identity', name: `${outNames[i]}/Identity`, inputs: [name], outputs: [outNames[i]!], attributes: {}, blocksDynamic: false });
   });
   const { nodes, inits } = b.prune(outNames);
-  const blocks = nodes.some((n) => n.blocksDynamic) || inits.some((t) => t.blocksDynamic);
+  const node = nodes.find((n) => n.blocksDynamic);
+  const init = inits.find((t) => t.blocksDynamic);
+  const blocker = node
+    ? `node '${node.name}' (${node.opType}) has a target shape with more than one axis that follows the batch`
+    : init
+      ? `the constant '${init.tensor.name}' ${fmtShape(init.tensor.dims)} has a batch-sized axis (e.g. a zero initial state built with the batch size)`
+      : null;
 
   const batch0 = a.inputs[0]!.shape[0];
   const inputs: OnnxValueInfo[] = a.inputs.map((x, i) => ({
@@ -345,7 +355,7 @@ function build(model: AnyModule, a: Trace, an: Analysis, dynamic: boolean, opts:
       outputs,
       docString: `exported by nabla from ${model.constructor.name}`,
     },
-    blocks,
+    blocker,
   };
 }
 
@@ -360,9 +370,9 @@ export function toOnnx(model: AnyModule, exampleInput: ExampleInput, opts: OnnxE
   let dynamic = an.outVaries !== null;
   let built = build(model, a, an, dynamic, opts);
   let staticReason = an.staticReason;
-  if (dynamic && built.blocks) {
+  if (dynamic && built.blocker !== null) {
     dynamic = false;
-    staticReason = 'a reshape, expand or constant in the graph has a size that depends on the batch in a way ONNX shapes cannot express';
+    staticReason = built.blocker;
     built = build(model, a, an, false, opts);
   }
   const bytes = encodeModel({ irVersion: IR_VERSION, opset: OPSET, producerName: 'nabla', producerVersion: '0.1.0', graph: built.graph });

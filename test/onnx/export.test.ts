@@ -214,6 +214,25 @@ test('CNN with BatchNorm2d (eval), AvgPool2d (padding, countIncludePad false, ce
   assert.ok(r.initializers.includes('5.running_var'));
 });
 
+test('more layers: GELU, SiLU, Softplus, LogSoftmax, dilated and ceil-mode max pooling, adaptive pooling, Conv1d, RNN', async () => {
+  nb.manualSeed(12);
+  const act = new nn.Sequential(new nn.Linear(4, 6), new nn.GELU(), new nn.SiLU(), new nn.Softplus(), new nn.Linear(6, 3), new nn.LogSoftmax(1));
+  assert.equal((await roundTrip(act, nb.randn([3, 4]).mul(2), 1e-5, [nb.randn([2, 4])])).dynamicBatch, true);
+  const pools = new nn.Sequential(
+    new nn.Conv2d(2, 3, 3),
+    new nn.MaxPool2d(2, { dilation: 2, padding: 1 }),
+    new nn.MaxPool2d(2, { ceilMode: true }),
+    new nn.AdaptiveAvgPool2d(2),
+  );
+  const r = await roundTrip(pools, nb.randn([2, 2, 12, 12]), 1e-5);
+  // dilated max pooling pads with -inf blocks shaped like the batch: exported for the example's batch
+  assert.equal(r.dynamicBatch, false);
+  assert.match(String(r.staticReason), /constant/);
+  const conv1d = new nn.Sequential(new nn.Conv1d(3, 4, 3, { padding: 1 }), new nn.ReLU(), new nn.Flatten(), new nn.Linear(4 * 10, 2));
+  assert.equal((await roundTrip(conv1d, nb.randn([2, 3, 10]), 1e-4, [nb.randn([3, 3, 10])])).dynamicBatch, true);
+  await roundTrip(new nn.RNN(3, 4, { batchFirst: true }), nb.randn([2, 5, 3]), 1e-5);
+});
+
 // ---------------------------------------------------------------- recurrent
 
 class SeqClassifier extends nn.Module {
