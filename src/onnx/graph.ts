@@ -142,14 +142,14 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A raw initializer (int64 shapes, permutation matrices...), cached by content. */
+  /** A raw initializer (int64 shapes, permutation matrices...); small ones are cached by content. */
   rawInit(base: string, dataType: OnnxTypeCode, dims: readonly number[], data: OnnxTensor['data']): string {
-    const key = `${dataType}|${dims.join(',')}|${Array.from(data as ArrayLike<number | bigint>, String).join(',')}`;
-    const hit = this.constCache.get(key);
+    const key = data.length <= 4096 ? `${dataType}|${dims.join(',')}|${Array.from(data as ArrayLike<number | bigint>, String).join(',')}` : null;
+    const hit = key === null ? undefined : this.constCache.get(key);
     if (hit !== undefined) return hit;
     const name = this.fresh(base);
     this.inits.set(name, { tensor: { name, dataType, dims: [...dims], data }, blocksDynamic: false });
-    this.constCache.set(key, name);
+    if (key !== null) this.constCache.set(key, name);
     return name;
   }
 
