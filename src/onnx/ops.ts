@@ -19,8 +19,8 @@
  *   cat                                    Concat
  *   conv2d                                 Conv (pads, strides, dilations, group)
  *   maxPool2d avgPool2d                    MaxPool, AveragePool (kernel_shape, strides, pads, ceil_mode, count_include_pad)
- *   where gather                           Where, GatherElements: only when the op event carries the
- *                                          condition / index tensor (attrs.cond / attrs.index)
+ *   where gather                           Where, GatherElements (the condition / index tensor comes
+ *                                          from the op event's attrs.cond / attrs.index)
  *   lstmSequence gruSequence               LSTM, GRU (src/onnx/rnn.ts)
  */
 import type { Tensor } from '../core/tensor.js';
@@ -246,4 +246,4 @@ export const MAPPINGS: Readonly<Record<string, Mapping>> = {
 };
 
 /** The op names export maps, for documentation and error messages. */
-export const SUPPORTED_OPS: readonly string[] = Object.keys(MAPPINGS).filter((k) => k !== 'where' && k !== 'gather');
+export const SUPPORTED_OPS: readonly string[] = Object.keys(MAPPINGS);

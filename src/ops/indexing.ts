@@ -52,7 +52,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
     const gx = empty(g.dtype, srcShape);
     B().scatterAdd(contiguous(g, false).detach()._contiguousData(), idx, outer, n, m, inner, gx.storage);
     return [gx];
-  }, { axis: a });
+  }, { axis: a, index });
 }
 
 /** Whole slices along `axis`, picked by a 1-D int32 index (an embedding lookup on axis 0). */
@@ -87,7 +87,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   return result('where', out, [A, Bt], (g) => [
     A.requiresGrad ? where(cond, g, 0) : null,
     Bt.requiresGrad ? where(cond, 0, g) : null,
-  ]);
+  ], { cond });
 }
 
 /** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
