@@ -22,7 +22,7 @@ export function runLatency(spec: CellSpec): CellResult[] {
         sink += y[0]!;
       });
     },
-    spec.quick ? { warmup: 100, rounds: 5, calls: 200 } : { warmup: 500, rounds: 9, calls: 2000 },
+    spec.quick ? { warmup: 500, rounds: 5, calls: 500 } : { warmup: 500, rounds: 9, calls: 2000 },
   );
   if (Number.isNaN(sink)) throw new Error('W5: NaN output');
   return [{

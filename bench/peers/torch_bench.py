@@ -269,7 +269,7 @@ def w5(spec):
         with torch.no_grad():
             return torch.softmax(model(x), 1).numpy()
 
-    plan = (100, 5, 200) if spec['quick'] else (500, 9, 2000)
+    plan = (500, 5, 500) if spec['quick'] else (500, 9, 2000)
     s, par = rounds(call, *plan)
     emit(spec, case='forward', metric='us/call', unit='us', higherIsBetter=False, method='reps', cpuPar=par, **s)
 

@@ -11,7 +11,7 @@ import { mlp } from './models.js';
 export function runLatency(spec: CellSpec): CellResult[] {
   const model = mlp();
   const x = tf.randomUniform([1, 784]);
-  const plan = spec.quick ? { warmup: 50, rounds: 5, calls: 100 } : { warmup: 500, rounds: 9, calls: 2000 };
+  const plan = spec.quick ? { warmup: 200, rounds: 5, calls: 200 } : { warmup: 500, rounds: 9, calls: 2000 };
   let sink = 0;
   const predict = timedRoundsSync(() => {
     const y = model.predict(x) as tf.Tensor;
