@@ -77,10 +77,29 @@ function matmulNd(a: Tensor, b: Tensor, origA: Tensor, origB: Tensor): Tensor {
     beta: 0,
   };
   B().gemm(args);
-  return result('matmul', out, [a, b], (g) => [
-    a.requiresGrad ? g.matmul(b.mT) : null,
-    b.requiresGrad ? a.mT.matmul(g) : null,
-  ]);
+  return result('matmul', out, [a, b], (g) => [a.requiresGrad ? g.matmul(b.mT) : null, b.requiresGrad ? gradOfRight(a, b, g) : null]);
+}
+
+/** True when the last two axes are stored column-major (e.g. `W.mT` of a contiguous W). */
+function isColumnMajor(t: Tensor): boolean {
+  const n = t.ndim;
+  return t.strides[n - 2] === 1 && t.strides[n - 1] !== 1 && t.shape[n - 1]! > 1;
+}
+
+/**
+ * dJ/dB = A^T G, computed in the layout B is stored in, so that no transpose copy follows:
+ * when B is a transposed view (x W^T in Linear), G^T A is computed instead (W's own layout) and
+ * viewed transposed. When a 2-D B was broadcast over A's batch axes, the batch is folded into
+ * the inner dimension (one GEMM, no batch sum afterwards).
+ */
+function gradOfRight(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  let A = a;
+  let G = g;
+  if (b.ndim === 2 && a.ndim > 2) {
+    A = a.reshape([-1, a.shape[a.ndim - 1]!]);
+    G = g.reshape([-1, g.shape[g.ndim - 1]!]);
+  }
+  return isColumnMajor(b) ? G.mT.matmul(A).mT : A.mT.matmul(G);
 }
 
 interface GemmOperand {

@@ -93,6 +93,9 @@ const cases: Case[] = [
   { name: 'matmul batched broadcast', fn: (a, b) => a!.matmul(b!), inputs: () => [leaf([2, 1, 3, 4]), leaf([3, 4, 2])] },
   { name: 'matmul transposed views', fn: (a, b) => a!.mT.matmul(b!.T), inputs: () => [leaf([4, 3]), leaf([2, 4])] },
   { name: 'matmul reused', fn: (a) => a!.matmul(a!.mT), inputs: () => [leaf([3, 2])] },
+  { name: 'matmul batched by 2-D', fn: (a, b) => a!.matmul(b!), inputs: () => [leaf([2, 3, 4]), leaf([4, 5])] },
+  { name: 'matmul batched by 2-D transposed view (Linear)', fn: (a, b) => a!.matmul(b!.T), inputs: () => [leaf([2, 3, 4]), leaf([5, 4])] },
+  { name: 'matmul permuted batch by 2-D', fn: (a, b) => a!.transpose(0, 1).matmul(b!.T), inputs: () => [leaf([3, 2, 4]), leaf([5, 4])] },
   // views and shape ops
   { name: 'reshape', fn: (a) => a!.reshape([3, -1]).mul(nb.arange(4, undefined, 1, { dtype: 'float64' })), inputs: () => [leaf([2, 6])] },
   { name: 'view of transpose (copy)', fn: (a) => a!.T.reshape([-1]).mul(nb.arange(6, undefined, 1, { dtype: 'float64' })), inputs: () => [leaf([2, 3])] },
