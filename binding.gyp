@@ -17,6 +17,7 @@
         "native/kernels/reduce.cc",
         "native/kernels/conv.cc",
         "native/kernels/pool.cc",
+        "native/kernels/rnn.cc",
         "native/kernels/isa_generic.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -42,7 +43,7 @@
         {
           "target_name": "nabla_avx2",
           "type": "static_library",
-          "sources": ["native/kernels/isa_avx2.cc"],
+          "sources": ["native/kernels/isa_avx2.cc", "native/kernels/rnn_avx2.cc"],
           
           "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
           "cflags_cc": ["<@(nabla_cflags)", "-mavx2", "-mfma", "-mf16c"],
@@ -51,7 +52,7 @@
         {
           "target_name": "nabla_avx512",
           "type": "static_library",
-          "sources": ["native/kernels/isa_avx512.cc"],
+          "sources": ["native/kernels/isa_avx512.cc", "native/kernels/rnn_avx512.cc"],
           
           "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
           "cflags_cc": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512", "-Wno-maybe-uninitialized"],

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kernels/common.h"
+#include "kernels/rnn.h"
 
 using namespace nabla;
 
@@ -69,6 +70,10 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
         InstanceMethod("maxPool2dBackward", &NablaAddon::MaxPool2dBackward),
         InstanceMethod("avgPool2d", &NablaAddon::AvgPool2d),
         InstanceMethod("avgPool2dBackward", &NablaAddon::AvgPool2dBackward),
+        InstanceMethod("lstmCellForward", &NablaAddon::LstmCellForward),
+        InstanceMethod("lstmCellBackward", &NablaAddon::LstmCellBackward),
+        InstanceMethod("gruCellForward", &NablaAddon::GruCellForward),
+        InstanceMethod("gruCellBackward", &NablaAddon::GruCellBackward),
     });
   }
 
@@ -333,6 +338,42 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     float *dy = f32(info, 0), *dx = f32(info, 1);
     if (!dy || !dx) return typeError(info, "avgPool2dBackward expects Float32Arrays");
     avgPool2dBackward(dy, poolGeom(), dx);
+    return info.Env().Undefined();
+  }
+
+  // Recurrent cells (kernels/rnn.h). Arrays as arguments; batch, hidden and the arrays'
+  // element offsets in the scratch, in the order given.
+  // lstmCellForward(gates, cPrev, c, h, tanhC); scratch: batch H gatesOff cPrevOff cOff hOff tanhCOff
+  Napi::Value LstmCellForward(const Napi::CallbackInfo& info) {
+    float *gates = f32(info, 0), *cPrev = f32(info, 1), *c = f32(info, 2), *h = f32(info, 3), *tc = f32(info, 4);
+    if (!gates || !cPrev || !c || !h || !tc) return typeError(info, "lstmCellForward expects Float32Arrays");
+    rnn()->lstmForward(s(0), s(1), gates + s(2), cPrev + s(3), c + s(4), h + s(5), tc + s(6));
+    return info.Env().Undefined();
+  }
+  // lstmCellBackward(gates, tanhC, cPrev, gradH, gradC, dh, dc, dGates);
+  // scratch: batch H gatesOff tanhCOff cPrevOff gradHOff gradCOff dGatesOff
+  Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
+    float *gates = f32(info, 0), *tc = f32(info, 1), *cPrev = f32(info, 2), *gh = f32(info, 3), *gc = f32(info, 4);
+    float *dh = f32(info, 5), *dc = f32(info, 6), *dG = f32(info, 7);
+    if (!gates || !tc || !cPrev || !gh || !gc || !dh || !dc || !dG) return typeError(info, "lstmCellBackward expects Float32Arrays");
+    rnn()->lstmBackward(s(0), s(1), gates + s(2), tc + s(3), cPrev + s(4), gh + s(5), gc + s(6), dh, dc, dG + s(7));
+    return info.Env().Undefined();
+  }
+  // gruCellForward(x, p, hPrev, h, act, pn); scratch: batch H xOff hPrevOff hOff actOff pnOff
+  Napi::Value GruCellForward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *p = f32(info, 1), *hPrev = f32(info, 2), *h = f32(info, 3), *act = f32(info, 4);
+    float* pn = f32(info, 5);
+    if (!x || !p || !hPrev || !h || !act || !pn) return typeError(info, "gruCellForward expects Float32Arrays");
+    rnn()->gruForward(s(0), s(1), x + s(2), p, hPrev + s(3), h + s(4), act + s(5), pn + s(6));
+    return info.Env().Undefined();
+  }
+  // gruCellBackward(act, pn, hPrev, gradH, dh, dx, dp, dhPrev);
+  // scratch: batch H actOff pnOff hPrevOff gradHOff dxOff dpOff
+  Napi::Value GruCellBackward(const Napi::CallbackInfo& info) {
+    float *act = f32(info, 0), *pn = f32(info, 1), *hPrev = f32(info, 2), *gh = f32(info, 3), *dh = f32(info, 4);
+    float *dx = f32(info, 5), *dp = f32(info, 6), *dhPrev = f32(info, 7);
+    if (!act || !pn || !hPrev || !gh || !dh || !dx || !dp || !dhPrev) return typeError(info, "gruCellBackward expects Float32Arrays");
+    rnn()->gruBackward(s(0), s(1), act + s(2), pn + s(3), hPrev + s(4), gh + s(5), dh, dx + s(6), dp + s(7), dhPrev);
     return info.Env().Undefined();
   }
 };

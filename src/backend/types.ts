@@ -110,6 +110,116 @@ export interface AdamArgs {
   step: number;
 }
 
+/**
+ * One LSTM time step, pointwise part (PyTorch's gate order i, f, g, o). Every array is
+ * row-major at its offset; the regions of one call must not overlap (they may share an array).
+ * `gates` [batch, 4H] holds the pre-activations a = x_t W_ih^T + b_ih + b_hh + h_{t-1} W_hh^T on
+ * entry and the activations i, f, g, o on return (the backward's cache):
+ *
+ *   i = sigma(a_i)   f = sigma(a_f)   g = tanh(a_g)   o = sigma(a_o)
+ *   c_t = f * c_{t-1} + i * g       tanh(c_t) -> tanhC       h_t = o * tanh(c_t)
+ */
+export interface LstmCellArgs {
+  batch: number;
+  hidden: number;
+  gates: TypedArray;
+  gatesOffset: number;
+  /** c_{t-1} [batch, H] (read) */
+  cPrev: TypedArray;
+  cPrevOffset: number;
+  /** c_t, h_t, tanh(c_t) [batch, H] (written) */
+  c: TypedArray;
+  cOffset: number;
+  h: TypedArray;
+  hOffset: number;
+  tanhC: TypedArray;
+  tanhCOffset: number;
+}
+
+/**
+ * Backward of one LSTM step. Reads the forward's activations `gates` (i, f, g, o), `tanhC` and
+ * c_{t-1}; the upstream gradients of this step's outputs `gradH` = dJ/dh_t and `gradC` = dJ/dc_t;
+ * and the carries from step t+1: `dh` (dJ/dh_t through h_t W_hh, read) and `dc`
+ * (f_{t+1} dc_{t+1}, read, then overwritten with f_t dc_t for step t-1). With
+ * dh_t = gradH + dh and dc_t = gradC + dc + dh_t o (1 - tanh(c_t)^2) it writes `dGates` [batch, 4H]:
+ *
+ *   da_i = dc_t g i(1-i)   da_f = dc_t c_{t-1} f(1-f)   da_g = dc_t i (1-g^2)   da_o = dh_t tanh(c_t) o(1-o)
+ *
+ * `dh` and `dc` are contiguous [batch, H] at offset 0.
+ */
+export interface LstmCellBackwardArgs {
+  batch: number;
+  hidden: number;
+  gates: TypedArray;
+  gatesOffset: number;
+  tanhC: TypedArray;
+  tanhCOffset: number;
+  cPrev: TypedArray;
+  cPrevOffset: number;
+  gradH: TypedArray;
+  gradHOffset: number;
+  gradC: TypedArray;
+  gradCOffset: number;
+  dh: TypedArray;
+  dc: TypedArray;
+  dGates: TypedArray;
+  dGatesOffset: number;
+}
+
+/**
+ * One GRU time step, pointwise part (PyTorch's gate order r, z, n). `x` [batch, 3H] holds
+ * x_t W_ih^T + b_ih, `p` [batch, 3H] holds h_{t-1} W_hh^T + b_hh (b_hn stays inside the r product):
+ *
+ *   r = sigma(x_r + p_r)   z = sigma(x_z + p_z)   n = tanh(x_n + r p_n)   h_t = (1-z) n + z h_{t-1}
+ *
+ * Writes h_t and the backward's cache: `act` [batch, 3H] = r, z, n and `pn` [batch, H] = p_n.
+ * Regions must not overlap.
+ */
+export interface GruCellArgs {
+  batch: number;
+  hidden: number;
+  x: TypedArray;
+  xOffset: number;
+  /** contiguous [batch, 3H] at offset 0 */
+  p: TypedArray;
+  hPrev: TypedArray;
+  hPrevOffset: number;
+  h: TypedArray;
+  hOffset: number;
+  act: TypedArray;
+  actOffset: number;
+  pn: TypedArray;
+  pnOffset: number;
+}
+
+/**
+ * Backward of one GRU step from the cache of `gruCellForward`, h_{t-1}, the upstream `gradH`
+ * = dJ/dh_t and the carry `dh` (dJ/dh_t from step t+1, read). With dh_t = gradH + dh:
+ *
+ *   da_n = dh_t (1-z)(1-n^2)   da_r = da_n p_n r(1-r)   da_z = dh_t (h_{t-1} - n) z(1-z)
+ *   dx = [da_r, da_z, da_n]    dp = [da_r, da_z, da_n r]    dhPrev = dh_t z
+ *
+ * (the caller adds dp W_hh to dhPrev). `dh` and `dhPrev` are contiguous [batch, H] at offset 0.
+ */
+export interface GruCellBackwardArgs {
+  batch: number;
+  hidden: number;
+  act: TypedArray;
+  actOffset: number;
+  pn: TypedArray;
+  pnOffset: number;
+  hPrev: TypedArray;
+  hPrevOffset: number;
+  gradH: TypedArray;
+  gradHOffset: number;
+  dh: TypedArray;
+  dx: TypedArray;
+  dxOffset: number;
+  dp: TypedArray;
+  dpOffset: number;
+  dhPrev: TypedArray;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -169,6 +279,15 @@ export interface Backend {
 
   /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */
   adamStep(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, args: AdamArgs): void;
+
+  /** One LSTM step's gate math (see LstmCellArgs); the recurrent GEMM is the caller's. */
+  lstmCellForward(args: LstmCellArgs): void;
+  /** One LSTM step's backward gate math (see LstmCellBackwardArgs). */
+  lstmCellBackward(args: LstmCellBackwardArgs): void;
+  /** One GRU step's gate math (see GruCellArgs). */
+  gruCellForward(args: GruCellArgs): void;
+  /** One GRU step's backward gate math (see GruCellBackwardArgs). */
+  gruCellBackward(args: GruCellBackwardArgs): void;
 }
 
 export type PartialBackend = Partial<Omit<Backend, 'name'>> & { readonly name: string };

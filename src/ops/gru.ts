@@ -2,7 +2,8 @@
  * A fused GRU recurrence over a whole sequence: one autograd node for all T steps with a
  * hand-written backward, for the same reason as `lstmSequence` (src/ops/lstm.ts): composed from
  * Tensor ops, each step records many small ops and slicing step t out of the input projection
- * has an O(T^2) backward; fused, each step is one GEMM plus one pointwise pass.
+ * has an O(T^2) backward; fused, each step is one GEMM plus one call of the backend's
+ * `gruCellForward` (backward: `gruCellBackward` plus one GEMM), with no allocation per step.
  *
  * The math (PyTorch's gate order r, z, n; `xg` holds x_t W_ih^T + b_ih; b_hn stays inside the
  * r product, which is why b_hh is passed separately):
@@ -22,16 +23,13 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { type TypedArray, allocate, isFloat } from '../core/dtype.js';
+import { B } from '../backend/registry.js';
+import type { GruCellArgs, GruCellBackwardArgs } from '../backend/types.js';
 import { empty, result } from './result.js';
 import { gemmAt, transposed } from './lstm.js';
 
 function dataOf(t: Tensor): TypedArray {
   return t.detach()._contiguousData();
-}
-
-/** 1 / (1 + e^-x): exact enough in doubles for every x (e^-x overflows to Infinity, giving 0). */
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /**
@@ -71,6 +69,11 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   const p = allocate(dtype, Bn * H3);
   const time = (s: number): number => (reverse ? T - 1 - s : s);
 
+  const cell: GruCellArgs = {
+    batch: Bn, hidden: H, x: X, xOffset: 0, p, hPrev: h0d, hPrevOffset: 0, h: O, hOffset: 0,
+    act, actOffset: 0, pn, pnOffset: 0,
+  };
+  const kernels = B();
   for (let s = 0; s < T; s++) {
     const t = time(s);
     const tp = reverse ? t + 1 : t - 1;
@@ -80,23 +83,13 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
     else for (let b = 0; b < Bn; b++) p.set(bias, b * H3);
     gemmAt(Bn, H3, H, hPrev, hOff, H, false, Wt, 0, H3, false, p, 0, H3, 1);
     const gOff = t * Bn * H3;
-    for (let b = 0; b < Bn; b++) {
-      const gr = gOff + b * H3;
-      const pr = b * H3;
-      const hr = t * BH + b * H;
-      const hp = hOff + b * H;
-      for (let j = 0; j < H; j++) {
-        const r = sigmoid(X[gr + j]! + p[pr + j]!);
-        const z = sigmoid(X[gr + H + j]! + p[pr + H + j]!);
-        const pnj = p[pr + 2 * H + j]!;
-        const n = Math.tanh(X[gr + 2 * H + j]! + r * pnj);
-        act[gr + j] = r;
-        act[gr + H + j] = z;
-        act[gr + 2 * H + j] = n;
-        pn[hr + j] = pnj;
-        O[hr + j] = (1 - z) * n + z * hPrev[hp + j]!;
-      }
-    }
+    cell.xOffset = gOff;
+    cell.actOffset = gOff;
+    cell.hPrev = hPrev;
+    cell.hPrevOffset = hOff;
+    cell.hOffset = t * BH;
+    cell.pnOffset = t * BH;
+    kernels.gruCellForward(cell);
   }
 
   const inputs = bHh === null ? [xg, wHh, h0] : [xg, wHh, h0, bHh];
@@ -107,34 +100,25 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
     const dp = allocate(dtype, T * Bn * H3); // dJ/dp_t per time position
     let dh = allocate(dtype, BH);
     let dhNext = allocate(dtype, BH);
+    const cell: GruCellBackwardArgs = {
+      batch: Bn, hidden: H, act, actOffset: 0, pn, pnOffset: 0, hPrev: h0d, hPrevOffset: 0,
+      gradH: G, gradHOffset: 0, dh, dx: D, dxOffset: 0, dp, dpOffset: 0, dhPrev: dhNext,
+    };
+    const kernels = B();
     for (let s = T - 1; s >= 0; s--) {
       const t = time(s);
       const tp = reverse ? t + 1 : t - 1;
-      const hPrev = s === 0 ? h0d : O;
-      const hOff = s === 0 ? 0 : tp * BH;
       const gOff = t * Bn * H3;
-      for (let b = 0; b < Bn; b++) {
-        const gr = gOff + b * H3;
-        const hr = t * BH + b * H;
-        const hp = hOff + b * H;
-        for (let j = 0; j < H; j++) {
-          const k = b * H + j;
-          const r = act[gr + j]!;
-          const z = act[gr + H + j]!;
-          const n = act[gr + 2 * H + j]!;
-          const dht = G[hr + j]! + dh[k]!;
-          const dan = dht * (1 - z) * (1 - n * n);
-          const dar = dan * pn[hr + j]! * r * (1 - r);
-          const daz = dht * (hPrev[hp + j]! - n) * z * (1 - z);
-          D[gr + j] = dar;
-          D[gr + H + j] = daz;
-          D[gr + 2 * H + j] = dan;
-          dp[gr + j] = dar;
-          dp[gr + H + j] = daz;
-          dp[gr + 2 * H + j] = dan * r;
-          dhNext[k] = dht * z;
-        }
-      }
+      cell.actOffset = gOff;
+      cell.dxOffset = gOff;
+      cell.dpOffset = gOff;
+      cell.pnOffset = t * BH;
+      cell.gradHOffset = t * BH;
+      cell.hPrev = s === 0 ? h0d : O;
+      cell.hPrevOffset = s === 0 ? 0 : tp * BH;
+      cell.dh = dh;
+      cell.dhPrev = dhNext;
+      kernels.gruCellBackward(cell); // dx_t, dp_t, and dhNext <- dh_t * z
       // dJ/dh_{t-1} = dh * z + dJ/dp_t W_hh
       gemmAt(Bn, H, H3, dp, gOff, H3, false, W, 0, H, false, dhNext, 0, H, 1);
       const tmp = dh;

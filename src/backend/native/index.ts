@@ -21,6 +21,10 @@ import type {
   BinaryOp,
   Conv2dGeom,
   GemmArgs,
+  GruCellArgs,
+  GruCellBackwardArgs,
+  LstmCellArgs,
+  LstmCellBackwardArgs,
   PartialBackend,
   Pool2dGeom,
   ReduceOp,
@@ -45,6 +49,12 @@ import {
   maxPool2dBackward as refMaxPool2dBackward,
 } from '../reference/pool.js';
 import { adamStep as refAdamStep } from '../reference/optim.js';
+import {
+  gruCellBackward as refGruCellBackward,
+  gruCellForward as refGruCellForward,
+  lstmCellBackward as refLstmCellBackward,
+  lstmCellForward as refLstmCellForward,
+} from '../reference/rnn.js';
 
 /** The addon's functions (native/addon.cc). */
 interface Addon {
@@ -71,6 +81,16 @@ interface Addon {
   maxPool2dBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   avgPool2d(x: Float32Array, y: Float32Array): void;
   avgPool2dBackward(dy: Float32Array, dx: Float32Array): void;
+  lstmCellForward(gates: Float32Array, cPrev: Float32Array, c: Float32Array, h: Float32Array, tanhC: Float32Array): void;
+  lstmCellBackward(
+    gates: Float32Array, tanhC: Float32Array, cPrev: Float32Array, gradH: Float32Array, gradC: Float32Array,
+    dh: Float32Array, dc: Float32Array, dGates: Float32Array,
+  ): void;
+  gruCellForward(x: Float32Array, p: Float32Array, hPrev: Float32Array, h: Float32Array, act: Float32Array, pn: Float32Array): void;
+  gruCellBackward(
+    act: Float32Array, pn: Float32Array, hPrev: Float32Array, gradH: Float32Array, dh: Float32Array,
+    dx: Float32Array, dp: Float32Array, dhPrev: Float32Array,
+  ): void;
 }
 
 export interface NativeInfo {
@@ -403,6 +423,49 @@ function avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void 
   refAvgPool2dBackward(dy, g, dx);
 }
 
+// Recurrent cells: batch, hidden and the arrays' offsets go through the scratch (native/addon.cc).
+function lstmCellForward(p: LstmCellArgs): void {
+  if (f32(p.gates, p.cPrev, p.c, p.h, p.tanhC)) {
+    S[0] = p.batch; S[1] = p.hidden; S[2] = p.gatesOffset; S[3] = p.cPrevOffset; S[4] = p.cOffset; S[5] = p.hOffset;
+    S[6] = p.tanhCOffset;
+    return N.lstmCellForward(p.gates as Float32Array, p.cPrev as Float32Array, p.c as Float32Array, p.h as Float32Array, p.tanhC as Float32Array);
+  }
+  refLstmCellForward(p);
+}
+
+function lstmCellBackward(p: LstmCellBackwardArgs): void {
+  if (f32(p.gates, p.tanhC, p.cPrev, p.gradH, p.gradC, p.dh, p.dc, p.dGates)) {
+    S[0] = p.batch; S[1] = p.hidden; S[2] = p.gatesOffset; S[3] = p.tanhCOffset; S[4] = p.cPrevOffset;
+    S[5] = p.gradHOffset; S[6] = p.gradCOffset; S[7] = p.dGatesOffset;
+    return N.lstmCellBackward(
+      p.gates as Float32Array, p.tanhC as Float32Array, p.cPrev as Float32Array, p.gradH as Float32Array,
+      p.gradC as Float32Array, p.dh as Float32Array, p.dc as Float32Array, p.dGates as Float32Array,
+    );
+  }
+  refLstmCellBackward(p);
+}
+
+function gruCellForward(q: GruCellArgs): void {
+  if (f32(q.x, q.p, q.hPrev, q.h, q.act, q.pn)) {
+    S[0] = q.batch; S[1] = q.hidden; S[2] = q.xOffset; S[3] = q.hPrevOffset; S[4] = q.hOffset; S[5] = q.actOffset;
+    S[6] = q.pnOffset;
+    return N.gruCellForward(q.x as Float32Array, q.p as Float32Array, q.hPrev as Float32Array, q.h as Float32Array, q.act as Float32Array, q.pn as Float32Array);
+  }
+  refGruCellForward(q);
+}
+
+function gruCellBackward(q: GruCellBackwardArgs): void {
+  if (f32(q.act, q.pn, q.hPrev, q.gradH, q.dh, q.dx, q.dp, q.dhPrev)) {
+    S[0] = q.batch; S[1] = q.hidden; S[2] = q.actOffset; S[3] = q.pnOffset; S[4] = q.hPrevOffset; S[5] = q.gradHOffset;
+    S[6] = q.dxOffset; S[7] = q.dpOffset;
+    return N.gruCellBackward(
+      q.act as Float32Array, q.pn as Float32Array, q.hPrev as Float32Array, q.gradH as Float32Array, q.dh as Float32Array,
+      q.dx as Float32Array, q.dp as Float32Array, q.dhPrev as Float32Array,
+    );
+  }
+  refGruCellBackward(q);
+}
+
 /**
  * Loads the addon and returns the native backend, or null (see `nativeLoadError()`).
  * `fill` is not included: TypedArray.prototype.fill is already native.
@@ -432,6 +495,10 @@ export function loadNativeBackend(): PartialBackend | null {
     avgPool2d,
     avgPool2dBackward,
     adamStep,
+    lstmCellForward,
+    lstmCellBackward,
+    gruCellForward,
+    gruCellBackward,
   };
 }
 

@@ -9,6 +9,7 @@ import { gemm } from './gemm.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { adamStep } from './optim.js';
+import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn.js';
 
 export const referenceBackend: Backend = {
   name: 'ts',
@@ -32,4 +33,8 @@ export const referenceBackend: Backend = {
   avgPool2d,
   avgPool2dBackward,
   adamStep,
+  lstmCellForward,
+  lstmCellBackward,
+  gruCellForward,
+  gruCellBackward,
 };
