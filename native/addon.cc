@@ -154,44 +154,72 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
       for (int d = 0; d < nd; d++) st[j][d] = s(20 + 16 * j + d);
   }
 
-  // unary(op, x, out, nd)
+  // element pointer and ElemType (E_F32 / E_U8 / E_I32) of a typed array, -1 for other types
+  static int elem(const Napi::CallbackInfo& info, size_t i, void** p) {
+    napi_typedarray_type type;
+    size_t len;
+    if (napi_get_typedarray_info(info.Env(), info[i], &type, &len, p, nullptr, nullptr) != napi_ok) return -1;
+    static double empty[8];
+    if (!*p) *p = empty;
+    switch (type) {
+      case napi_float32_array: return E_F32;
+      case napi_uint8_array: return E_U8;
+      case napi_int32_array: return E_I32;
+      default: return -1;
+    }
+  }
+  static size_t elemBytes(int t) { return t == E_U8 ? 1 : 4; }
+
+  // unary(op, x, out, nd): x Float32Array, Uint8Array or Int32Array; out Float32Array, or
+  // Uint8Array for `not`
   Napi::Value Unary(const Napi::CallbackInfo& info) {
     const int op = intArg(info, 0);
-    float *x = f32(info, 1), *out = f32(info, 2);
+    void *x, *out;
+    const int tx = elem(info, 1, &x), to = elem(info, 2, &out);
     const int nd = intArg(info, 3);
-    if (!x || !out) return typeError(info, "unary expects Float32Arrays");
+    if (tx < 0 || (to != E_F32 && !(to == E_U8 && op == U_NOT))) return typeError(info, "unary: unsupported array types");
     if (nd < 1 || nd > kMaxNd) return typeError(info, "unary: bad rank");
     i64 off[1], shape[kMaxNd], st[1][kMaxNd];
     strided(nd, 1, off, shape, st);
-    unaryStrided(op, x + off[0], shape, st[0], nd, out);
+    const void* xs = (const char*)x + off[0] * elemBytes(tx);
+    if (tx == E_F32 && to == E_F32) unaryStrided(op, (const float*)xs, shape, st[0], nd, (float*)out);
+    else unaryMixedStrided(op, xs, tx, st[0], shape, nd, to == E_F32 ? (float*)out : nullptr, to == E_U8 ? (uint8_t*)out : nullptr);
     return info.Env().Undefined();
   }
 
-  // binary(op, a, b, out, nd); out Float32Array or Uint8Array (comparisons)
+  // binary(op, a, b, out, nd); a, b Float32Array, Uint8Array or Int32Array; out Float32Array or
+  // Uint8Array (comparisons)
   Napi::Value Binary(const Napi::CallbackInfo& info) {
     const int op = intArg(info, 0);
-    float *a = f32(info, 1), *b = f32(info, 2);
-    float* outF = f32(info, 3);
-    uint8_t* outB = outF ? nullptr : static_cast<uint8_t*>(data(info.Env(), info[3], napi_uint8_array));
+    void *a, *b, *out;
+    const int ta = elem(info, 1, &a), tb = elem(info, 2, &b), to = elem(info, 3, &out);
     const int nd = intArg(info, 4);
-    if (!a || !b || (!outF && !outB)) return typeError(info, "binary expects Float32Arrays");
+    if (ta < 0 || tb < 0 || (to != E_F32 && to != E_U8)) return typeError(info, "binary: unsupported array types");
     if (nd < 1 || nd > kMaxNd) return typeError(info, "binary: bad rank");
     i64 off[2], shape[kMaxNd], st[2][kMaxNd];
     strided(nd, 2, off, shape, st);
-    binaryStrided(op, a + off[0], st[0], b + off[1], st[1], shape, nd, outF, outB);
+    float* outF = to == E_F32 ? (float*)out : nullptr;
+    uint8_t* outB = to == E_U8 ? (uint8_t*)out : nullptr;
+    if (ta == E_F32 && tb == E_F32) {
+      binaryStrided(op, (const float*)a + off[0], st[0], (const float*)b + off[1], st[1], shape, nd, outF, outB);
+    } else {
+      binaryMixedStrided(op, (const char*)a + off[0] * elemBytes(ta), ta, st[0], (const char*)b + off[1] * elemBytes(tb), tb,
+                         st[1], shape, nd, outF, outB);
+    }
     return info.Env().Undefined();
   }
 
-  // where(cond, a, b, out, nd)
+  // where(cond, a, b, out, nd); cond Uint8Array, Float32Array or Int32Array
   Napi::Value Where(const Napi::CallbackInfo& info) {
-    uint8_t* cond = static_cast<uint8_t*>(data(info.Env(), info[0], napi_uint8_array));
+    void* cond;
+    const int tc = elem(info, 0, &cond);
     float *a = f32(info, 1), *b = f32(info, 2), *out = f32(info, 3);
     const int nd = intArg(info, 4);
-    if (!cond || !a || !b || !out) return typeError(info, "where expects Uint8Array and Float32Arrays");
+    if (tc < 0 || !a || !b || !out) return typeError(info, "where expects a Uint8/Float32/Int32Array and Float32Arrays");
     if (nd < 1 || nd > kMaxNd) return typeError(info, "where: bad rank");
     i64 off[3], shape[kMaxNd], st[3][kMaxNd];
     strided(nd, 3, off, shape, st);
-    whereStrided(cond + off[0], st[0], a + off[1], st[1], b + off[2], st[2], shape, nd, out);
+    whereMixedStrided((const char*)cond + off[0] * elemBytes(tc), tc, st[0], a + off[1], st[1], b + off[2], st[2], shape, nd, out);
     return info.Env().Undefined();
   }
 

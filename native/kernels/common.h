@@ -102,6 +102,19 @@ void whereStrided(const uint8_t* cond, const i64* sc, const float* a, const i64*
                   const i64* sb, const i64* shape, int nd, float* out);
 void copyStrided(const void* x, const i64* sx, void* out, const i64* so, const i64* shape, int nd, int elemSize);
 
+// Element types of the mixed-dtype kernels (float32, bool stored as uint8 0/1, int32).
+enum ElemType { E_F32 = 0, E_U8 = 1, E_I32 = 2 };
+// Binary op on operands of any of those types, out float32 or (comparisons) bool, computed as
+// the reference does (values as doubles, result rounded to float32); float32 x float32 goes to
+// binaryStrided.
+void binaryMixedStrided(int op, const void* a, int ta, const i64* sa, const void* b, int tb, const i64* sb,
+                        const i64* shape, int nd, float* outF, uint8_t* outB);
+// Unary op on x of any of those types into float32, or `not` into bool.
+void unaryMixedStrided(int op, const void* x, int tx, const i64* sx, const i64* shape, int nd, float* outF, uint8_t* outB);
+// where with a float32 / int32 / bool condition (truthiness as in JavaScript), float32 a and b.
+void whereMixedStrided(const void* cond, int tc, const i64* sc, const float* a, const i64* sa, const float* b,
+                       const i64* sb, const i64* shape, int nd, float* out);
+
 void reduce(int op, const float* x, i64 outer, i64 n, i64 inner, float* out);
 void argReduce(int isMax, const float* x, i64 outer, i64 n, i64 inner, int32_t* out);
 void softmax(const float* x, i64 outer, i64 n, i64 inner, float* out, int log);

@@ -24,18 +24,93 @@ static void parallelOuter(i64 outer, i64 costPerOuter, F&& body) {
   }
 }
 
+// Sums of `rows` contiguous rows of n floats each (short rows: the conv-bias gradient reduces
+// [N*C*H, W, 1] and [N*C, H, 1]): 8- and 4-wide partial sums, then a pairwise horizontal sum,
+// without a call per row.
+static NB_INLINE void rowSums_impl(const float* x, i64 n, i64 rows, float* out) {
+  for (i64 o = 0; o < rows; o++) {
+    const float* p = x + o * n;
+    i64 j = 0;
+    f4 acc4 = {0.f, 0.f, 0.f, 0.f};
+    if (n >= 8) {
+      f8 acc8 = loadv<f8>(p);
+      for (j = 8; j + 8 <= n; j += 8) acc8 += loadv<f8>(p + j);
+      acc4 += halves(acc8);
+    }
+    for (; j + 4 <= n; j += 4) acc4 += loadv<f4>(p + j);
+    float s = hsum(acc4);
+    for (; j < n; j++) s += p[j];
+    out[o] = s;
+  }
+}
+NB_MULTIVERSION(void, rowSums, (const float* x, i64 n, i64 rows, float* out), (x, n, rows, out))
+
+// out[i] = reduce over j < n of x[j*stride + i] for i < len (n >= 1): a block of columns of an
+// [n, stride] array; NaN propagates for max/min as in the reference.
+static NB_INLINE void colsBlock_impl(int op, const float* __restrict x, i64 n, i64 stride, i64 len, float* __restrict out) {
+  for (i64 i = 0; i < len; i++) out[i] = x[i];
+  for (i64 j = 1; j < n; j++) {
+    const float* __restrict r = x + j * stride;
+    switch (op) {
+      case R_SUM: for (i64 i = 0; i < len; i++) out[i] += r[i]; break;
+      case R_PROD: for (i64 i = 0; i < len; i++) out[i] *= r[i]; break;
+      case R_MAX:
+        for (i64 i = 0; i < len; i++) {
+          const float v = r[i], acc = out[i];
+          out[i] = (v > acc || v != v) ? v : acc;
+        }
+        break;
+      case R_MIN:
+        for (i64 i = 0; i < len; i++) {
+          const float v = r[i], acc = out[i];
+          out[i] = (v < acc || v != v) ? v : acc;
+        }
+        break;
+    }
+  }
+}
+NB_MULTIVERSION(void, colsBlock, (int op, const float* x, i64 n, i64 stride, i64 len, float* out),
+                (op, x, n, stride, len, out))
+
+static float reduceInit(int op) {
+  return op == R_SUM ? 0.f : op == R_PROD ? 1.f : op == R_MAX ? -INFINITY : INFINITY;
+}
+
 void reduce(int op, const float* x, i64 outer, i64 n, i64 inner, float* out) {
   const IsaTable* T = isa();
-  if (inner == 1) {
-    parallelOuter(outer, n, [&](i64 o0, i64 o1) {
-      for (i64 o = o0; o < o1; o++) out[o] = n == 0 ? (op == R_SUM ? 0.f : op == R_PROD ? 1.f : op == R_MAX ? -INFINITY : INFINITY)
-                                                    : T->reduceRow(op, x + o * n, n);
-    });
-  } else {
-    parallelOuter(outer, n * inner, [&](i64 o0, i64 o1) {
-      for (i64 o = o0; o < o1; o++) T->reduceCols(op, x + o * n * inner, n, inner, out + o * inner);
-    });
+  if (n == 0) {
+    const float init = reduceInit(op);
+    for (i64 i = 0; i < outer * inner; i++) out[i] = init;
+    return;
   }
+  if (inner == 1) {
+    if (op == R_SUM && n < 64) {
+      const auto sums = rowSums_pick();
+      parallelOuter(outer, n, [&](i64 o0, i64 o1) { sums(x + o0 * n, n, o1 - o0, out + o0); });
+      return;
+    }
+    parallelOuter(outer, n, [&](i64 o0, i64 o1) {
+      for (i64 o = o0; o < o1; o++) out[o] = T->reduceRow(op, x + o * n, n);
+    });
+    return;
+  }
+  // [outer, n, inner]: blocks of <= 1024 columns (the partial results stay in L1 while the n rows
+  // stream past), as units over (outer, block) pairs so that outer = 1 with a large inner (the
+  // batch axis of a gradient) splits over threads too
+  const auto cols = colsBlock_pick();
+  const i64 blk = 1024, blocks = (inner + blk - 1) / blk, units = outer * blocks;
+  const i64 work = outer * n * inner;
+  int nt = numThreads();
+  if (nt > 1 && units >= 2 && work >= 65536) {
+    if (nt > units) nt = (int)units;
+    parallelFor(nt, units, [&](i64 u) {
+      const i64 o = u / blocks, i0 = (u % blocks) * blk;
+      cols(op, x + o * n * inner + i0, n, inner, std::min(blk, inner - i0), out + o * inner + i0);
+    });
+    return;
+  }
+  for (i64 o = 0; o < outer; o++)
+    for (i64 i0 = 0; i0 < inner; i0 += blk) cols(op, x + o * n * inner + i0, n, inner, std::min(blk, inner - i0), out + o * inner + i0);
 }
 
 void argReduce(int isMax, const float* x, i64 outer, i64 n, i64 inner, int32_t* out) {

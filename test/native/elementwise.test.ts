@@ -165,3 +165,115 @@ test('elementwise: float64 / int32 inputs fall back to the reference', (t) => {
   const e = new Float32Array(0);
   nb().unary('exp', contiguous(e, [0, 3]), [0, 3], e);
 });
+
+// ---- mixed dtypes: float32 / bool / int32 operands (relu's backward is g * (x > 0), float32 x bool) ----
+
+type Maker = (n: number) => TypedArray;
+function mixedMakers(r: () => number): Record<string, Maker> {
+  const fill = filler(r);
+  return {
+    f32: fill,
+    bool: (n) => Uint8Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0)),
+    // small integers (ties with the floats), and some beyond 2^24 (not exact in float32)
+    i32: (n) => Int32Array.from({ length: n }, () => (r() < 0.8 ? randInt(r, -6, 6) : randInt(r, -(2 ** 31), 2 ** 31 - 1))),
+  };
+}
+
+test('binary: mixed float32 / bool / int32 operands, float32 and bool outputs, every ISA', (t) => {
+  if (!needNative(t)) return;
+  const r = rng(15);
+  const makers = mixedMakers(r);
+  const pairs = [['f32', 'bool'], ['bool', 'f32'], ['f32', 'i32'], ['i32', 'f32'], ['bool', 'bool'], ['i32', 'i32'], ['bool', 'i32'], ['i32', 'bool']] as const;
+  forEachIsa((isa) => {
+    for (const [ta, tb] of pairs) {
+      for (const op of BINARY) {
+        for (let i = 0; i < 6; i++) {
+          const shape = i === 0 ? [randInt(r, 1, 300)] : randomShape(r);
+          const a = randomView(r, shape, randInt(r, 0, 4), makers[ta]!);
+          const b = randomView(r, shape, randInt(r, 0, 4), makers[tb]!);
+          const what = `${isa} ${op} ${ta} ${tb} [${shape}]`;
+          const outs = [new Float32Array(size(shape)), new Float32Array(size(shape))];
+          nb().binary(op, a, b, shape, outs[0]!);
+          ref.binary(op, a, b, shape, outs[1]!);
+          // exact, but pow (C's pow vs V8's, both in double) may differ in the last bit of a double
+          assertClose(outs[0]!, outs[1]!, op === 'pow' ? 1e-7 : 0, 0, what);
+          if (COMPARE.includes(op)) {
+            const u = [new Uint8Array(size(shape)), new Uint8Array(size(shape))];
+            nb().binary(op, a, b, shape, u[0]!);
+            ref.binary(op, a, b, shape, u[1]!);
+            assertClose(u[0]!, u[1]!, 0, 0, `${what} -> bool`);
+          }
+        }
+      }
+    }
+  });
+  // the hot case, large enough to be split over threads: g * (x > 0) with a broadcast mask too
+  const shape = [64, 16, 28, 28];
+  const g = contiguous(makers.f32!(size(shape)), shape);
+  for (const m of [contiguous(makers.bool!(size(shape)), shape), { data: makers.bool!(16), offset: 0, strides: [0, 1, 0, 0] }]) {
+    const x = new Float32Array(size(shape));
+    const y = new Float32Array(size(shape));
+    nb().binary('mul', g, m, shape, x);
+    ref.binary('mul', g, m, shape, y);
+    assertClose(x, y, 0, 0, 'mul float32 x bool, large');
+  }
+});
+
+test('unary: bool / int32 inputs into float32, and `not` into bool', (t) => {
+  if (!needNative(t)) return;
+  const r = rng(16);
+  const makers = mixedMakers(r);
+  for (const tx of ['bool', 'i32'] as const) {
+    for (const op of UNARY) {
+      for (let kind = 0; kind < 5; kind++) {
+        const shape = kind === 0 ? [randInt(r, 1, 300)] : randomShape(r);
+        const x = randomView(r, shape, kind, makers[tx]!);
+        const a = new Float32Array(size(shape));
+        const b = new Float32Array(size(shape));
+        nb().unary(op, x, shape, a);
+        ref.unary(op, x, shape, b);
+        assertClose(a, b, 1e-7, 0, `${op} ${tx} kind ${kind} [${shape}]`);
+      }
+    }
+  }
+  for (const tx of ['f32', 'bool', 'i32'] as const) {
+    const shape = [5, 67];
+    const x = randomView(r, shape, 3, makers[tx]!);
+    const a = new Uint8Array(size(shape));
+    const b = new Uint8Array(size(shape));
+    nb().unary('not', x, shape, a);
+    ref.unary('not', x, shape, b);
+    assertClose(a, b, 0, 0, `not ${tx} -> bool`);
+  }
+});
+
+test('where: bool / float32 / int32 conditions (JS truthiness: 0, -0 and NaN are false), broadcast operands', (t) => {
+  if (!needNative(t)) return;
+  const r = rng(17);
+  const makers = mixedMakers(r);
+  for (const tc of ['bool', 'f32', 'i32'] as const) {
+    for (let i = 0; i < 30; i++) {
+      const shape = i === 0 ? [randInt(r, 1, 300)] : randomShape(r);
+      const c = randomView(r, shape, randInt(r, 0, 4), makers[tc]!);
+      const a = randomView(r, shape, randInt(r, 0, 4), makers.f32!);
+      const b = randomView(r, shape, randInt(r, 0, 4), makers.f32!);
+      const x = new Float32Array(size(shape));
+      const y = new Float32Array(size(shape));
+      nb().where(c, a, b, shape, x);
+      ref.where(c, a, b, shape, y);
+      assertClose(x, y, 0, 0, `where ${tc} [${shape}]`);
+    }
+  }
+  // scalar operands (where(mask, x, 0)), large
+  const shape = [64, 32, 14, 14];
+  const c = contiguous(makers.bool!(size(shape)), shape);
+  const a = contiguous(makers.f32!(size(shape)), shape);
+  const zero = { data: new Float32Array([0]), offset: 0, strides: [0, 0, 0, 0] };
+  for (const [p, q] of [[a, zero], [zero, a]]) {
+    const x = new Float32Array(size(shape));
+    const y = new Float32Array(size(shape));
+    nb().where(c, p!, q!, shape, x);
+    ref.where(c, p!, q!, shape, y);
+    assertClose(x, y, 0, 0, 'where with a scalar operand');
+  }
+});

@@ -32,6 +32,32 @@ test('reduce: sum/max/min/prod over [outer, n, inner], with NaN', (t) => {
   });
 });
 
+test('reduce: short rows (every n < 64 and the conv-bias shapes), column blocks, threaded splits', (t) => {
+  if (!needNative(t)) return;
+  const r = rng(26);
+  const layouts: [number, number, number][] = [
+    // inner = 1, short rows: every n from 1 to 65 (8- and 4-wide chunks and scalar tails)
+    ...Array.from({ length: 65 }, (_, n): [number, number, number] => [3 + (n % 4), n + 1, 1]),
+    [28672 / 4, 28, 1], [28672 / 4, 14, 1], [2048, 14, 1], // conv-bias gradient passes, threaded
+    // inner > 1: column blocks of 1024 with a partial last block; outer = 1 split over threads
+    [1, 64, 6272], [3, 5, 2500], [1, 64, 1023], [1, 3, 1025], [2, 1, 2049], [1500, 20, 3],
+  ];
+  forEachIsa((isa) => {
+    for (const op of ['sum', 'max', 'min', 'prod'] as ReduceOp[]) {
+      for (const [outer, n, inner] of layouts) {
+        const x = randF32(r, outer * n * inner, op === 'prod' ? 0.9 : -1, op === 'prod' ? 1.1 : 1);
+        for (let k = 0; k < 1 + x.length / 5000; k++) x[randInt(r, 0, x.length - 1)] = k % 2 ? NaN : -0;
+        const a = new Float32Array(outer * inner);
+        const b = new Float32Array(outer * inner);
+        nb().reduce(op, x, outer, n, inner, a);
+        ref.reduce(op, x, outer, n, inner, b);
+        const tol = op === 'sum' || op === 'prod' ? 2e-6 * Math.sqrt(n + 1) : 0;
+        assertClose(a, b, tol, tol, `${isa} ${op} [${outer},${n},${inner}]`);
+      }
+    }
+  });
+});
+
 test('argReduce: argmax/argmin, ties take the first, NaN wins', (t) => {
   if (!needNative(t)) return;
   const r = rng(22);

@@ -3,9 +3,10 @@
  * `npm run build:native`), working in place on the tensors' typed arrays.
  *
  * `loadNativeBackend()` returns a PartialBackend or null (then `nativeLoadError()` says why).
- * Every kernel checks its arguments' dtypes on each call: float32 goes to C++, anything else
- * (float64, int32, bool inputs, mixed dtypes, more than 16 collapsed dims) runs the reference
- * kernel instead, call by call, so the native backend is always complete and always correct.
+ * Every kernel checks its arguments' dtypes on each call: float32 goes to C++ (and, for unary,
+ * binary and where, float32 / bool / int32 inputs mixed, with a float32 or bool result), anything
+ * else (float64, int32 results, more than 16 collapsed dims) runs the reference kernel instead,
+ * call by call, so the native backend is always complete and always correct.
  *
  * Shapes, strides and geometry travel through a Float64Array owned by the addon ("scratch"),
  * not as JS arrays or objects, so a call allocates nothing and costs well under a microsecond
@@ -56,6 +57,9 @@ import {
   lstmCellForward as refLstmCellForward,
 } from '../reference/rnn.js';
 
+/** Arrays the elementwise kernels take as inputs (float32, bool, int32; the result is float32 or bool). */
+type Elem = Float32Array | Uint8Array | Int32Array;
+
 /** The addon's functions (native/addon.cc). */
 interface Addon {
   info(): NativeInfo;
@@ -63,9 +67,9 @@ interface Addon {
   setNumThreads(n: number): number;
   setIsa(name: string): boolean;
   gemm(a: Float32Array, b: Float32Array, c: Float32Array): void;
-  unary(op: number, x: Float32Array, out: Float32Array, nd: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array | Uint8Array, nd: number): void;
-  where(cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array, nd: number): void;
+  unary(op: number, x: Elem, out: Float32Array | Uint8Array, nd: number): void;
+  binary(op: number, a: Elem, b: Elem, out: Float32Array | Uint8Array, nd: number): void;
+  where(cond: Elem, a: Float32Array, b: Float32Array, out: Float32Array, nd: number): void;
   copy(x: TypedArray, out: TypedArray, nd: number): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, n: number, inner: number): void;
   argReduce(isMax: number, x: Float32Array, out: Int32Array, outer: number, n: number, inner: number): void;
@@ -249,8 +253,16 @@ function f32(...xs: unknown[]): boolean {
 // ---------------------------------------------------------------------------------------------
 // Kernels
 // ---------------------------------------------------------------------------------------------
+/** float32, bool or int32 storage (the input types of the native elementwise kernels). */
+function elem(x: TypedArray): x is Elem {
+  return x instanceof Float32Array || x instanceof Uint8Array || x instanceof Int32Array;
+}
+
+// Inputs may mix float32, bool and int32 (e.g. relu's backward g * (x > 0) is float32 x bool);
+// the result must be float32, or bool for comparisons and `not` (int32 and float64 results
+// fall back).
 function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void {
-  if (x.data instanceof Float32Array && out instanceof Float32Array) {
+  if (elem(x.data) && (out instanceof Float32Array || (out instanceof Uint8Array && op === 'not'))) {
     const nd = prep(shape, 1, x);
     if (nd === 0) return;
     if (nd > 0) return N.unary(UNARY_CODE[op], x.data, out, nd);
@@ -260,8 +272,8 @@ function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArra
 
 function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: TypedArray): void {
   if (
-    a.data instanceof Float32Array &&
-    b.data instanceof Float32Array &&
+    elem(a.data) &&
+    elem(b.data) &&
     (out instanceof Float32Array || (out instanceof Uint8Array && COMPARISON.has(op)))
   ) {
     const nd = prep(shape, 2, a, b);
@@ -272,7 +284,7 @@ function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], 
 }
 
 function where(cond: Strided, a: Strided, b: Strided, shape: readonly number[], out: TypedArray): void {
-  if (cond.data instanceof Uint8Array && f32(a.data, b.data, out)) {
+  if (elem(cond.data) && f32(a.data, b.data, out)) {
     const nd = prep(shape, 3, cond, a, b);
     if (nd === 0) return;
     if (nd > 0) return N.where(cond.data, a.data as Float32Array, b.data as Float32Array, out as Float32Array, nd);
