@@ -46,3 +46,4 @@ export * as report from './report/index.js';
 export * as train from './train/index.js';
 export { fit, evaluate } from './train/fit.js';
 export * as onnx from './onnx/index.js';
+export * as text from './text/index.js';
