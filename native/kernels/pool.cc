@@ -105,17 +105,19 @@ static NB_INLINE void max2x2Chunk(const float* r0, const float* r1, int32_t b0, 
 // n interior 2x2 stride-2 windows of one output row: r0, r1 = the two input rows at the first
 // window's left column, whose flat index is base. Chunks of 8 (or 4) outputs; the last chunk
 // overlaps the previous one instead of a scalar tail (recomputing an output is harmless).
+template <int L>
 static NB_INLINE void max2x2Row_impl(const float* r0, const float* r1, i64 W, i64 base, i64 n, float* y, int32_t* am) {
   const int32_t b0 = (int32_t)base, b2 = (int32_t)(base + W);
-  if (n >= 8) {
+  if (L >= 1 && n >= 8) {
     i64 j = 0;
     for (; j + 8 <= n; j += 8) max2x2Chunk<f8>(r0, r1, b0, b2, j, y, am);
     if (j < n) max2x2Chunk<f8>(r0, r1, b0, b2, n - 8, y, am);
     return;
   }
   if (n >= 4) {
-    max2x2Chunk<f4>(r0, r1, b0, b2, 0, y, am);
-    if (n > 4) max2x2Chunk<f4>(r0, r1, b0, b2, n - 4, y, am);
+    i64 j = 0;
+    for (; j + 4 <= n; j += 4) max2x2Chunk<f4>(r0, r1, b0, b2, j, y, am);
+    if (j < n) max2x2Chunk<f4>(r0, r1, b0, b2, n - 4, y, am);
     return;
   }
   for (i64 j = 0; j < n; j++) {
@@ -135,6 +137,7 @@ NB_MULTIVERSION(void, max2x2Row, (const float* r0, const float* r1, i64 W, i64 b
 
 // n interior windows (kh x kw, column stride sw) of one output row, tap by tap; x0 = the first
 // window's top-left input element, whose flat index is base.
+template <int L>
 static NB_INLINE void maxTapsRow_impl(const float* __restrict x0, i64 W, i64 kh, i64 kw, i64 sw, i64 base, i64 n,
                                       float* __restrict y, int32_t* __restrict am) {
   for (i64 j = 0; j < n; j++) {
@@ -217,14 +220,16 @@ static NB_INLINE void avg2x2Chunk(const float* r0, const float* r1, i64 j, float
   deinterleave(r1 + 2 * j, v2, v3);
   storev(y + j, (((v0 + v1) + v2) + v3) / 4.0f);
 }
+template <int L>
 static NB_INLINE void avg2x2Row_impl(const float* r0, const float* r1, i64 n, float* y) {
-  if (n >= 8) {
+  if (L >= 1 && n >= 8) {
     i64 j = 0;
     for (; j + 8 <= n; j += 8) avg2x2Chunk<f8>(r0, r1, j, y);
     if (j < n) avg2x2Chunk<f8>(r0, r1, n - 8, y);
   } else if (n >= 4) {
-    avg2x2Chunk<f4>(r0, r1, 0, y);
-    if (n > 4) avg2x2Chunk<f4>(r0, r1, n - 4, y);
+    i64 j = 0;
+    for (; j + 4 <= n; j += 4) avg2x2Chunk<f4>(r0, r1, j, y);
+    if (j < n) avg2x2Chunk<f4>(r0, r1, n - 4, y);
   } else {
     for (i64 j = 0; j < n; j++) y[j] = (((r0[2 * j] + r0[2 * j + 1]) + r1[2 * j]) + r1[2 * j + 1]) / 4.0f;
   }
@@ -266,6 +271,7 @@ void avgPool2d(const float* x, const PoolGeom& g, float* y) {
 }
 
 // n interior non-overlapping 2x2 windows of one output row: each pixel gets dy / 4 (exact)
+template <int L>
 static NB_INLINE void avg2x2BackRow_impl(const float* d, i64 n, float* r0, float* r1) {
   i64 j = 0;
   for (; j + 4 <= n; j += 4) {

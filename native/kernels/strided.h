@@ -106,16 +106,18 @@ inline F pickIsa(F generic, F avx2, F avx512) {
 }
 
 // Defines `static RET name##_isa(PARAMS)` for generic, AVX2 and AVX-512 from the always-inline
-// body `name##_impl(ARGS)`, and `name##_pick()` returning the one for the ISA in use.
+// body `template <int L> name##_impl(ARGS)` (L = the isaLevel it is compiled for, so a body can
+// choose its vector width: 8-wide generic vectors cost more than they give on SSE2), and
+// `name##_pick()` returning the one for the ISA in use.
 #if NB_MULTI_ISA
 #define NB_MULTIVERSION(RET, name, PARAMS, ARGS)                                  \
-  static RET name##_g PARAMS { return name##_impl ARGS; }                         \
-  NB_TARGET_AVX2 static RET name##_a2 PARAMS { return name##_impl ARGS; }         \
-  NB_TARGET_AVX512 static RET name##_a5 PARAMS { return name##_impl ARGS; }       \
+  static RET name##_g PARAMS { return name##_impl<0> ARGS; }                      \
+  NB_TARGET_AVX2 static RET name##_a2 PARAMS { return name##_impl<1> ARGS; }      \
+  NB_TARGET_AVX512 static RET name##_a5 PARAMS { return name##_impl<2> ARGS; }    \
   static inline auto name##_pick() { return pickIsa(&name##_g, &name##_a2, &name##_a5); }
 #else
 #define NB_MULTIVERSION(RET, name, PARAMS, ARGS)  \
-  static RET name##_g PARAMS { return name##_impl ARGS; } \
+  static RET name##_g PARAMS { return name##_impl<0> ARGS; } \
   static inline auto name##_pick() { return &name##_g; }
 #endif
 
@@ -180,6 +182,5 @@ static NB_INLINE i4 iotaOf(f4) { return iota4(); }
 
 // horizontal sum of a 4-vector, pairwise
 static NB_INLINE float hsum(f4 v) { return (v[0] + v[2]) + (v[1] + v[3]); }
-static NB_INLINE f4 halves(f8 v) { return f4{v[0] + v[4], v[1] + v[5], v[2] + v[6], v[3] + v[7]}; }
 
 }  // namespace nabla
