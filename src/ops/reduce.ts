@@ -29,14 +29,36 @@ function finalShape(shape: readonly number[], axes: readonly number[], keepdim: 
   return keepdim ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
 
+/**
+ * Merges runs of adjacent axes that are all reduced or all kept (valid on a contiguous array), so
+ * that e.g. a conv-bias gradient sum over [0, 2, 3] of [N, C, H, W] becomes one pass over
+ * [N, C, H*W] reducing [0, 2] instead of three passes.
+ */
+function mergeAxes(shape: readonly number[], axes: readonly number[]): { shape: number[]; axes: number[] } {
+  const outShape: number[] = [];
+  const outAxes: number[] = [];
+  let prevReduced: boolean | null = null;
+  shape.forEach((d, i) => {
+    const reduced = axes.includes(i);
+    if (prevReduced === reduced) outShape[outShape.length - 1]! *= d;
+    else {
+      outShape.push(d);
+      if (reduced) outAxes.push(outShape.length - 1);
+    }
+    prevReduced = reduced;
+  });
+  return { shape: outShape, axes: outAxes };
+}
+
 /** Runs a reduction kernel over `axes` (no graph); result has keepdim shape. */
 function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype: DType): Tensor {
   let cur = contiguous(x, false).detach();
-  let shape = [...x.shape];
   if (cur.dtype !== dtype) cur = cur.to(dtype);
+  const merged = mergeAxes(x.shape, axes);
+  let shape = merged.shape;
   // reduce the highest axis first so lower axis indices stay valid
-  for (let k = axes.length - 1; k >= 0; k--) {
-    const a = axes[k]!;
+  for (let k = merged.axes.length - 1; k >= 0; k--) {
+    const a = merged.axes[k]!;
     const outer = sizeOf(shape.slice(0, a));
     const n = shape[a]!;
     const inner = sizeOf(shape.slice(a + 1));

@@ -124,6 +124,17 @@ test('reductions over one axis, several, or all, with keepdim', () => {
   assert.deepEqual(nb.zeros([2, 0]).sum(1).toArray(), [0, 0]);
   assert.deepEqual(nb.zeros([0, 3]).sum(0).toArray(), [0, 0, 0]);
   assert.throws(() => nb.zeros([0]).max(), /empty|size 0/);
+  // adjacent reduced axes are merged into one pass: same values as reducing one axis at a time
+  const big = nb.randn([3, 4, 5, 6], { dtype: 'float64' });
+  for (const axes of [[0, 2, 3], [1, 2], [0, 1, 3], [2, 3]]) {
+    let ref = big;
+    for (const a of [...axes].reverse()) ref = ref.sum(a, true);
+    const got = big.sum(axes, true).data();
+    const want = ref.data();
+    assert.equal(got.length, want.length);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-12, `axes ${axes} at ${i}`));
+    assert.deepEqual(big.max(axes).shape, big.shape.filter((_, i) => !axes.includes(i)));
+  }
   assert.equal(nb.tensor(4).sum().item(), 4);
   assert.equal(nb.tensor(4).mean().item(), 4);
 });
