@@ -218,3 +218,10 @@ test('item, toArray, data and toString', () => {
   assert.match(s, /tensor\(\[\[1\.0000, 2\.0000\]\], requiresGrad=true\)/);
   assert.match(nb.zeros([2000]).toString(), /\.\.\./);
 });
+
+test('gelu is finite at large inputs and erf saturates at +-inf', () => {
+  const y = nb.tensor([-40, 40, Infinity], { dtype: 'float64' }).gelu().toArray<number[]>();
+  assert.ok(Math.abs(y[0]!) < 1e-300);
+  assert.equal(y[1], 40);
+  assert.equal(y[2], Infinity);
+});

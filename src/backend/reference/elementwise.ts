@@ -38,6 +38,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
 
 /** erf to about 1e-15 relative (series for small |x|, continued fraction via erfc otherwise). */
 export function erf(x: number): number {
+  if (!Number.isFinite(x)) return x > 0 ? 1 : x < 0 ? -1 : NaN;
   const ax = Math.abs(x);
   if (ax < 2.5) {
     // Maclaurin series: erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
