@@ -9,6 +9,7 @@ import { NablaError, fmtShape } from './errors.js';
 import { noGrad } from './autograd.js';
 import { isFloat } from './dtype.js';
 import { Generator } from './rng.js';
+import { formatIndex } from './shape.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -104,7 +105,7 @@ function compare(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[], eps: number, ato
     reports.push({
       input: xi,
       shape: x.shape,
-      worst: unravel(worst.i, x.shape),
+      worst: formatIndex(worst.i, x.shape),
       analytic: worst.a,
       numerical: worst.n,
       absError: Math.abs(worst.a - worst.n),
@@ -130,13 +131,4 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
     }
   }
   return true;
-}
-
-function unravel(i: number, shape: readonly number[]): string {
-  const idx: number[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(i % shape[d]!);
-    i = Math.floor(i / shape[d]!);
-  }
-  return `[${idx.join(',')}]`;
 }

@@ -73,3 +73,13 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   return [...shape];
 }
+
+/** The multi-index of flat (row-major) position `i` in `shape`, formatted as messages print it: `[1,0,2]`. */
+export function formatIndex(i: number, shape: readonly number[]): string {
+  const idx: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(i % shape[d]!);
+    i = Math.floor(i / shape[d]!);
+  }
+  return `[${idx.join(',')}]`;
+}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Tensor } from '../../src/core/tensor.js';
 import type { DType, TypedArray } from '../../src/core/dtype.js';
 import { fmtShape } from '../../src/core/errors.js';
+import { formatIndex } from '../../src/core/shape.js';
 
 /** A tensor as the fixtures store it: flat row-major data. */
 export interface FixtureTensor {
@@ -132,7 +133,7 @@ export function assertClose(actual: Comparable, expected: Comparable, opts: Clos
   }
   if (worst >= 0) {
     const shape = a.shape ?? e.shape;
-    const idx = shape ? unravel(worst, shape) : `[${worst}]`;
+    const idx = shape ? formatIndex(worst, shape) : `[${worst}]`;
     const x = a.data[worst]!;
     const y = e.data[worst]!;
     throw new Error(
@@ -153,13 +154,4 @@ function countBad(a: ArrayLike<number>, e: ArrayLike<number>, atol: number, rtol
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] !== e[i] && !(Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!))) n++;
   return n;
-}
-
-function unravel(i: number, shape: readonly number[]): string {
-  const idx: number[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(i % shape[d]!);
-    i = Math.floor(i / shape[d]!);
-  }
-  return `[${idx.join(',')}]`;
 }
