@@ -19,6 +19,12 @@ export function isFloat(d: DType): d is FloatDType {
 }
 
 export function allocate(dtype: DType, size: number): TypedArray {
+  const a = allocateZeroed(dtype, size);
+  if (freshSink !== null) freshSink.add(a);
+  return a;
+}
+
+function allocateZeroed(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);
@@ -29,6 +35,19 @@ export function allocate(dtype: DType, size: number): TypedArray {
     case 'bool':
       return new Uint8Array(size);
   }
+}
+
+let freshSink: Set<TypedArray> | null = null;
+
+/**
+ * While a set is installed, every array allocated here is added to it: the backward pass uses
+ * this to know which gradient arrays it created itself (and may hand over to `.grad` without a
+ * copy). Returns the previous set.
+ */
+export function trackAllocations(sink: Set<TypedArray> | null): Set<TypedArray> | null {
+  const prev = freshSink;
+  freshSink = sink;
+  return prev;
 }
 
 /**
@@ -47,6 +66,12 @@ export function allocateUninit(dtype: DType, size: number): TypedArray {
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes < UNINIT_MIN_BYTES || !hasBuffer) return allocate(dtype, size);
   const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+  const a = viewOf(dtype, buf, size);
+  if (freshSink !== null) freshSink.add(a);
+  return a;
+}
+
+function viewOf(dtype: DType, buf: ArrayBuffer, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(buf, 0, size);
