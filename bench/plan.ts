@@ -1,6 +1,6 @@
 /**
  * Which cells a run measures, in order, with their wall-clock budgets (seconds of timed work).
- * Full run: ~17-22 min on the 2-core machine (W1 alone: see bench/README.md); --quick: seconds per cell.
+ * Full run: ~21-26 min on the 2-core machine (W1 alone ~5 min); --quick: seconds per cell.
  */
 import type { CellSpec, WorkloadId } from './lib/types.js';
 

@@ -177,12 +177,6 @@ export function targets(res: Results): Target[] {
   push('W1 GEMM n=1024, 1 thread vs OpenBLAS', n1, np1, r, '>= 0.9x', r >= 0.9);
   r = speedRatio(n2, np2);
   push('W1 GEMM n=1024, 2 threads vs OpenBLAS', n2, np2, r, '>= 0.85x', r >= 0.85);
-  for (const [w, name, goal] of [['W2', 'W2 MLP samples/s vs PyTorch best', '>= 1x (goal 1.5x)'], ['W3', 'W3 CNN samples/s vs PyTorch best', '>= 1x'], ['W4', 'W4 char-LSTM tokens/s vs PyTorch best', '>= 1x (goal 1.5x)']] as const) {
-    const a = res.nablaBest(w);
-    const b = res.best(w, 'torch', null);
-    r = speedRatio(a, b);
-    push(name, a, b, r, goal, r >= 1);
-  }
   // W1 pure-JS ceiling (WORKLOADS: "the reference backend's ballpark"): nabla ts vs blocked JS, 1 thread and 2 workers
   const ts = res.find('W1', 'nabla', 'ts', null, 'n=1024');
   for (const t of [1, 2]) {
@@ -204,6 +198,12 @@ export function targets(res: Results): Target[] {
       const ratio = p.nabla && b ? p.nabla.median / (what === 'median' ? b.median : b.max) : NaN;
       out.push({ target: `W1 PEAK n=2048, ${t} thread${t > 1 ? 's' : ''}: nabla sustained vs OpenBLAS ${what}`, nabla: nab, peer: lab(b, what), ratio, goal: 'physical limit (info)', pass: null, info: true });
     }
+  }
+  for (const [w, name, goal] of [['W2', 'W2 MLP samples/s vs PyTorch best', '>= 1x (goal 1.5x)'], ['W3', 'W3 CNN samples/s vs PyTorch best', '>= 1x'], ['W4', 'W4 char-LSTM tokens/s vs PyTorch best', '>= 1x (goal 1.5x)']] as const) {
+    const a = res.nablaBest(w);
+    const b = res.best(w, 'torch', null);
+    r = speedRatio(a, b);
+    push(name, a, b, r, goal, r >= 1);
   }
   const l = res.nablaBest('W5');
   const lt = res.best('W5', 'torch', null);

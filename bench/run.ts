@@ -2,11 +2,12 @@
  * `npm run bench`: the workloads of WORKLOADS.md (W1 GEMM, W2 MLP epoch, W3 CNN epoch, W4
  * char-LSTM, W5 batch-1 latency, OPS per-op overhead) on nabla's backends (native with 1 and 2
  * threads, ts) and, in the same run, the installed peers (PyTorch and numpy/OpenBLAS through
- * /usr/bin/python3, TensorFlow.js cpu and wasm). Each measurement runs in its own process.
+ * /usr/bin/python3, TensorFlow.js cpu and wasm, W1's pure-JS loops), plus W1 PEAK (n=2048 back to
+ * back, nabla native beside OpenBLAS). Each measurement runs in its own process.
  * Prints the summary, the issue-6 targets with pass/fail (ratios from this run) and every
  * measurement; writes bench/results/latest.json.
  *
- *   npm run bench                      # everything (~20 min on the 2-core machine)
+ *   npm run bench                      # everything (~25 min on the 2-core machine; W1 alone ~5 min)
  *   npm run bench -- --quick           # smoke run, seconds per cell (< 2 min)
  *   npm run bench -- w2 w3 --no-peers  # some workloads, nabla only
  */
