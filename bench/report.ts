@@ -252,13 +252,16 @@ export function peakTable(res: Results): string {
     for (const r of list) {
       const mine = r === p.nabla;
       rows.push([
-        mine ? 'nabla native' : blasLabel(r), String(t), fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, fmt(r.max), String(r.n), r.cpuPar.toFixed(2),
+        mine ? 'nabla native' : blasLabel(r), String(t), fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, fmt(r.max), String(r.n),
+        // a window whose threads did not get their cores measured the machine's load, not the library
+        `${r.cpuPar.toFixed(2)}${r.cpuPar < 0.85 * t ? ' (busy)' : ''}`,
         mine || !p.nabla ? '' : fmtRatio(p.nabla.median / r.median), mine || !p.nabla ? '' : fmtRatio(p.nabla.median / r.max), r.note ?? '',
       ]);
     }
   }
   if (rows.length === 0) return '';
-  return table(['PEAK n=2048', 'threads', 'median', 'min–max', 'best call', 'calls', 'cpu-par', 'nabla median ÷ median', 'nabla median ÷ best call', 'notes'], rows);
+  return table(['PEAK n=2048', 'threads', 'median', 'min–max', 'best call', 'calls', 'cpu-par', 'nabla median ÷ median', 'nabla median ÷ best call', 'notes'], rows) +
+    '\n\n(busy): cpu-par below 0.85 x threads, the window shared its cores with other processes; compare such rows with care.';
 }
 
 /** The W1 extras for latest.json: pure-JS peers per n and PEAK per thread count */

@@ -6,7 +6,7 @@ import { KERNELS, naive } from '../../bench/purejs/kernels.js';
 import { naiveRows, runPureJs } from '../../bench/purejs/gemm.js';
 import { maxErr, randomMatrix } from '../../bench/lib/gemmplan.js';
 import { blasVariants } from '../../bench/plan.js';
-import { Results, peakAt, pureJsTable, w1Summary } from '../../bench/report.js';
+import { Results, peakAt, peakTable, pureJsTable, w1Summary } from '../../bench/report.js';
 import { PEAK_CASE } from '../../bench/lib/peak.js';
 import type { CellResult, CellSpec } from '../../bench/lib/types.js';
 
@@ -84,4 +84,8 @@ test('report: PEAK compares nabla with the best OpenBLAS median and best call; p
   const t = pureJsTable(res);
   assert.match(t, /\| n=1024 \| – \| – \| 2\.40 \[1\.20–2\.40\] \| 4\.60 \[2\.30–4\.60\] \| 1\.92x \| 1\.20 \[0\.60–1\.20\] \| 0\.50x \|/);
   assert.match(t, /\| n=2048 \| 0\.20 \[0\.10–0\.20\]\* \|/);
+  const busy = new Results([{ ...r('nabla', 'native', 2, PEAK_CASE, 150, 300), cpuPar: 1.1 }, r('numpy', 'openblas', 2, PEAK_CASE, 300, 330)]);
+  const pk = peakTable(busy);
+  assert.match(pk, /\| nabla native \| 2 \| 150 \| 75\.0–300 \| 300 \| 5 \| 1\.10 \(busy\) \|/);
+  assert.match(pk, /\| numpy, env unset \| 2 \| 300 \| 150–330 \| 330 \| 5 \| 2\.00 \| 0\.50x \| 0\.45x \|/);
 });
