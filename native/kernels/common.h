@@ -16,7 +16,9 @@ enum UnaryOp {
 };
 enum BinaryOp {
   B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
-  B_AND, B_OR, B_COUNT
+  B_AND, B_OR,
+  // relu's backward: out = b > 0 ? a : 0 (a = the upstream gradient, b = relu's input)
+  B_RELU_GRAD, B_COUNT
 };
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
 

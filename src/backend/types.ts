@@ -25,9 +25,13 @@ export type UnaryOp =
   | 'relu' | 'sigmoid' | 'tanh' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
   | 'log1p' | 'expm1' | 'softplus' | 'gelu' | 'not';
 
+/**
+ * Binary ops. `reluGrad` is relu's backward in one pass: out = b > 0 ? a : 0 (a = dJ/dy,
+ * b = relu's input; relu'(0) = 0 and a NaN input gives 0, as PyTorch's threshold_backward).
+ */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
