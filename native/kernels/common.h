@@ -128,9 +128,11 @@ void adamStep(float* p, const float* g, float* m, float* v, i64 n, const AdamPar
 struct ConvGeom {
   i64 n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW;
 };
-void conv2d(const float* x, const float* w, const ConvGeom& g, float* y);
+// Every output element is written (no pre-zeroed outputs needed). bias [cOut] or nullptr is
+// added per output channel; db [cOut] or nullptr receives the bias gradient (dy summed over n, h, w).
+void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y);
 void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, float* dx);
-void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw);
+void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db);
 
 struct PoolGeom {
   i64 n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW;

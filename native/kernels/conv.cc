@@ -140,7 +140,10 @@ static int overImages(const ConvGeom& g, F&& body) {
   return 1;
 }
 
-static void conv2dIm2col(const float* x, const float* w, const ConvGeom& g, float* y) {
+// bias value of output channel o (0 without a bias)
+static inline float biasOf(const float* bias, i64 o) { return bias ? bias[o] : 0.f; }
+
+static void conv2dIm2col(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {
   const i64 cinG = g.cIn / g.groups, coutG = g.cOut / g.groups;
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0) return;
@@ -157,14 +160,19 @@ static void conv2dIm2col(const float* x, const float* w, const ConvGeom& g, floa
       }
       float* yg = y + (img * g.cOut + gi * coutG) * P;
       if (K == 0) {
-        std::memset(yg, 0, sizeof(float) * coutG * P);
+        for (i64 o = 0; o < coutG; o++) std::fill(yg + o * P, yg + (o + 1) * P, biasOf(bias, gi * coutG + o));
         continue;
       }
       // yt (P x coutG) = col^T · W_g^T
       gemm(call(P, coutG, K, src, P, 1, w + gi * coutG * K, K, 1, yt, coutG, 0), gemmThreads);
       for (i64 o = 0; o < coutG; o++) {
         float* yo = yg + o * P;
-        for (i64 p = 0; p < P; p++) yo[p] = yt[p * coutG + o];
+        if (bias) {
+          const float bo = bias[gi * coutG + o];
+          for (i64 p = 0; p < P; p++) yo[p] = yt[p * coutG + o] + bo;
+        } else {
+          for (i64 p = 0; p < P; p++) yo[p] = yt[p * coutG + o];
+        }
       }
     }
   });
@@ -181,17 +189,40 @@ static void conv2dBackwardInputIm2col(const float* dy, const float* w, const Con
       const float* dyg = dy + (img * g.cOut + gi * coutG) * P;
       float* dxg = dx + (img * g.cIn + gi * cinG) * HW;
       if (pw) {
-        // dx is pre-zeroed, so accumulate straight into it
-        gemm(call(K, P, coutG, w + gi * coutG * K, K, 1, dyg, P, 0, dxg, P, 1), gemmThreads);
+        gemm(call(K, P, coutG, w + gi * coutG * K, K, 1, dyg, P, 0, dxg, P, 0), gemmThreads);
       } else {
         gemm(call(K, P, coutG, w + gi * coutG * K, K, 1, dyg, P, 0, col, P, 0), gemmThreads);
+        std::memset(dxg, 0, sizeof(float) * cinG * HW);
         col2im(col, g, cinG, dxg);
       }
     }
   });
 }
 
-static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const ConvGeom& g, float* dw) {
+// Per-thread sums of dy over the pixels of each output channel (the bias gradient), reduced
+// into db at the end.
+struct BiasAcc {
+  std::vector<float> acc;
+  i64 cOut = 0;
+  BiasAcc(float* db, int nt, i64 cOut_) : cOut(cOut_) {
+    if (db) acc.assign((size_t)nt * cOut, 0.f);
+  }
+  void add(int tid, const float* dyImg, i64 P, const IsaTable* T) {
+    if (acc.empty()) return;
+    float* a = acc.data() + (size_t)tid * cOut;
+    for (i64 o = 0; o < cOut; o++) a[o] += T->reduceRow(R_SUM, dyImg + o * P, P);
+  }
+  void finish(int used, float* db) const {
+    if (!db) return;
+    for (i64 o = 0; o < cOut; o++) {
+      float s = 0.f;
+      for (int t = 0; t < used; t++) s += acc[(size_t)t * cOut + o];
+      db[o] = s;
+    }
+  }
+};
+
+static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db) {
   const i64 cinG = g.cIn / g.groups, coutG = g.cOut / g.groups;
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0 || K == 0) return;
@@ -204,9 +235,11 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
   // group K x coutG), summed and transposed into dw at the end
   const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
   std::vector<float> acc((size_t)maxNt * wsize, 0.f);
+  BiasAcc bacc(db, maxNt, g.cOut);
   const int used = overImages(g, [&](i64 img, int gemmThreads, int tid) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     float* a = acc.data() + (size_t)tid * wsize;
+    bacc.add(tid, dy + img * g.cOut * P, P, T);
     for (i64 gi = 0; gi < g.groups; gi++) {
       const float* xg = x + (img * g.cIn + gi * cinG) * HW;
       const float* src = xg;
@@ -228,16 +261,18 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
   for (int t = 0; t < used; t++) {
     const float* a = acc.data() + (size_t)t * wsize;
     if (dots) {
-      T->axpy(wsize, 1.0f, a, dw);
+      if (t == 0) std::memcpy(dw, a, sizeof(float) * wsize);
+      else T->axpy(wsize, 1.0f, a, dw);
       continue;
     }
     for (i64 gi = 0; gi < g.groups; gi++) {
       const float* ag = a + gi * coutG * K;
       float* dg = dw + gi * coutG * K;
       for (i64 o = 0; o < coutG; o++)
-        for (i64 r = 0; r < K; r++) dg[o * K + r] += ag[r * coutG + o];
+        for (i64 r = 0; r < K; r++) dg[o * K + r] = (t == 0 ? 0.f : dg[o * K + r]) + ag[r * coutG + o];
     }
   }
+  bacc.finish(used, db);
 }
 
 
@@ -303,7 +338,7 @@ static void padOutputGrad(const float* dy, const ConvGeom& g, const Implicit& m,
 
 static thread_local Buf tlsPad, tlsRows, tlsDy;
 
-static void conv2dImplicit(const float* x, const float* w, const ConvGeom& g, float* y) {
+static void conv2dImplicit(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {
   const Implicit m = implicitGeom(g);
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const bool tiny = m.coutG * m.K <= 256;
@@ -321,7 +356,7 @@ static void conv2dImplicit(const float* x, const float* w, const ConvGeom& g, fl
         const float* wg = w + gi * m.coutG * m.K;
         for (i64 o = 0; o < m.coutG; o++) {
           float* yq = yt;  // one padded-width output plane
-          std::memset(yq, 0, sizeof(float) * m.Q);
+          std::fill(yq, yq + m.Q, biasOf(bias, gi * m.coutG + o));
           for (i64 r = 0; r < m.K; r++) T->axpy(m.Q, wg[o * m.K + r], rows[r], yq);
           for (i64 oh = 0; oh < g.outH; oh++)
             std::memcpy(yg + o * P + oh * g.outW, yq + oh * m.Wp, sizeof(float) * g.outW);
@@ -333,10 +368,12 @@ static void conv2dImplicit(const float* x, const float* w, const ConvGeom& g, fl
       gemmEx(G, gemmThreads);
       for (i64 o = 0; o < m.coutG; o++) {
         float* yo = yg + o * P;
+        const float bo = biasOf(bias, gi * m.coutG + o);
         for (i64 oh = 0; oh < g.outH; oh++) {
           const float* src = yt + (oh * m.Wp) * m.coutG + o;
           float* dst = yo + oh * g.outW;
-          for (i64 ow = 0; ow < g.outW; ow++) dst[ow] = src[ow * m.coutG];
+          if (bias) for (i64 ow = 0; ow < g.outW; ow++) dst[ow] = src[ow * m.coutG] + bo;
+          else for (i64 ow = 0; ow < g.outW; ow++) dst[ow] = src[ow * m.coutG];
         }
       }
     }
@@ -372,12 +409,12 @@ static void conv2dBackwardInputImplicit(const float* dy, const float* w, const C
       float* dxg = dx + (img * g.cIn + gi * m.cinG) * HW;
       for (i64 c = 0; c < m.cinG; c++)
         for (i64 ih = 0; ih < g.h; ih++)
-          T->axpy(g.w, 1.0f, dxp + c * m.planeP + (ih + g.padH) * m.Wp + g.padW, dxg + (c * g.h + ih) * g.w);
+          std::memcpy(dxg + (c * g.h + ih) * g.w, dxp + c * m.planeP + (ih + g.padH) * m.Wp + g.padW, sizeof(float) * g.w);
     }
   });
 }
 
-static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const ConvGeom& g, float* dw) {
+static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db) {
   const Implicit m = implicitGeom(g);
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const i64 wsize = g.cOut * m.K;
@@ -385,11 +422,13 @@ static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const 
   const IsaTable* T = isa();
   const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
   std::vector<float> acc((size_t)maxNt * wsize, 0.f);
+  BiasAcc bacc(db, maxNt, g.cOut);
   const int used = overImages(g, [&](i64 img, int gemmThreads, int tid) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
     float* a = acc.data() + (size_t)tid * wsize;
+    bacc.add(tid, dy + img * g.cOut * P, P, T);
     for (i64 gi = 0; gi < g.groups; gi++) {
       padInput(x + (img * g.cIn + gi * m.cinG) * HW, g, m, xp);
       tapRows(g, m, xp, rows);
@@ -405,25 +444,37 @@ static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const 
       }
     }
   });
-  for (int t = 0; t < used; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
+  std::memcpy(dw, acc.data(), sizeof(float) * wsize);
+  for (int t = 1; t < used; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
+  bacc.finish(used, db);
 }
 
 static bool implicitOk(const ConvGeom& g) { return g.strideH == 1 && g.strideW == 1 && !isPointwise(g); }
 
-void conv2d(const float* x, const float* w, const ConvGeom& g, float* y) {
+void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {
   if (g.n == 0 || g.outH * g.outW == 0 || g.cOut == 0) return;
-  if (implicitOk(g) && g.cIn > 0) conv2dImplicit(x, w, g, y);
-  else conv2dIm2col(x, w, g, y);
+  if (implicitOk(g) && g.cIn > 0) conv2dImplicit(x, w, bias, g, y);
+  else conv2dIm2col(x, w, bias, g, y);
 }
 void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, float* dx) {
-  if (g.n == 0 || g.outH * g.outW == 0 || g.cOut == 0 || g.cIn == 0) return;
+  const i64 dxSize = g.n * g.cIn * g.h * g.w;
+  if (dxSize == 0) return;
+  if (g.outH * g.outW == 0 || g.cOut == 0) {
+    std::memset(dx, 0, sizeof(float) * dxSize);
+    return;
+  }
   if (implicitOk(g)) conv2dBackwardInputImplicit(dy, w, g, dx);
   else conv2dBackwardInputIm2col(dy, w, g, dx);
 }
-void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw) {
-  if (g.n == 0 || g.outH * g.outW == 0 || g.cOut == 0 || g.cIn == 0) return;
-  if (implicitOk(g)) conv2dBackwardWeightImplicit(x, dy, g, dw);
-  else conv2dBackwardWeightIm2col(x, dy, g, dw);
+void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db) {
+  const i64 wsize = g.cOut * (g.cIn / std::max<i64>(g.groups, 1)) * g.kh * g.kw;
+  if (g.n == 0 || g.outH * g.outW == 0 || g.cOut == 0 || g.cIn == 0) {
+    std::memset(dw, 0, sizeof(float) * wsize);
+    if (db) std::memset(db, 0, sizeof(float) * g.cOut);
+    return;
+  }
+  if (implicitOk(g)) conv2dBackwardWeightImplicit(x, dy, g, dw, db);
+  else conv2dBackwardWeightIm2col(x, dy, g, dw, db);
 }
 
 }  // namespace nabla

@@ -269,12 +269,19 @@ export interface Backend {
   /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i] (out is pre-zeroed by the caller). */
   scatterAdd(g: TypedArray, index: Int32Array, outer: number, n: number, m: number, inner: number, out: TypedArray): void;
 
-  /** y = conv2d(x, w) (no bias); x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW]. */
-  conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray): void;
-  /** dx from dy and w (dx pre-zeroed). */
+  /**
+   * y = conv2d(x, w) + bias; x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW];
+   * `bias` [Cout] (each output channel's value added to all its pixels) may be absent or null.
+   * Every element of y is written.
+   */
+  conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray, bias?: TypedArray | null): void;
+  /** dx from dy and w (every element of dx written). */
   conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: TypedArray): void;
-  /** dw from x and dy (dw pre-zeroed). */
-  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray): void;
+  /**
+   * dw from x and dy (every element written); if `db` [Cout] is given it receives the bias
+   * gradient db[o] = sum over n, p, q of dy[n,o,p,q] (computed while dy is read anyway).
+   */
+  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void;
   /** Max pooling; `argmax` receives the flat index (within each [H,W] plane) of each max, -1 for an all-padding window. */
   maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax: Int32Array): void;
   maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: Pool2dGeom, dx: TypedArray): void;

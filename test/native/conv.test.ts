@@ -1,7 +1,8 @@
 /**
- * Native conv2d (forward, backward input, backward weight) and max/avg pooling (forward and
- * backward) against the reference kernels: strides, padding, dilation, groups, 1x1 kernels,
- * batch 1 (threaded GEMM) and bigger batches (split over threads), every ISA.
+ * Native conv2d (forward with and without bias, backward input, backward weight with and without
+ * the bias gradient) and max/avg pooling (forward and backward) against the reference kernels:
+ * strides, padding, dilation, groups, 1x1 kernels, odd sizes, batch 1 (threaded GEMM) and bigger
+ * batches (split over threads), every ISA. Outputs start as NaN: every element must be written.
  */
 import { test } from 'node:test';
 import type { Conv2dGeom, Pool2dGeom } from '../../src/backend/types.js';
@@ -23,6 +24,12 @@ const CONVS: Conv2dGeom[] = [
   convGeom(1, 5, 6, 6, 3, [1, 1], [2, 2], [0, 0], [1, 1], 1),
   convGeom(4, 2, 5, 5, 3, [5, 5], [1, 1], [0, 0], [1, 1], 1), // output 1x1
   convGeom(16, 8, 12, 12, 16, [3, 3], [1, 1], [1, 1], [1, 1], 1), // big enough to split over threads
+  convGeom(64, 1, 28, 28, 16, [3, 3], [1, 1], [1, 1], [1, 1], 1), // W3 conv1, full batch
+  convGeom(5, 1, 13, 11, 7, [3, 3], [1, 1], [1, 1], [1, 1], 1), // one input channel, odd sizes
+  convGeom(3, 1, 9, 10, 4, [5, 3], [1, 1], [2, 0], [1, 2], 1), // one input channel, dilation, asymmetric padding
+  convGeom(1, 2, 6, 17, 3, [3, 3], [1, 1], [0, 1], [1, 1], 1), // batch 1, stride 1, wide
+  convGeom(3, 4, 7, 9, 6, [3, 3], [1, 1], [2, 1], [2, 1], 2), // stride 1, dilation, groups
+  convGeom(2, 3, 8, 8, 2, [2, 2], [1, 1], [0, 0], [1, 1], 1), // even kernel, no padding
 ];
 
 test('conv2d forward and both backward passes', (t) => {
@@ -35,24 +42,32 @@ test('conv2d forward and both backward passes', (t) => {
       const w = randF32(r, g.cOut * K);
       const ySize = g.n * g.cOut * g.outH * g.outW;
       const tol = 1e-5 * Math.sqrt(K + 1);
-      const ya = new Float32Array(ySize);
-      const yb = new Float32Array(ySize);
-      nb().conv2d(x, w, g, ya);
-      ref.conv2d(x, w, g, yb);
-      assertClose(ya, yb, tol, tol, `${isa} conv2d ${JSON.stringify(g)}`);
+      const bias = randF32(r, g.cOut);
+      for (const b of [null, bias]) {
+        const ya = new Float32Array(ySize).fill(NaN);
+        const yb = new Float32Array(ySize).fill(NaN);
+        nb().conv2d(x, w, g, ya, b);
+        ref.conv2d(x, w, g, yb, b);
+        assertClose(ya, yb, tol, tol, `${isa} conv2d ${b ? 'with' : 'without'} bias ${JSON.stringify(g)}`);
+      }
       const dy = randF32(r, ySize);
-      const dxa = new Float32Array(x.length);
-      const dxb = new Float32Array(x.length);
+      const dxa = new Float32Array(x.length).fill(NaN);
+      const dxb = new Float32Array(x.length).fill(NaN);
       nb().conv2dBackwardInput(dy, w, g, dxa);
       ref.conv2dBackwardInput(dy, w, g, dxb);
       const tolX = 1e-5 * Math.sqrt(g.cOut * g.kh * g.kw + 1);
       assertClose(dxa, dxb, tolX, tolX, `${isa} conv2dBackwardInput ${JSON.stringify(g)}`);
-      const dwa = new Float32Array(w.length);
-      const dwb = new Float32Array(w.length);
-      nb().conv2dBackwardWeight(x, dy, g, dwa);
-      ref.conv2dBackwardWeight(x, dy, g, dwb);
       const tolW = 1e-5 * Math.sqrt(g.n * g.outH * g.outW + 1);
-      assertClose(dwa, dwb, tolW, tolW, `${isa} conv2dBackwardWeight ${JSON.stringify(g)}`);
+      for (const withDb of [false, true]) {
+        const dwa = new Float32Array(w.length).fill(NaN);
+        const dwb = new Float32Array(w.length).fill(NaN);
+        const dba = withDb ? new Float32Array(g.cOut).fill(NaN) : null;
+        const dbb = withDb ? new Float32Array(g.cOut).fill(NaN) : null;
+        nb().conv2dBackwardWeight(x, dy, g, dwa, dba);
+        ref.conv2dBackwardWeight(x, dy, g, dwb, dbb);
+        assertClose(dwa, dwb, tolW, tolW, `${isa} conv2dBackwardWeight ${JSON.stringify(g)}`);
+        if (withDb) assertClose(dba!, dbb!, tolW, tolW, `${isa} conv2dBackwardWeight bias gradient ${JSON.stringify(g)}`);
+      }
     }
   });
 });
