@@ -284,8 +284,10 @@ export interface Backend {
   conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void;
   /** Max pooling; `argmax` receives the flat index (within each [H,W] plane) of each max, -1 for an all-padding window. */
   maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax: Int32Array): void;
+  /** dx[argmax] = sum of the dy whose window chose it, 0 elsewhere (every element of dx written). */
   maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: Pool2dGeom, dx: TypedArray): void;
   avgPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray): void;
+  /** dx = each window's dy / divisor summed over the windows covering it (every element of dx written). */
   avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void;
 
   /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */

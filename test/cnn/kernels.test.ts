@@ -131,8 +131,9 @@ for (const name of availableBackends()) {
         const av = new Float64Array(dy.length);
         be.maxPool2d(x, g, mx, am);
         be.avgPool2d(x, g, av);
-        const dmx = new Float64Array(x.length);
-        const dav = new Float64Array(x.length);
+        // NaN: the backward kernels must write every element (0 where no window reaches)
+        const dmx = new Float64Array(x.length).fill(NaN);
+        const dav = new Float64Array(x.length).fill(NaN);
         be.maxPool2dBackward(dy, am, g, dmx);
         be.avgPool2dBackward(dy, g, dav);
         const wantDmx = new Float64Array(x.length);

@@ -86,40 +86,46 @@ const POOLS: Pool2dGeom[] = [
   poolGeom(1, 1, 5, 5, [5, 5], [1, 1], [2, 2], false),
   poolGeom(2, 3, 6, 5, [2, 3], [3, 2], [1, 1], true),
   poolGeom(64, 16, 28, 28, [2, 2], [2, 2], [0, 0], true), // split over threads
+  poolGeom(2, 3, 7, 9, [2, 2], [2, 2], [0, 0], true), // 2x2: a last row and column no window covers
+  poolGeom(2, 2, 11, 21, [2, 2], [2, 2], [0, 0], false), // 2x2: odd widths (vector body and scalar tail)
+  poolGeom(1, 2, 6, 6, [2, 2], [2, 2], [1, 1], true), // 2x2 with padding (the scatter path)
 ];
 
-test('maxPool2d / avgPool2d and backward (ties, padding, NaN)', (t) => {
+test('maxPool2d / avgPool2d and backward (ties, padding, NaN), every ISA', (t) => {
   if (!needNative(t)) return;
   const r = rng(32);
-  for (const g of POOLS) {
-    const xs = g.n * g.c * g.h * g.w;
-    const ys = g.n * g.c * g.outH * g.outW;
-    // quantized values make ties; a few NaN and -inf
-    const x = Float32Array.from({ length: xs }, () => Math.round(r() * 8) / 4 - 1);
-    for (let i = 0; i < 3; i++) x[randInt(r, 0, xs - 1)] = NaN;
-    x[randInt(r, 0, xs - 1)] = -Infinity;
-    const ya = new Float32Array(ys);
-    const yb = new Float32Array(ys);
-    const aa = new Int32Array(ys);
-    const ab = new Int32Array(ys);
-    nb().maxPool2d(x, g, ya, aa);
-    ref.maxPool2d(x, g, yb, ab);
-    assertClose(ya, yb, 0, 0, `maxPool2d ${JSON.stringify(g)}`);
-    assertClose(aa, ab, 0, 0, `maxPool2d argmax ${JSON.stringify(g)}`);
-    const dy = randF32(r, ys);
-    const da = new Float32Array(xs);
-    const db = new Float32Array(xs);
-    nb().maxPool2dBackward(dy, ab, g, da);
-    ref.maxPool2dBackward(dy, ab, g, db);
-    assertClose(da, db, 1e-6, 1e-6, `maxPool2dBackward ${JSON.stringify(g)}`);
-    const xf = randF32(r, xs);
-    nb().avgPool2d(xf, g, ya);
-    ref.avgPool2d(xf, g, yb);
-    assertClose(ya, yb, 1e-6, 1e-6, `avgPool2d ${JSON.stringify(g)}`);
-    da.fill(0);
-    db.fill(0);
-    nb().avgPool2dBackward(dy, g, da);
-    ref.avgPool2dBackward(dy, g, db);
-    assertClose(da, db, 1e-6, 1e-6, `avgPool2dBackward ${JSON.stringify(g)}`);
-  }
+  forEachIsa((isa) => {
+    for (const g of POOLS) {
+      const xs = g.n * g.c * g.h * g.w;
+      const ys = g.n * g.c * g.outH * g.outW;
+      // quantized values make ties; a few NaN and -inf
+      const x = Float32Array.from({ length: xs }, () => Math.round(r() * 8) / 4 - 1);
+      for (let i = 0; i < 3; i++) x[randInt(r, 0, xs - 1)] = NaN;
+      x[randInt(r, 0, xs - 1)] = -Infinity;
+      const ya = new Float32Array(ys);
+      const yb = new Float32Array(ys);
+      const aa = new Int32Array(ys);
+      const ab = new Int32Array(ys);
+      nb().maxPool2d(x, g, ya, aa);
+      ref.maxPool2d(x, g, yb, ab);
+      assertClose(ya, yb, 0, 0, `${isa} maxPool2d ${JSON.stringify(g)}`);
+      assertClose(aa, ab, 0, 0, `${isa} maxPool2d argmax ${JSON.stringify(g)}`);
+      const dy = randF32(r, ys);
+      // NaN: the backward kernels must write every element of dx
+      const da = new Float32Array(xs).fill(NaN);
+      const db = new Float32Array(xs).fill(NaN);
+      nb().maxPool2dBackward(dy, ab, g, da);
+      ref.maxPool2dBackward(dy, ab, g, db);
+      assertClose(da, db, 1e-6, 1e-6, `${isa} maxPool2dBackward ${JSON.stringify(g)}`);
+      const xf = randF32(r, xs);
+      nb().avgPool2d(xf, g, ya);
+      ref.avgPool2d(xf, g, yb);
+      assertClose(ya, yb, 1e-6, 1e-6, `${isa} avgPool2d ${JSON.stringify(g)}`);
+      da.fill(NaN);
+      db.fill(NaN);
+      nb().avgPool2dBackward(dy, g, da);
+      ref.avgPool2dBackward(dy, g, db);
+      assertClose(da, db, 1e-6, 1e-6, `${isa} avgPool2dBackward ${JSON.stringify(g)}`);
+    }
+  });
 });
