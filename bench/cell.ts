@@ -6,6 +6,7 @@ import { RESULT_TAG, type CellResult, type CellSpec } from './lib/types.js';
 
 async function run(spec: CellSpec): Promise<CellResult[]> {
   if (spec.lib === 'nabla') {
+    if (spec.workload === 'W1' && spec.peak) return (await import('./nabla/peak.js')).runPeak(spec);
     if (spec.workload === 'W1') return (await import('./nabla/w1.js')).runW1(spec);
     const { prepareNabla } = await import('./nabla/setup.js');
     prepareNabla(spec);
@@ -16,6 +17,7 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
       case 'OPS': return (await import('./nabla/latency.js')).runOps(spec);
     }
   }
+  if (spec.lib === 'purejs' && spec.workload === 'W1') return (await import('./purejs/gemm.js')).runPureJs(spec);
   if (spec.lib === 'tfjs') {
     const { prepareTfjs } = await import('./tfjs/setup.js');
     await prepareTfjs(spec);

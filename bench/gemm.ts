@@ -96,7 +96,8 @@ function runNumpy(n: number, threads: number, warm: number, reps: number, capS: 
   return { s: summarise(j.g), cpuPar: j.cpuPar, blas: j.blas };
 }
 
-function gemmArgs(n: number, rows: number, a: Float32Array, b: Float32Array, c: Float32Array): GemmArgs {
+/** The backend's GemmArgs for rows [0, rows) of C = A·B, all n x n row-major, no transposes. */
+export function gemmArgs(n: number, rows: number, a: Float32Array, b: Float32Array, c: Float32Array): GemmArgs {
   return { batch: 1, m: rows, n, k: n, a, aOffset: 0, lda: n, transA: false, strideA: 0, b, bOffset: 0, ldb: n, transB: false, strideB: 0, c, cOffset: 0, ldc: n, strideC: 0, beta: 0 };
 }
 
@@ -153,7 +154,7 @@ export function runGemmBench(opts: GemmBenchOptions = {}): GemmBenchRow[] {
         const args = gemmArgs(n, m, a, b, cr);
         const pt = plan(n, true);
         const r = timeCalls(() => refGemm(args), opts.quick ? 0 : Math.min(1, pt.warmup), opts.quick ? 1 : Math.min(pt.reps, 5), capS, 2 * m * n * n);
-        rows.push({ n, impl: 'nabla-ts', threads: 1, median: r.s.median, min: r.s.min, max: r.s.max, reps: r.s.n, cpuPar: r.cpuPar, rows: m, maxErr: m === n ? maxErr(a, b, cr, n) : undefined });
+        rows.push({ n, impl: 'nabla-ts', threads: 1, median: r.s.median, min: r.s.min, max: r.s.max, reps: r.s.n, cpuPar: r.cpuPar, rows: m, maxErr: maxErr(a, b, cr, n, m) });
       }
     }
   } finally {

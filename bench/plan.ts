@@ -1,6 +1,6 @@
 /**
  * Which cells a run measures, in order, with their wall-clock budgets (seconds of timed work).
- * Full run: ~17-22 min on the 2-core machine; --quick: seconds per cell.
+ * Full run: ~21-26 min on the 2-core machine (W1 alone ~5 min); --quick: seconds per cell.
  */
 import type { CellSpec, WorkloadId } from './lib/types.js';
 
@@ -12,9 +12,28 @@ export interface Availability {
 }
 
 export interface PlannedCell {
-  spec: CellSpec & { label?: string; blasThreads?: number; epochs?: number };
+  /** blasEnv: variables a Python cell sets after OPENBLAS_CORETYPE/L2_SIZE are unset (the W1 PEAK override) */
+  spec: CellSpec & { label?: string; blasThreads?: number; epochs?: number; blasEnv?: Record<string, string> };
   /** 'js' (bench/cell.ts) or 'python' (bench/peers/torch_bench.py) */
   runner: 'js' | 'python';
+}
+
+const BLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
+
+/**
+ * The OpenBLAS settings W1 PEAK measures (WORKLOADS.md): the variables unset, the override
+ * OPENBLAS_CORETYPE=Haswell (AVX2 kernels), and the host's own values when it sets any.
+ */
+export function blasVariants(env: NodeJS.ProcessEnv = process.env): { backend: string; env: Record<string, string> }[] {
+  const out: { backend: string; env: Record<string, string> }[] = [
+    { backend: 'openblas', env: {} },
+    { backend: 'openblas Haswell', env: { OPENBLAS_CORETYPE: 'Haswell' } },
+  ];
+  const found: Record<string, string> = {};
+  for (const k of BLAS_VARS) if (env[k] !== undefined) found[k] = env[k]!;
+  const keys = Object.keys(found);
+  if (keys.length > 0 && !(keys.length === 1 && found['OPENBLAS_CORETYPE'] === 'Haswell')) out.push({ backend: 'openblas as found', env: found });
+  return out;
 }
 
 export function planCells(workloads: readonly WorkloadId[], quick: boolean, peers: boolean, av: Availability): PlannedCell[] {
@@ -57,6 +76,23 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
           }
         }
         tfjs('W1', b(25), b(25), quick ? quickSizes : {}, quick ? { sizes: [256] } : { sizes: [256, 512, 1024] });
+        if (peers) {
+          // the pure-JS peers (bench/purejs): one process per kernel, sizes in increasing order
+          const small = quick ? { sizes: [256, 512] } : {};
+          js('W1', 'purejs', 'naive', 1, b(25), small);
+          js('W1', 'purejs', 'blocked simple', 1, b(25), small);
+          js('W1', 'purejs', 'blocked best', 1, b(25), quick ? quickSizes : {});
+          js('W1', 'purejs', 'blocked best', 2, b(25), quick ? quickSizes : {});
+        }
+        // PEAK: n=2048 back to back for 4 s; per thread count nabla native beside OpenBLAS (numpy, torch.mm)
+        // with OPENBLAS_CORETYPE/L2_SIZE unset and with the override
+        for (const t of [1, 2]) {
+          if (av.native) js('W1', 'nabla', 'native', t, b(4, 1), { peak: true });
+          if (!peers || !av.python) continue;
+          for (const lib of quick ? ['numpy'] : ['numpy', 'torch']) {
+            for (const v of blasVariants()) py('W1', lib, t, b(4, 1), { peak: true, backend: v.backend, blasEnv: v.env });
+          }
+        }
         break;
       case 'W2':
         nabla('W2', b(30), b(30));

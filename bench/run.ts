@@ -2,11 +2,12 @@
  * `npm run bench`: the workloads of WORKLOADS.md (W1 GEMM, W2 MLP epoch, W3 CNN epoch, W4
  * char-LSTM, W5 batch-1 latency, OPS per-op overhead) on nabla's backends (native with 1 and 2
  * threads, ts) and, in the same run, the installed peers (PyTorch and numpy/OpenBLAS through
- * /usr/bin/python3, TensorFlow.js cpu and wasm). Each measurement runs in its own process.
+ * /usr/bin/python3, TensorFlow.js cpu and wasm, W1's pure-JS loops), plus W1 PEAK (n=2048 back to
+ * back, nabla native beside OpenBLAS). Each measurement runs in its own process.
  * Prints the summary, the issue-6 targets with pass/fail (ratios from this run) and every
  * measurement; writes bench/results/latest.json.
  *
- *   npm run bench                      # everything (~20 min on the 2-core machine)
+ *   npm run bench                      # everything (~25 min on the 2-core machine; W1 alone ~5 min)
  *   npm run bench -- --quick           # smoke run, seconds per cell (< 2 min)
  *   npm run bench -- w2 w3 --no-peers  # some workloads, nabla only
  */
@@ -18,7 +19,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { RESULT_TAG, type CellResult, type WorkloadId } from './lib/types.js';
 import { planCells, type Availability, type PlannedCell } from './plan.js';
-import { Results, detailTable, summaryTable, targets, targetsTable } from './report.js';
+import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, targetsTable, w1Summary } from './report.js';
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
 import { loadCorpus } from './corpus.js';
 
@@ -98,6 +99,7 @@ async function availability(): Promise<Availability & { nativeInfo: unknown; nat
 
 function cellName(c: PlannedCell): string {
   const s = c.spec;
+  if (s.workload === 'W1' && s.peak) return `W1 PEAK n=2048 ${s.lib} ${s.backend} ${s.threads}T`;
   if (s.workload === 'W1' && s.lib === 'nabla') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
   return `${s.workload} ${s.lib} ${s.backend} ${s.label ?? `${s.threads}T`}`;
 }
@@ -111,6 +113,7 @@ function runCell(c: PlannedCell): Promise<CellResult[]> {
     delete env['OPENBLAS_L2_SIZE'];
     env['OMP_NUM_THREADS'] = String(c.spec.threads);
     env['OPENBLAS_NUM_THREADS'] = String(c.spec.blasThreads ?? c.spec.threads);
+    Object.assign(env, c.spec.blasEnv ?? {});
     cmd = PYTHON;
     args = [join(HERE, 'peers', 'torch_bench.py'), JSON.stringify(c.spec)];
   } else {
@@ -188,6 +191,10 @@ async function measure(args: Args, t0: number): Promise<void> {
   const wall = (Date.now() - t0) / 1000;
   lines.push(`## Summary (medians; ratios = nabla speed ÷ peer speed, nabla = best native thread setting)\n`, summaryTable(res), '');
   lines.push(`## Targets of issue 6 (ratios from this run)\n`, targetsTable(tg), '');
+  const pj = pureJsTable(res);
+  if (pj) lines.push(`## W1 pure-JS GEMM peers (bench/purejs; WORKLOADS: the reference backend's ballpark)\n`, pj, '');
+  const pk = peakTable(res);
+  if (pk) lines.push(`## W1 PEAK: n=2048 back to back for ${args.quick ? '1 s after 1 warm-up call (--quick)' : '4 s after 3 warm-up calls'} (ratios: nabla native median ÷ the row)\n`, pk, '');
   lines.push(`## Every measurement\n`, detailTable(res), '');
   lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
   log('\n' + lines.join('\n'));
@@ -198,7 +205,7 @@ async function measure(args: Args, t0: number): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, probeBefore: before, probeAfter: after },
     native: { available: av.native, info: av.nativeInfo, error: av.nativeError },
     peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm },
-    targets: tg, results: all,
+    targets: tg, w1: args.workloads.includes('W1') ? w1Summary(res) : undefined, results: all,
   };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(json, null, 1) + '\n');
   log(`\nwrote ${join('bench', 'results', 'latest.json')}`);

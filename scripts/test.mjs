@@ -28,5 +28,8 @@ if (files.length === 0) {
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   cwd: root,
   stdio: 'inherit',
+  // uninitialised kernel outputs are filled with NaN / poison values, so a kernel that leaves
+  // an element unwritten fails the tests instead of passing on memory that happened to be zero
+  env: { ...process.env, NABLA_POISON_UNINIT: process.env.NABLA_POISON_UNINIT ?? '1' },
 });
 process.exit(r.status ?? 1);

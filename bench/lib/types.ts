@@ -4,9 +4,12 @@ export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'OPS';
 
 export interface CellSpec {
   workload: WorkloadId;
-  /** 'nabla' | 'tfjs' in JS cells; 'torch' | 'numpy' in Python cells */
+  /** 'nabla' | 'tfjs' | 'purejs' in JS cells; 'torch' | 'numpy' in Python cells */
   lib: string;
-  /** nabla: 'native' | 'ts'; tfjs: 'cpu' | 'wasm'; torch/numpy: 'openblas' */
+  /**
+   * nabla: 'native' | 'ts'; tfjs: 'cpu' | 'wasm'; purejs: 'naive' | 'blocked simple' | 'blocked best';
+   * torch/numpy: 'openblas' (OPENBLAS_CORETYPE/L2_SIZE unset), 'openblas Haswell' (override), 'openblas as found'
+   */
   backend: string;
   threads: number;
   quick: boolean;
@@ -18,6 +21,8 @@ export interface CellSpec {
   maxEpochS?: number;
   /** W1: also run numpy in the nabla cell (bench/gemm.ts interleaves it per size) */
   peers?: boolean;
+  /** W1 PEAK: n = 2048 back-to-back calls for budgetS seconds after 3 warm-up calls, instead of the size sweep */
+  peak?: boolean;
 }
 
 export interface CellResult {
@@ -48,6 +53,8 @@ export interface CellResult {
   epochS?: number;
   /** W1: max |C - C_f64| on 4 rows */
   maxErr?: number;
+  /** W1 PEAK: the best call's GFLOP/s (= max) */
+  best?: number;
   note?: string;
   error?: string;
 }

@@ -2,7 +2,8 @@
 
 Usage: /usr/bin/python3 bench/peers/torch_bench.py '<CellSpec JSON>'
 The runner sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS and unsets OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE in this process's environment; torch.set_num_threads(threads) is called here.
+OPENBLAS_L2_SIZE in this process's environment (the W1 PEAK cells then set OPENBLAS_CORETYPE=Haswell,
+or the host's values, for the override case); torch.set_num_threads(threads) is called here.
 Each result is printed as a line '@@RESULT {json}' (same fields as bench/lib/types.ts CellResult).
 Timing: time.perf_counter() around the work only; cpu-par = time.process_time() / wall.
 """
@@ -104,6 +105,55 @@ def w1(spec):
         err = float(np.max(np.abs(c[rows] - ref)))
         emit(spec, case=f'n={n}', metric='GFLOP/s', unit='GFLOP/s', higherIsBetter=True, method='reps',
              cpuPar=clock.par, maxErr=err, **summary(g))
+
+
+def blas_core():
+    """The OpenBLAS this process loaded and the kernel set it chose (openblas_get_corename)."""
+    import ctypes
+    try:
+        with open('/proc/self/maps') as f:
+            libs = sorted({l.split()[-1] for l in f if 'openblas' in l and '.so' in l},
+                          key=lambda p: (not os.path.basename(p).startswith('libopenblas'), p))
+        for path in libs:
+            lib = ctypes.CDLL(path)
+            if hasattr(lib, 'openblas_get_corename'):
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                return f"{os.path.basename(path)} {lib.openblas_get_corename().decode()} kernels, threads {lib.openblas_get_num_threads()}"
+    except Exception as e:  # noqa: BLE001 - a diagnostic only
+        return f'unknown ({e})'
+    return 'no OpenBLAS loaded'
+
+
+def peak(spec):
+    """W1 PEAK: n=2048 sgemm back to back for budgetS (4) s after 3 warm-up calls (1 with --quick)."""
+    n = 2048
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (n, n)).astype(np.float32)
+    b = rng.uniform(-1, 1, (n, n)).astype(np.float32)
+    if spec['lib'] == 'torch':
+        import torch
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+        call = lambda: torch.mm(ta, tb)
+    else:
+        call = lambda: a @ b
+    window = float(spec['budgetS'])
+    c = None
+    for _ in range(1 if spec['quick'] else 3):
+        c = call()
+    clock, g = Clock(), []
+    t0 = time.perf_counter()
+    while True:
+        clock.start()
+        c = call()
+        g.append(2 * n ** 3 / clock.stop() / 1e9)
+        if time.perf_counter() - t0 >= window and len(g) >= 3:
+            break
+    c = np.asarray(c)
+    rows = [0, n // 3, 2 * n // 3, n - 1]
+    err = float(np.max(np.abs(c[rows] - a[rows].astype(np.float64) @ b.astype(np.float64))))
+    env = ', '.join(f'{k}={os.environ[k]}' for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE') if k in os.environ) or 'OPENBLAS_CORETYPE/L2_SIZE unset'
+    emit(spec, case='PEAK n=2048', metric='GFLOP/s', unit='GFLOP/s', higherIsBetter=True, method=f'back-to-back {window:g} s',
+         cpuPar=clock.par, maxErr=err, best=max(g), note=f'{blas_core()}; {env}', **summary(g))
 
 
 # ------------------------------------------------------------------------------------- W2, W3
@@ -288,6 +338,8 @@ def main():
         import torch
         torch.set_num_threads(int(spec['threads']))
         torch.manual_seed(0)
+    if spec['workload'] == 'W1' and spec.get('peak'):
+        return peak(spec)
     {'W1': w1, 'W2': w23, 'W3': w23, 'W4': w4, 'W5': w5, 'OPS': ops}[spec['workload']](spec)
 
 

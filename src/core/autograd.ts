@@ -15,7 +15,8 @@
 import type { Tensor } from './tensor.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
-import { emitBackward, muteForward } from './events.js';
+import { emitBackward, hasListeners, muteForward } from './events.js';
+import { type TypedArray, trackAllocations } from './dtype.js';
 
 export interface Node {
   /** op name, e.g. 'matmul' (for errors, graphs and explain) */
@@ -119,9 +120,23 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
   muteForward(() => backwardPass(root, seed, !!opts.createGraph));
 }
 
+/**
+ * Which gradient arrays the pass may hand to a leaf's `.grad` without copying: those it allocated
+ * itself (`created`) and that exactly one tensor still holds (`uses` counts, by storage, the
+ * gradients given to inputs and not yet consumed by their own backward). Anything else (the seed, a gradient an op passes to two inputs, a
+ * view) is copied, so that no two `.grad`s and no user tensor ever share memory. Not used when
+ * the graph of the backward pass is recorded or someone listens to the backward events.
+ */
+interface Ownership {
+  created: Set<TypedArray>;
+  uses: Map<TypedArray, number>;
+}
+
 function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   const order = topoSort(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const own: Ownership | null = createGraph || hasListeners() ? null : { created: new Set(), uses: new Map() };
+  const prevSink = trackAllocations(own === null ? null : own.created);
   const prev = gradEnabled;
   gradEnabled = createGraph;
   try {
@@ -132,7 +147,7 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
       grads.delete(t);
       const node = t._node;
       if (node === null || t._retainsGrad) {
-        accumulate(t, g, createGraph);
+        accumulate(t, g, createGraph, own);
       }
       if (node === null) continue;
       const inGrads = node.backward(g);
@@ -143,24 +158,43 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
         if (!x.requiresGrad || gx === null || gx === undefined) continue;
         if (!shapesEqual(gx.shape, x.shape)) gx = sumToShape(gx, x.shape);
         if (gx.dtype !== x.dtype) gx = gx.to(x.dtype);
+        if (own !== null) own.uses.set(gx.storage, (own.uses.get(gx.storage) ?? 0) + 1);
         const acc = grads.get(x);
-        grads.set(x, acc === undefined ? gx : acc.add(gx));
+        if (acc === undefined) grads.set(x, gx);
+        else {
+          const sum = acc.add(gx);
+          if (own !== null) own.uses.set(sum.storage, 1); // made here, held only by this map
+          grads.set(x, sum);
+        }
+      }
+      // t is done with g: a view of it passed on (reshape, transpose) is now its only holder
+      if (own !== null && !t._retainsGrad) {
+        const n = own.uses.get(g.storage);
+        if (n !== undefined && n > 0) own.uses.set(g.storage, n - 1);
       }
     }
   } finally {
     gradEnabled = prev;
+    trackAllocations(prevSink);
   }
 }
 
-function accumulate(t: Tensor, g: Tensor, keepGraph: boolean): void {
+function accumulate(t: Tensor, g: Tensor, keepGraph: boolean, own: Ownership | null): void {
   const gg = keepGraph ? g : g.detach();
   if (t.grad === null) {
-    // always a fresh copy: an op's backward may hand the same tensor to several inputs
-    // (add gives g to both), and in-place updates of one .grad must not change another
-    t.grad = keepGraph ? gg.clone() : gg.contiguous(true).detach();
+    // a fresh copy unless this pass made the array and gave it out once (see Ownership): an op's
+    // backward may hand the same tensor to several inputs (add gives g to both), and in-place
+    // updates of one .grad must not change another
+    if (own !== null && owned(gg, own)) t.grad = gg;
+    else t.grad = keepGraph ? gg.clone() : gg.contiguous(true).detach();
   } else {
     t.grad = keepGraph ? t.grad.add(gg) : t.grad.add(gg).detach();
   }
+}
+
+function owned(g: Tensor, own: Ownership): boolean {
+  const s = g.storage;
+  return own.created.has(s) && own.uses.get(s) === 1 && g.offset === 0 && g.size === s.length && g.isContiguous();
 }
 
 /**

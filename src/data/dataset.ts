@@ -4,7 +4,7 @@
  * storage (`getBatch`), which the DataLoader uses so that no per-sample tensor is ever built.
  */
 import { Tensor } from '../core/tensor.js';
-import { allocate } from '../core/dtype.js';
+import { allocateUninit } from '../core/dtype.js';
 import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
 import { type Generator, defaultGenerator } from '../core/rng.js';
@@ -77,7 +77,7 @@ function gatherRows(t: Tensor, indices: Int32Array): Tensor {
   const row = sizeOf(t.shape.slice(1));
   const nb = indices.length;
   const src = t.storage;
-  const out = allocate(t.dtype, nb * row);
+  const out = allocateUninit(t.dtype, nb * row); // every row is copied in below
   if (row === 1) {
     for (let b = 0; b < nb; b++) out[b] = src[t.offset + indices[b]!]!;
   } else {

@@ -9,14 +9,14 @@ import { DTypeError } from '../core/errors.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import { B } from '../backend/registry.js';
 import type { BinaryOp, UnaryOp } from '../backend/types.js';
-import { empty, operands, result, strided } from './result.js';
+import { emptyUninit, operands, result, strided } from './result.js';
 import { where } from './indexing.js';
 
 // ------------------------------------------------------------------ kernels without a graph
 
 /** Runs a unary kernel; the result dtype is the input's (float32 for integer inputs of float ops). */
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
-  const out = empty(dtype, x.shape);
+  const out = emptyUninit(dtype, x.shape);
   B().unary(op, strided(x), x.shape, out.storage);
   return out;
 }
@@ -35,7 +35,7 @@ function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
 export function noGradBinary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const [x, y] = operands(op, a, b);
   const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
-  const out = empty(binaryDType(op, x.dtype, y.dtype), shape);
+  const out = emptyUninit(binaryDType(op, x.dtype, y.dtype), shape);
   B().binary(op, strided(x, shape), strided(y, shape), shape, out.storage);
   return out;
 }
@@ -210,7 +210,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 }
 
 function castData(x: Tensor, dtype: DType): Tensor {
-  const out = empty(dtype, x.shape);
+  const out = emptyUninit(dtype, x.shape);
   if (dtype === 'bool') {
     B().binary('ne', strided(x), { data: allocate(x.dtype, 1), offset: 0, strides: x.shape.map(() => 0) }, x.shape, out.storage);
   } else {

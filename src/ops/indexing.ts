@@ -7,7 +7,7 @@ import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js'
 import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { promote } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
-import { empty, result, scalarLike, strided } from './result.js';
+import { empty, emptyUninit, result, scalarLike, strided } from './result.js';
 import { contiguous, narrow } from './view.js';
 
 function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: readonly number[]): Int32Array {
@@ -45,7 +45,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const outer = sizeOf(index.shape.slice(0, a));
   const inner = sizeOf(index.shape.slice(a + 1));
   const m = index.shape[a]!;
-  const out = empty(x.dtype, index.shape);
+  const out = emptyUninit(x.dtype, index.shape);
   B().gather(contiguous(src, false).detach()._contiguousData(), idx, outer, n, m, inner, out.storage);
   const srcShape = src.shape;
   return result('gather', out, [src], (g) => {
@@ -82,7 +82,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const dtype = promote(at.dtype, bt.dtype);
   const A = at.dtype === dtype ? at : at.to(dtype);
   const Bt = bt.dtype === dtype ? bt : bt.to(dtype);
-  const out = empty(dtype, shape);
+  const out = emptyUninit(dtype, shape);
   B().where(strided(cond, shape), strided(A, shape), strided(Bt, shape), shape, out.storage);
   return result('where', out, [A, Bt], (g) => [
     A.requiresGrad ? where(cond, g, 0) : null,
@@ -109,7 +109,7 @@ export function cat(ts: readonly Tensor[], axis = 0): Tensor {
   });
   const shape = [...first.shape];
   shape[a] = ts.reduce((s, t) => s + t.shape[a]!, 0);
-  const out = empty(dtype, shape);
+  const out = emptyUninit(dtype, shape);
   const offsets: number[] = [];
   let off = 0;
   for (const t of ts) {

@@ -17,7 +17,7 @@ import { broadcastShapes, broadcastStrides, sizeOf } from '../core/shape.js';
 import { isFloat, promote } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { GemmArgs } from '../backend/types.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { contiguous, expand } from './view.js';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -52,7 +52,7 @@ function matmulNd(a: Tensor, b: Tensor, origA: Tensor, origB: Tensor): Tensor {
   }
   if (!isFloat(a.dtype)) throw new DTypeError(`matmul: expected floating-point operands, got ${a.dtype}`);
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = empty(a.dtype, [...batchShape, m, n]);
+  const out = emptyUninit(a.dtype, [...batchShape, m, n]);
   const A = operand(a, batchShape);
   const Bm = operand(b, batchShape);
   const args: GemmArgs = {

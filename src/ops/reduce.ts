@@ -8,7 +8,7 @@ import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { normAxis, sizeOf } from '../core/shape.js';
 import { B } from '../backend/registry.js';
 import type { ReduceOp } from '../backend/types.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { contiguous } from './view.js';
 
 export type Axes = number | readonly number[] | null;
@@ -63,7 +63,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype: D
     const n = shape[a]!;
     const inner = sizeOf(shape.slice(a + 1));
     shape = keptShape(shape, [a]);
-    const out = empty(dtype, shape);
+    const out = emptyUninit(dtype, shape);
     B().reduce(op, cur._contiguousData(), outer, n, inner, out.storage);
     cur = out;
   }

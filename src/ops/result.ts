@@ -4,7 +4,7 @@
  * describing tensors to kernels as strided views.
  */
 import { Tensor, type Operand } from '../core/tensor.js';
-import { type DType, type TypedArray, allocate, promoteWithScalar } from '../core/dtype.js';
+import { type DType, type TypedArray, allocate, allocateUninit, promoteWithScalar } from '../core/dtype.js';
 import { isGradEnabled, type Node } from '../core/autograd.js';
 import { emitForward, hasListeners } from '../core/events.js';
 import { broadcastStrides } from '../core/shape.js';
@@ -40,6 +40,16 @@ export function empty(dtype: DType, shape: readonly number[]): Tensor {
   let n = 1;
   for (const d of shape) n *= d;
   return new Tensor(allocate(dtype, n), shape);
+}
+
+/**
+ * A new contiguous tensor whose elements are unspecified (see `allocateUninit`): only for outputs
+ * that the kernel writes in full. Everything that accumulates into its output uses `empty`.
+ */
+export function emptyUninit(dtype: DType, shape: readonly number[]): Tensor {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new Tensor(allocateUninit(dtype, n), shape);
 }
 
 export function fromArray(data: TypedArray, shape: readonly number[]): Tensor {

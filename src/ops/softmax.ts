@@ -9,7 +9,7 @@
 import { Tensor } from '../core/tensor.js';
 import { normAxis, sizeOf } from '../core/shape.js';
 import { B } from '../backend/registry.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { contiguous } from './view.js';
 import { requireFloat } from './elementwise.js';
 
@@ -22,7 +22,7 @@ function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
   const op = log ? 'logSoftmax' : 'softmax';
   requireFloat(op, x);
   const [outer, n, inner] = geometry(x, axis);
-  const y = empty(x.dtype, x.shape);
+  const y = emptyUninit(x.dtype, x.shape);
   B().softmax(contiguous(x, false).detach()._contiguousData(), outer, n, inner, y.storage, log);
   return result(op, y, [x], (g) => [softmaxGrad(y, g, axis, log)], { axis });
 }
@@ -31,7 +31,7 @@ function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
 function softmaxGrad(y: Tensor, g: Tensor, axis: number, log: boolean): Tensor {
   const [outer, n, inner] = geometry(y, axis);
   const gc = contiguous(g, false).detach();
-  const dx = empty(y.dtype, y.shape);
+  const dx = emptyUninit(y.dtype, y.shape);
   B().softmaxBackward(y._contiguousData(), gc._contiguousData(), outer, n, inner, dx.storage, log);
   // second derivatives (double backward), composed from primitives: dx is linear in g, and
   // depends on y through s = softmax(x)

@@ -7,12 +7,12 @@ import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { broadcastStrides, contiguousStrides, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
-import { empty, operands, result, strided } from './result.js';
+import { empty, emptyUninit, operands, result, strided } from './result.js';
 
 /** A contiguous copy (or `x` itself when already contiguous and no copy is asked for). */
 export function contiguous(x: Tensor, copy: boolean): Tensor {
   if (!copy && x.isContiguous()) return x;
-  const out = empty(x.dtype, x.shape);
+  const out = emptyUninit(x.dtype, x.shape);
   B().copy(strided(x), x.shape, { data: out.storage, offset: 0, strides: out.strides });
   return result('contiguous', out, [x], (g) => [g]);
 }

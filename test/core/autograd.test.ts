@@ -135,3 +135,32 @@ test('gradcheck catches a wrong gradient and names the input and worst element',
   assert.equal(rep[0]!.ok, false);
   assert.equal(rep[1]!.ok, true);
 });
+
+test('a .grad never shares memory with another .grad, the seed, a retained gradient or a user tensor', () => {
+  // the backward pass hands a gradient it made and gave out once to .grad without a copy
+  // (autograd.ts, Ownership); every other case must still be a copy
+  const w = nb.randn([3, 4], { requiresGrad: true });
+  const v = nb.randn([4, 2], { requiresGrad: true });
+  const x = nb.randn([5, 3]);
+  const h = x.matmul(w).retainGrad();
+  const y = h.matmul(v);
+  const seed = nb.randn([5, 2]);
+  y.backward(seed);
+  const arrays = [w.grad!.storage, v.grad!.storage, h.grad!.storage, seed.storage, x.storage, w.storage, v.storage];
+  assert.equal(new Set(arrays).size, arrays.length);
+  // a leaf that is the root: its gradient is the seed, copied
+  const p = nb.randn([3], { requiresGrad: true });
+  const s = nb.ones([3]);
+  p.backward(s);
+  assert.notEqual(p.grad!.storage, s.storage);
+  // one op giving the same gradient to two leaves (add), and to the same leaf twice (x + x)
+  const a = nb.randn([2, 2], { requiresGrad: true });
+  const b = nb.randn([2, 2], { requiresGrad: true });
+  a.add(b).matmul(nb.eye(2)).sum().backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  a.grad!.mul_(0);
+  assert.deepEqual(b.grad!.toArray(), [[1, 1], [1, 1]]);
+  const c = nb.randn([2], { requiresGrad: true });
+  c.add(c).mul(c).sum().backward();
+  assert.deepEqual(c.grad!.toArray(), c.mul(4).toArray());
+});
