@@ -24,7 +24,7 @@ import { isGradEnabled } from '../core/autograd.js';
 import { type DType, type TypedArray, isFloat, promote } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { Conv2dGeom } from '../backend/types.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { full } from './create.js';
 import { cat } from './indexing.js';
 
@@ -178,20 +178,20 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
     outH: Math.floor((hIn + 2 * padH - effH) / strideH) + 1,
     outW: Math.floor((wIn + 2 * padW - effW) / strideW) + 1,
   };
-  const out = empty(dtype, [n, cOut, geom.outH, geom.outW]);
+  const out = emptyUninit(dtype, [n, cOut, geom.outH, geom.outW]);
   B().conv2d(xc._contiguousData(), wc._contiguousData(), geom, out.storage, bc ? bc._contiguousData() : null);
   return result(op, out, bc ? [xc, wc, bc] : [xc, wc], (g) => {
     if (isGradEnabled()) throw new NablaError(`${op}: differentiating twice (backward with createGraph) through a convolution is not supported yet`);
     const gd = (g.dtype === dtype ? g : g.to(dtype)).contiguous()._contiguousData();
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
-    let db: Tensor | null = bc !== null && bc.requiresGrad ? empty(dtype, [cOut]) : null;
+    let db: Tensor | null = bc !== null && bc.requiresGrad ? emptyUninit(dtype, [cOut]) : null;
     if (xc.requiresGrad) {
-      dx = empty(dtype, xc.shape);
+      dx = emptyUninit(dtype, xc.shape);
       B().conv2dBackwardInput(gd, wc._contiguousData(), geom, dx.storage);
     }
     if (wc.requiresGrad) {
-      dw = empty(dtype, wc.shape);
+      dw = emptyUninit(dtype, wc.shape);
       B().conv2dBackwardWeight(xc._contiguousData(), gd, geom, dw.storage, db ? db.storage : null);
     } else if (db) {
       db = biasGrad(gd, n, cOut, geom.outH * geom.outW, dtype);
@@ -202,9 +202,9 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
 
 /** db[o] = sum over n and the P pixels of dy[n, o, :] (contiguous [N, C_out, P]), as two reductions. */
 function biasGrad(dy: TypedArray, n: number, cOut: number, P: number, dtype: DType): Tensor {
-  const perImage = empty(dtype, [n, cOut]);
+  const perImage = emptyUninit(dtype, [n, cOut]);
   B().reduce('sum', dy, n * cOut, P, 1, perImage.storage);
-  const db = empty(dtype, [cOut]);
+  const db = emptyUninit(dtype, [cOut]);
   B().reduce('sum', perImage.storage, 1, n, cOut, db.storage);
   return db;
 }
