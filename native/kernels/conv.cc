@@ -514,6 +514,11 @@ static std::vector<i64> directOffsets(const Direct& d, i64 kCount) {
   return off;
 }
 
+// dst[j] = src[j] for j < n (short rows: an inline loop, not a memcpy call per row)
+static inline void copyRow(float* __restrict dst, const float* __restrict src, i64 n) {
+  for (i64 j = 0; j < n; j++) dst[j] = src[j];
+}
+
 // xp (d.xpSize) = the cin planes of src (h x w) with padH / padW zeros around, zeros after
 static void padPlanes(const float* src, const Direct& d, float* xp) {
   for (i64 c = 0; c < d.cin; c++) {
@@ -522,7 +527,7 @@ static void padPlanes(const float* src, const Direct& d, float* xp) {
     for (i64 ih = 0; ih < d.h; ih++) {
       float* r = pc + (ih + d.padH) * d.Wp;
       for (i64 j = 0; j < d.padW; j++) r[j] = 0.f;
-      std::memcpy(r + d.padW, src + (c * d.h + ih) * d.w, sizeof(float) * d.w);
+      copyRow(r + d.padW, src + (c * d.h + ih) * d.w, d.w);
       for (i64 j = d.padW + d.w; j < d.Wp; j++) r[j] = 0.f;
     }
     std::memset(pc + (d.h + d.padH) * d.Wp, 0, sizeof(float) * d.padH * d.Wp);
@@ -545,21 +550,23 @@ static void directForward(const float* src, i64 srcImage, i64 srcGroup, const Di
   std::atomic<i64> next{0};
   auto task = [&](int, int) {
     float* xp = tlsDirectX.get((size_t)d.xpSize);
-    float* yq = tlsDirectY.get((size_t)(nb * MR * d.Qr));
+    float* yq = tlsDirectY.get((size_t)(MR * d.Qr));  // one block of rows, still in L1 for the copy out
     for (i64 img; (img = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
       for (i64 gi = 0; gi < groups; gi++) {
         padPlanes(src + img * srcImage + gi * srcGroup, d, xp);
-        for (i64 b = 0; b < nb; b++) CT->fwdRow(d.K, wp + (gi * nb + b) * d.K * MR, xp, off.data(), d.Qr, yq + b * MR * d.Qr, d.Qr);
         float* og = out + img * outImage + gi * outGroup;
-        for (i64 o = 0; o < d.cout; o++) {
-          const float* yo = yq + o * d.Qr;
-          float* dst = og + o * P;
-          if (bias) {
-            const float bo = bias[gi * d.cout + o];
-            for (i64 oh = 0; oh < d.outH; oh++)
-              for (i64 ow = 0; ow < d.outW; ow++) dst[oh * d.outW + ow] = yo[oh * d.Wp + ow] + bo;
-          } else {
-            for (i64 oh = 0; oh < d.outH; oh++) std::memcpy(dst + oh * d.outW, yo + oh * d.Wp, sizeof(float) * d.outW);
+        for (i64 b = 0; b < nb; b++) {
+          CT->fwdRow(d.K, wp + (gi * nb + b) * d.K * MR, xp, off.data(), d.Qr, yq, d.Qr);
+          for (i64 o = b * MR; o < std::min(d.cout, (b + 1) * MR); o++) {
+            const float* yo = yq + (o - b * MR) * d.Qr;
+            float* dst = og + o * P;
+            if (bias) {
+              const float bo = bias[gi * d.cout + o];
+              for (i64 oh = 0; oh < d.outH; oh++)
+                for (i64 ow = 0; ow < d.outW; ow++) dst[oh * d.outW + ow] = yo[oh * d.Wp + ow] + bo;
+            } else {
+              for (i64 oh = 0; oh < d.outH; oh++) copyRow(dst + oh * d.outW, yo + oh * d.Wp, d.outW);
+            }
           }
         }
       }
@@ -670,7 +677,7 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
           for (i64 o = 0; o < d.cout; o++) {
             float* r = dst + o * d.Qr;
             for (i64 oh = 0; oh < d.outH; oh++) {
-              std::memcpy(r + oh * d.Wp, src + (o * d.outH + oh) * d.outW, sizeof(float) * d.outW);
+              copyRow(r + oh * d.Wp, src + (o * d.outH + oh) * d.outW, d.outW);
               for (i64 j = d.outW; j < d.Wp; j++) r[oh * d.Wp + j] = 0.f;
             }
             for (i64 q = d.Q; q < d.Qr; q++) r[q] = 0.f;
