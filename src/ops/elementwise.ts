@@ -4,6 +4,7 @@
  * shape (in `sumToShape`, not here).
  */
 import { Tensor, type Operand } from '../core/tensor.js';
+import { isDonatedGrad } from '../core/autograd.js';
 import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
@@ -160,6 +161,11 @@ export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => reluBackwar
  * in g, so its own backward is the same mask (for createGraph).
  */
 function reluBackward(g: Tensor, x: Tensor): Tensor {
+  if (isDonatedGrad(g) && g.dtype === x.dtype && shapesEqual(g.shape, x.shape)) {
+    // nothing else holds g (see isDonatedGrad): mask it in place instead of allocating dJ/dz
+    B().binary('reluGrad', strided(g), strided(x), g.shape, g.storage);
+    return g;
+  }
   return result('reluBackward', noGradBinary('reluGrad', g, x), [g], (gg) => [reluBackward(gg, x)]);
 }
 /** a = sigma(z) = 1/(1 + e^-z);  da/dz = sigma(z)(1 - sigma(z)) = a(1 - a) */
