@@ -8,6 +8,16 @@
 // with K = cinG*kh*kw and P = outH*outW. The GEMMs read col and W transposed through their
 // packing, never copied. Work is split over images (each thread its own buffers, images taken
 // from a shared counter, GEMMs on that thread); a single image lets the GEMM use the threads.
+//
+// Three implementations, chosen per call (conv2d / conv2dBackwardInput / conv2dBackwardWeight at
+// the end of the file):
+//   direct   stride 1, small images, enough channels for a register tile: register-tile loops
+//            (conv_tiles.h) over zero-padded planes, no per-image packing (the CNN case)
+//   implicit stride 1 otherwise: GEMMs that read the im2col rows through pointers into a
+//            zero-padded copy of the image
+//   im2col   strided convolutions, 1x1 kernels: explicit columns (or none for 1x1) and GEMMs
+// The bias is added where the output is written; every output element is written (no
+// pre-zeroed outputs), and the weight gradient can also return the bias gradient.
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
