@@ -136,6 +136,24 @@ static NB_INLINE void max2x2Row_impl(const float* r0, const float* r1, i64 W, i6
 NB_MULTIVERSION(void, max2x2Row, (const float* r0, const float* r1, i64 W, i64 base, i64 n, float* y, int32_t* am),
                 (r0, r1, W, base, n, y, am))
 
+// Planes [p0, p1) of a 2x2 stride-2 pooling without padding whose windows all lie inside the
+// image (2 outH <= H, 2 outW <= W): every row in one call (small planes, e.g. 14 x 14, would
+// otherwise pay a call and the border logic per 7-window row).
+template <int L>
+static NB_INLINE void max2x2Planes_impl(const float* x, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* y,
+                                        int32_t* am) {
+  for (i64 p = p0; p < p1; p++) {
+    const float* xp = x + p * H * W;
+    for (i64 oh = 0; oh < outH; oh++) {
+      const i64 o = (p * outH + oh) * outW;
+      max2x2Row_impl<L>(xp + 2 * oh * W, xp + (2 * oh + 1) * W, W, 2 * oh * W, outW, y + o, am + o);
+    }
+  }
+}
+NB_MULTIVERSION(void, max2x2Planes,
+                (const float* x, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* y, int32_t* am),
+                (x, H, W, outH, outW, p0, p1, y, am))
+
 // n interior windows (kh x kw, column stride sw) of one output row, tap by tap; x0 = the first
 // window's top-left input element, whose flat index is base.
 template <int L>
@@ -168,6 +186,11 @@ void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax) {
   const bool is2x2 = g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2;
   const auto row2 = max2x2Row_pick();
   const auto rowT = maxTapsRow_pick();
+  if (is2x2 && g.padH == 0 && g.padW == 0 && 2 * g.outH <= g.h && 2 * g.outW <= g.w) {
+    const auto planes = max2x2Planes_pick();
+    overPlanes(g, OHW * 4, [&](i64 p0, i64 p1) { planes(x, g.h, g.w, g.outH, g.outW, p0, p1, y, argmax); });
+    return;
+  }
   overPlanes(g, OHW * g.kh * g.kw, [&](i64 p0, i64 p1) {
     for (i64 p = p0; p < p1; p++) {
       const float* xp = x + p * HW;
@@ -253,27 +276,42 @@ static NB_INLINE void max2x2BackRow_impl(const float* d, const int32_t* a, i64 W
 NB_MULTIVERSION(void, max2x2BackRow, (const float* d, const int32_t* a, i64 W, i64 base, i64 n, float* r0, float* r1),
                 (d, a, W, base, n, r0, r1))
 
+// planes [p0, p1) of dx for 2x2 stride-2 windows without padding (2 outH <= H, 2 outW <= W),
+// including the zeros of a last row / column no window covers
+template <int L>
+static NB_INLINE void max2x2BackPlanes_impl(const float* dy, const int32_t* argmax, i64 H, i64 W, i64 outH, i64 outW,
+                                            i64 p0, i64 p1, float* dx) {
+  for (i64 p = p0; p < p1; p++) {
+    float* o = dx + p * H * W;
+    for (i64 oh = 0; oh < outH; oh++) {
+      float* r0 = o + 2 * oh * W;
+      const i64 src = (p * outH + oh) * outW;
+      max2x2BackRow_impl<L>(dy + src, argmax + src, W, 2 * oh * W, outW, r0, r0 + W);
+      for (i64 iw = 2 * outW; iw < W; iw++) r0[iw] = r0[W + iw] = 0.f;
+    }
+    for (i64 i = 2 * outH * W; i < H * W; i++) o[i] = 0.f;
+  }
+}
+NB_MULTIVERSION(void, max2x2BackPlanes,
+                (const float* dy, const int32_t* argmax, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* dx),
+                (dy, argmax, H, W, outH, outW, p0, p1, dx))
+
 // dx: 0, then dx[argmax] += dy output by output (a scatter at memory speed, plane by plane so the
 // zeroed plane is still in cache), or the dense 2x2 rows above. Every element of dx is written.
 void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g, float* dx) {
   const i64 HW = g.h * g.w, OHW = g.outH * g.outW;
   const bool dense2x2 = g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0 &&
                         2 * g.outH <= g.h && 2 * g.outW <= g.w;
-  const auto row2 = max2x2BackRow_pick();
+  if (dense2x2) {
+    const auto planes = max2x2BackPlanes_pick();
+    overPlanes(g, OHW * 2, [&](i64 p0, i64 p1) { planes(dy, argmax, g.h, g.w, g.outH, g.outW, p0, p1, dx); });
+    return;
+  }
   overPlanes(g, OHW * 2, [&](i64 p0, i64 p1) {
     for (i64 p = p0; p < p1; p++) {
       const float* d = dy + p * OHW;
       const int32_t* a = argmax + p * OHW;
       float* o = dx + p * HW;
-      if (dense2x2) {
-        for (i64 oh = 0; oh < g.outH; oh++) {
-          float* r0 = o + 2 * oh * g.w;
-          row2(d + oh * g.outW, a + oh * g.outW, g.w, 2 * oh * g.w, g.outW, r0, r0 + g.w);
-          for (i64 iw = 2 * g.outW; iw < g.w; iw++) r0[iw] = r0[g.w + iw] = 0.f;
-        }
-        if (2 * g.outH < g.h) std::memset(o + 2 * g.outH * g.w, 0, sizeof(float) * (g.h - 2 * g.outH) * g.w);
-        continue;
-      }
       std::memset(o, 0, sizeof(float) * HW);
       for (i64 i = 0; i < OHW; i++)
         if (a[i] >= 0) o[a[i]] += d[i];
