@@ -30,6 +30,8 @@ const CONVS: Conv2dGeom[] = [
   convGeom(1, 2, 6, 17, 3, [3, 3], [1, 1], [0, 1], [1, 1], 1), // batch 1, stride 1, wide
   convGeom(3, 4, 7, 9, 6, [3, 3], [1, 1], [2, 1], [2, 1], 2), // stride 1, dilation, groups
   convGeom(2, 3, 8, 8, 2, [2, 2], [1, 1], [0, 0], [1, 1], 1), // even kernel, no padding
+  convGeom(2, 8, 9, 7, 16, [3, 3], [1, 1], [1, 1], [1, 1], 2), // groups on the direct path (8 channels per group)
+  convGeom(2, 4, 5, 6, 8, [3, 3], [1, 1], [3, 3], [1, 1], 1), // padding beyond the kernel's reach (input gradient not direct)
 ];
 
 test('conv2d forward and both backward passes', (t) => {
