@@ -16,6 +16,7 @@
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",
         "native/kernels/conv.cc",
+        "native/kernels/conv_tiles.cc",
         "native/kernels/pool.cc",
         "native/kernels/rnn.cc",
         "native/kernels/isa_generic.cc"
@@ -43,7 +44,7 @@
         {
           "target_name": "nabla_avx2",
           "type": "static_library",
-          "sources": ["native/kernels/isa_avx2.cc", "native/kernels/rnn_avx2.cc"],
+          "sources": ["native/kernels/isa_avx2.cc", "native/kernels/rnn_avx2.cc", "native/kernels/conv_tiles_avx2.cc"],
           
           "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
           "cflags_cc": ["<@(nabla_cflags)", "-mavx2", "-mfma", "-mf16c"],
@@ -52,7 +53,7 @@
         {
           "target_name": "nabla_avx512",
           "type": "static_library",
-          "sources": ["native/kernels/isa_avx512.cc", "native/kernels/rnn_avx512.cc"],
+          "sources": ["native/kernels/isa_avx512.cc", "native/kernels/rnn_avx512.cc", "native/kernels/conv_tiles_avx512.cc"],
           
           "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
           "cflags_cc": ["<@(nabla_cflags)", "-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mprefer-vector-width=512", "-Wno-maybe-uninitialized"],

@@ -322,11 +322,20 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     g.padH = s(8); g.padW = s(9); g.outH = s(10); g.outW = s(11); g.countIncludePad = (int)s(12);
     return g;
   }
-  // conv2d(x, w, y) etc.; scratch: the Conv2dGeom fields in declaration order
+  // an optional Float32Array argument: nullptr if absent, undefined or null; *bad if of another type
+  static float* optF32(const Napi::CallbackInfo& info, size_t i, bool* bad) {
+    if (info.Length() <= i || info[i].IsUndefined() || info[i].IsNull()) return nullptr;
+    float* p = f32(info, i);
+    if (!p) *bad = true;
+    return p;
+  }
+  // conv2d(x, w, y, bias?) etc.; scratch: the Conv2dGeom fields in declaration order
   Napi::Value Conv2d(const Napi::CallbackInfo& info) {
     float *x = f32(info, 0), *w = f32(info, 1), *y = f32(info, 2);
-    if (!x || !w || !y) return typeError(info, "conv2d expects Float32Arrays");
-    conv2d(x, w, convGeom(), y);
+    bool bad = false;
+    const float* bias = optF32(info, 3, &bad);
+    if (!x || !w || !y || bad) return typeError(info, "conv2d expects Float32Arrays");
+    conv2d(x, w, bias, convGeom(), y);
     return info.Env().Undefined();
   }
   Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
@@ -335,10 +344,13 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     conv2dBackwardInput(dy, w, convGeom(), dx);
     return info.Env().Undefined();
   }
+  // conv2dBackwardWeight(x, dy, dw, db?)
   Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
     float *x = f32(info, 0), *dy = f32(info, 1), *dw = f32(info, 2);
-    if (!x || !dy || !dw) return typeError(info, "conv2dBackwardWeight expects Float32Arrays");
-    conv2dBackwardWeight(x, dy, convGeom(), dw);
+    bool bad = false;
+    float* db = optF32(info, 3, &bad);
+    if (!x || !dy || !dw || bad) return typeError(info, "conv2dBackwardWeight expects Float32Arrays");
+    conv2dBackwardWeight(x, dy, convGeom(), dw, db);
     return info.Env().Undefined();
   }
   // maxPool2d(x, y, argmax) etc.; scratch: the Pool2dGeom fields in declaration order

@@ -16,7 +16,9 @@ enum UnaryOp {
 };
 enum BinaryOp {
   B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
-  B_AND, B_OR, B_COUNT
+  B_AND, B_OR,
+  // relu's backward: out = b > 0 ? a : 0 (a = the upstream gradient, b = relu's input)
+  B_RELU_GRAD, B_COUNT
 };
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
 
@@ -126,9 +128,11 @@ void adamStep(float* p, const float* g, float* m, float* v, i64 n, const AdamPar
 struct ConvGeom {
   i64 n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW;
 };
-void conv2d(const float* x, const float* w, const ConvGeom& g, float* y);
+// Every output element is written (no pre-zeroed outputs needed). bias [cOut] or nullptr is
+// added per output channel; db [cOut] or nullptr receives the bias gradient (dy summed over n, h, w).
+void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y);
 void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, float* dx);
-void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw);
+void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db);
 
 struct PoolGeom {
   i64 n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW;

@@ -166,6 +166,7 @@ static void mixedRow(int op, const TA* a, i64 sa, const TB* b, i64 sb, float* ou
     case B_GE: ZC(x >= y);
     case B_AND: ZC(truthyC(x) && truthyC(y));
     case B_OR: ZC(truthyC(x) || truthyC(y));
+    case B_RELU_GRAD: ZM(y > C(0) ? x : C(0));
     default: return;
   }
 #undef ZM

@@ -372,6 +372,7 @@ static void binaryRow(int op, const float* a, i64 sa, const float* b, i64 sb, fl
     case B_GE: ZIP(float, x >= y ? 1.0f : 0.0f);
     case B_AND: ZIP(float, truthy(x) && truthy(y) ? 1.0f : 0.0f);
     case B_OR: ZIP(float, truthy(x) || truthy(y) ? 1.0f : 0.0f);
+    case B_RELU_GRAD: ZIP(float, y > 0 ? x : 0.0f);
     default: return;
   }
 }

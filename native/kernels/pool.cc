@@ -13,6 +13,7 @@
 // loops are compiled for the ISA in use (strided.h: NB_MULTIVERSION).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "common.h"
@@ -135,6 +136,24 @@ static NB_INLINE void max2x2Row_impl(const float* r0, const float* r1, i64 W, i6
 NB_MULTIVERSION(void, max2x2Row, (const float* r0, const float* r1, i64 W, i64 base, i64 n, float* y, int32_t* am),
                 (r0, r1, W, base, n, y, am))
 
+// Planes [p0, p1) of a 2x2 stride-2 pooling without padding whose windows all lie inside the
+// image (2 outH <= H, 2 outW <= W): every row in one call (small planes, e.g. 14 x 14, would
+// otherwise pay a call and the border logic per 7-window row).
+template <int L>
+static NB_INLINE void max2x2Planes_impl(const float* x, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* y,
+                                        int32_t* am) {
+  for (i64 p = p0; p < p1; p++) {
+    const float* xp = x + p * H * W;
+    for (i64 oh = 0; oh < outH; oh++) {
+      const i64 o = (p * outH + oh) * outW;
+      max2x2Row_impl<L>(xp + 2 * oh * W, xp + (2 * oh + 1) * W, W, 2 * oh * W, outW, y + o, am + o);
+    }
+  }
+}
+NB_MULTIVERSION(void, max2x2Planes,
+                (const float* x, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* y, int32_t* am),
+                (x, H, W, outH, outW, p0, p1, y, am))
+
 // n interior windows (kh x kw, column stride sw) of one output row, tap by tap; x0 = the first
 // window's top-left input element, whose flat index is base.
 template <int L>
@@ -167,6 +186,11 @@ void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax) {
   const bool is2x2 = g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2;
   const auto row2 = max2x2Row_pick();
   const auto rowT = maxTapsRow_pick();
+  if (is2x2 && g.padH == 0 && g.padW == 0 && 2 * g.outH <= g.h && 2 * g.outW <= g.w) {
+    const auto planes = max2x2Planes_pick();
+    overPlanes(g, OHW * 4, [&](i64 p0, i64 p1) { planes(x, g.h, g.w, g.outH, g.outW, p0, p1, y, argmax); });
+    return;
+  }
   overPlanes(g, OHW * g.kh * g.kw, [&](i64 p0, i64 p1) {
     for (i64 p = p0; p < p1; p++) {
       const float* xp = x + p * HW;
@@ -190,15 +214,105 @@ void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax) {
 
 // ---- max pooling, backward ----
 
-// dx[argmax] += dy, output by output: a scatter that runs at memory speed (a dense per-tap select
-// over 2x2 windows measured no faster: the row tails and the read of dx cost as much).
+// windows [j, j + 2L') of one output row, L' = 4 (f4) or 8 (f8): lane k of each half-row vector
+// is flat index base + 2j + k, and each window's dy and argmax repeat twice (same-width shuffles)
+template <class V>
+static NB_INLINE void max2x2BackChunk(const float* d, const int32_t* a, int32_t b0, int32_t b2, i64 j, float* r0, float* r1);
+template <>
+NB_INLINE void max2x2BackChunk<f8>(const float* d, const int32_t* a, int32_t b0, int32_t b2, i64 j, float* r0, float* r1) {
+  const f8 v = loadv<f8>(d + j);
+  const i8 at = loadv<i8>(a + j);
+  const f8 vl = NB_SHUF(v, v, 0, 0, 1, 1, 2, 2, 3, 3), vh = NB_SHUF(v, v, 4, 4, 5, 5, 6, 6, 7, 7);
+  const i8 al = NB_SHUF(at, at, 0, 0, 1, 1, 2, 2, 3, 3), ah = NB_SHUF(at, at, 4, 4, 5, 5, 6, 6, 7, 7);
+  const i8 p0 = iota8() + (int32_t)(b0 + 2 * j), p2 = iota8() + (int32_t)(b2 + 2 * j);
+  storev(r0 + 2 * j, sel(al == p0, vl, f8{}));
+  storev(r0 + 2 * j + 8, sel(ah == p0 + 8, vh, f8{}));
+  storev(r1 + 2 * j, sel(al == p2, vl, f8{}));
+  storev(r1 + 2 * j + 8, sel(ah == p2 + 8, vh, f8{}));
+}
+template <>
+NB_INLINE void max2x2BackChunk<f4>(const float* d, const int32_t* a, int32_t b0, int32_t b2, i64 j, float* r0, float* r1) {
+  const f4 v = loadv<f4>(d + j);
+  const i4 at = loadv<i4>(a + j);
+  const f4 vl = NB_SHUF(v, v, 0, 0, 1, 1), vh = NB_SHUF(v, v, 2, 2, 3, 3);
+  const i4 al = NB_SHUF(at, at, 0, 0, 1, 1), ah = NB_SHUF(at, at, 2, 2, 3, 3);
+  const i4 p0 = iota4() + (int32_t)(b0 + 2 * j), p2 = iota4() + (int32_t)(b2 + 2 * j);
+  storev(r0 + 2 * j, sel(al == p0, vl, f4{}));
+  storev(r0 + 2 * j + 4, sel(ah == p0 + 4, vh, f4{}));
+  storev(r1 + 2 * j, sel(al == p2, vl, f4{}));
+  storev(r1 + 2 * j + 4, sel(ah == p2 + 4, vh, f4{}));
+}
+
+// 2x2 stride-2 windows without padding tile the plane (but for a last odd row / column), so dx
+// is written densely: each window's four pixels get dy where argmax points and 0 elsewhere, one
+// output row (two input rows) at a time; no zeroing pass and no read of dx. n windows of one
+// output row: d, a = their dy and argmax, r0 / r1 = the two input rows at the first window,
+// whose flat index is base. Chunks of 8 (or 4) windows; the last chunk overlaps the previous one
+// instead of a scalar tail (a window's four outputs do not depend on its neighbours).
+template <int L>
+static NB_INLINE void max2x2BackRow_impl(const float* d, const int32_t* a, i64 W, i64 base, i64 n, float* r0, float* r1) {
+  const int32_t b0 = (int32_t)base, b2 = (int32_t)(base + W);
+  if (L >= 1 && n >= 8) {
+    i64 j = 0;
+    for (; j + 8 <= n; j += 8) max2x2BackChunk<f8>(d, a, b0, b2, j, r0, r1);
+    if (j < n) max2x2BackChunk<f8>(d, a, b0, b2, n - 8, r0, r1);
+    return;
+  }
+  if (n >= 4) {
+    i64 j = 0;
+    for (; j + 4 <= n; j += 4) max2x2BackChunk<f4>(d, a, b0, b2, j, r0, r1);
+    if (j < n) max2x2BackChunk<f4>(d, a, b0, b2, n - 4, r0, r1);
+    return;
+  }
+  for (i64 j = 0; j < n; j++) {
+    const float v = d[j];
+    const int32_t at = a[j], i0 = b0 + 2 * (int32_t)j, i2 = b2 + 2 * (int32_t)j;
+    r0[2 * j] = at == i0 ? v : 0.f;
+    r0[2 * j + 1] = at == i0 + 1 ? v : 0.f;
+    r1[2 * j] = at == i2 ? v : 0.f;
+    r1[2 * j + 1] = at == i2 + 1 ? v : 0.f;
+  }
+}
+NB_MULTIVERSION(void, max2x2BackRow, (const float* d, const int32_t* a, i64 W, i64 base, i64 n, float* r0, float* r1),
+                (d, a, W, base, n, r0, r1))
+
+// planes [p0, p1) of dx for 2x2 stride-2 windows without padding (2 outH <= H, 2 outW <= W),
+// including the zeros of a last row / column no window covers
+template <int L>
+static NB_INLINE void max2x2BackPlanes_impl(const float* dy, const int32_t* argmax, i64 H, i64 W, i64 outH, i64 outW,
+                                            i64 p0, i64 p1, float* dx) {
+  for (i64 p = p0; p < p1; p++) {
+    float* o = dx + p * H * W;
+    for (i64 oh = 0; oh < outH; oh++) {
+      float* r0 = o + 2 * oh * W;
+      const i64 src = (p * outH + oh) * outW;
+      max2x2BackRow_impl<L>(dy + src, argmax + src, W, 2 * oh * W, outW, r0, r0 + W);
+      for (i64 iw = 2 * outW; iw < W; iw++) r0[iw] = r0[W + iw] = 0.f;
+    }
+    for (i64 i = 2 * outH * W; i < H * W; i++) o[i] = 0.f;
+  }
+}
+NB_MULTIVERSION(void, max2x2BackPlanes,
+                (const float* dy, const int32_t* argmax, i64 H, i64 W, i64 outH, i64 outW, i64 p0, i64 p1, float* dx),
+                (dy, argmax, H, W, outH, outW, p0, p1, dx))
+
+// dx: 0, then dx[argmax] += dy output by output (a scatter at memory speed, plane by plane so the
+// zeroed plane is still in cache), or the dense 2x2 rows above. Every element of dx is written.
 void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g, float* dx) {
   const i64 HW = g.h * g.w, OHW = g.outH * g.outW;
+  const bool dense2x2 = g.kh == 2 && g.kw == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0 &&
+                        2 * g.outH <= g.h && 2 * g.outW <= g.w;
+  if (dense2x2) {
+    const auto planes = max2x2BackPlanes_pick();
+    overPlanes(g, OHW * 2, [&](i64 p0, i64 p1) { planes(dy, argmax, g.h, g.w, g.outH, g.outW, p0, p1, dx); });
+    return;
+  }
   overPlanes(g, OHW * 2, [&](i64 p0, i64 p1) {
     for (i64 p = p0; p < p1; p++) {
       const float* d = dy + p * OHW;
       const int32_t* a = argmax + p * OHW;
       float* o = dx + p * HW;
+      std::memset(o, 0, sizeof(float) * HW);
       for (i64 i = 0; i < OHW; i++)
         if (a[i] >= 0) o[a[i]] += d[i];
     }
@@ -298,6 +412,7 @@ void avgPool2dBackward(const float* dy, const PoolGeom& g, float* dx) {
     for (i64 p = p0; p < p1; p++) {
       const float* d = dy + p * OHW;
       float* o = dx + p * HW;
+      std::memset(o, 0, sizeof(float) * HW);  // the windows add into the plane
       for (i64 oh = 0; oh < g.outH; oh++) {
         const i64 h0 = rows.lo[oh], h1 = rows.hi[oh];
         i64 q0 = g.outW, q1 = g.outW;

@@ -25,9 +25,13 @@ export type UnaryOp =
   | 'relu' | 'sigmoid' | 'tanh' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
   | 'log1p' | 'expm1' | 'softplus' | 'gelu' | 'not';
 
+/**
+ * Binary ops. `reluGrad` is relu's backward in one pass: out = b > 0 ? a : 0 (a = dJ/dy,
+ * b = relu's input; relu'(0) = 0 and a NaN input gives 0, as PyTorch's threshold_backward).
+ */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
@@ -265,16 +269,25 @@ export interface Backend {
   /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i] (out is pre-zeroed by the caller). */
   scatterAdd(g: TypedArray, index: Int32Array, outer: number, n: number, m: number, inner: number, out: TypedArray): void;
 
-  /** y = conv2d(x, w) (no bias); x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW]. */
-  conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray): void;
-  /** dx from dy and w (dx pre-zeroed). */
+  /**
+   * y = conv2d(x, w) + bias; x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW];
+   * `bias` [Cout] (each output channel's value added to all its pixels) may be absent or null.
+   * Every element of y is written.
+   */
+  conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray, bias?: TypedArray | null): void;
+  /** dx from dy and w (every element of dx written). */
   conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: TypedArray): void;
-  /** dw from x and dy (dw pre-zeroed). */
-  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray): void;
+  /**
+   * dw from x and dy (every element written); if `db` [Cout] is given it receives the bias
+   * gradient db[o] = sum over n, p, q of dy[n,o,p,q] (computed while dy is read anyway).
+   */
+  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void;
   /** Max pooling; `argmax` receives the flat index (within each [H,W] plane) of each max, -1 for an all-padding window. */
   maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax: Int32Array): void;
+  /** dx[argmax] = sum of the dy whose window chose it, 0 elsewhere (every element of dx written). */
   maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: Pool2dGeom, dx: TypedArray): void;
   avgPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray): void;
+  /** dx = each window's dy / divisor summed over the windows covering it (every element of dx written). */
   avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void;
 
   /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */

@@ -132,6 +132,20 @@ interface Ownership {
   uses: Map<TypedArray, number>;
 }
 
+/** The gradient the running node's backward may overwrite in place (see `isDonatedGrad`), or null. */
+let donated: Tensor | null = null;
+
+/**
+ * True if `g` is the gradient being handed to the running node's backward and nothing else holds
+ * it (this pass made it and gave it to that one tensor, which does not retain it; no graph is
+ * recorded and nobody listens to the backward events). That backward may then write its input
+ * gradient into g's storage and return g: a hot elementwise backward (relu) saves an array the
+ * size of the activation.
+ */
+export function isDonatedGrad(g: Tensor): boolean {
+  return donated === g;
+}
+
 function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   const order = topoSort(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
@@ -150,7 +164,13 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
         accumulate(t, g, createGraph, own);
       }
       if (node === null) continue;
-      const inGrads = node.backward(g);
+      donated = own !== null && !t._retainsGrad && owned(g, own) ? g : null;
+      let inGrads: readonly (Tensor | null)[];
+      try {
+        inGrads = node.backward(g);
+      } finally {
+        donated = null;
+      }
       emitBackward(t, g, node, inGrads);
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;

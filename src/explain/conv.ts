@@ -1,6 +1,7 @@
 /**
- * A convolution layer read off the tape: the `conv2d` forward event (inputs [x, W], attrs
- * stride/padding/dilation/groups), the bias `add` after it, and the `conv2d` backward event
+ * A convolution layer read off the tape: the `conv2d` forward event (inputs [x, W] or [x, W, b]
+ * with the bias added by the kernel, attrs stride/padding/dilation/groups), or a bias `add`
+ * after a bias-free conv2d, and the `conv2d` backward event
  * (dJ/dz arriving at the layer, the op's own dJ/dW). For one chosen output element:
  *
  *   z[n,o,p,q] = b[o] + sum_{c,i,j} W[o,c,i,j] x[n, c, p s_H - pad_H + i d_H, q s_W - pad_W + j d_W]
@@ -25,7 +26,7 @@ export interface FoundConv {
   event: ForwardEvent;
   /** the input the kernel read (already padded if padding was 'same' with an odd total) */
   x: Tensor;
-  /** conv output before the bias */
+  /** the conv2d op's output (before the bias if that is a separate add, else z itself) */
   y: Tensor;
   W: Tensor;
   b: Tensor | null;
@@ -37,12 +38,12 @@ export interface FoundConv {
 export function findConvs(tape: Tape): FoundConv[] {
   const out: FoundConv[] = [];
   for (const e of tape.events) {
-    if (e.op !== 'conv2d' || e.inputs.length !== 2) continue;
-    const [x, wc] = e.inputs as [Tensor, Tensor];
+    if (e.op !== 'conv2d' || (e.inputs.length !== 2 && e.inputs.length !== 3)) continue;
+    const [x, wc, bc] = e.inputs as [Tensor, Tensor, Tensor | undefined];
     const W = tape.leafBehind(wc) ?? wc;
-    let b: Tensor | null = null;
+    let b: Tensor | null = bc === undefined ? null : (tape.leafBehind(bc) ?? bc);
     let z = e.output;
-    for (const c of tape.consumers.get(e.output) ?? []) {
+    for (const c of bc === undefined ? (tape.consumers.get(e.output) ?? []) : []) {
       if (c.op !== 'add' || c.inputs.length !== 2) continue;
       const other = c.inputs[0] === e.output ? c.inputs[1]! : c.inputs[0]!;
       const leaf = tape.leafBehind(other);

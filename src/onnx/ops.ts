@@ -109,7 +109,8 @@ function conv2d(c: OpContext): Ref {
   const w = c.e.inputs[1]!;
   const d = c.output.dtype;
   return c.value(
-    c.b.node1('Conv', [c.in(0, d), c.in(1, d)], {
+    // a bias the conv2d kernel added is Conv's optional third input B
+    c.b.node1('Conv', c.e.inputs.length === 3 ? [c.in(0, d), c.in(1, d), c.in(2, d)] : [c.in(0, d), c.in(1, d)], {
       kernel_shape: ints([w.shape[2]!, w.shape[3]!]),
       strides: ints([sh, sw]),
       pads: ints([ph, pw, ph, pw]),

@@ -10,19 +10,21 @@
  *   outH = floor((H + 2 pad_H - d_H (kh - 1) - 1) / s_H) + 1   (outW likewise).
  *
  * It is the seed's `z = W a + b` with W shared across positions: per sample and group the
- * backend computes Y = W_g · im2col(x). The derivatives (hand-written, because convolution is
- * the hot op of a CNN and composing it from slices would cost kh*kw ops per call):
+ * backend computes Y = W_g · im2col(x) and adds b in the same kernel call (one output tensor,
+ * no separate broadcast add). The derivatives (hand-written, because convolution is the hot op
+ * of a CNN and composing it from slices would cost kh*kw ops per call):
  *   dJ/dx = col2im(W_g^T · dJ/dY)    (the backend's conv2dBackwardInput)
  *   dJ/dW = dJ/dY · im2col(x)^T       (conv2dBackwardWeight, summed over the batch)
- *   dJ/db = sum over n, p, q of dJ/dY (from broadcasting the bias, done by autograd)
+ *   dJ/db = sum over n, p, q of dJ/dY (in the same conv2dBackwardWeight call, which reads dJ/dY
+ *                                      anyway; two reductions if only b needs a gradient)
  */
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
-import { isFloat, promote } from '../core/dtype.js';
+import { type DType, type TypedArray, isFloat, promote } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { Conv2dGeom } from '../backend/types.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { full } from './create.js';
 import { cat } from './indexing.js';
 
@@ -170,27 +172,39 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   if (!isFloat(dtype)) throw new DTypeError(`${op}: expected floating-point input and weight, got ${x.dtype} and ${w.dtype}`);
   const xc = (xin.dtype === dtype ? xin : xin.to(dtype)).contiguous();
   const wc = (w.dtype === dtype ? w : w.to(dtype)).contiguous();
+  const bc = b ? (b.dtype === dtype ? b : b.to(dtype)).contiguous() : null;
   const geom: Conv2dGeom = {
     n, cIn, h: hIn, w: wIn, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups,
     outH: Math.floor((hIn + 2 * padH - effH) / strideH) + 1,
     outW: Math.floor((wIn + 2 * padW - effW) / strideW) + 1,
   };
-  const out = empty(dtype, [n, cOut, geom.outH, geom.outW]);
-  B().conv2d(xc._contiguousData(), wc._contiguousData(), geom, out.storage);
-  const y = result(op, out, [xc, wc], (g) => {
+  const out = emptyUninit(dtype, [n, cOut, geom.outH, geom.outW]);
+  B().conv2d(xc._contiguousData(), wc._contiguousData(), geom, out.storage, bc ? bc._contiguousData() : null);
+  return result(op, out, bc ? [xc, wc, bc] : [xc, wc], (g) => {
     if (isGradEnabled()) throw new NablaError(`${op}: differentiating twice (backward with createGraph) through a convolution is not supported yet`);
     const gd = (g.dtype === dtype ? g : g.to(dtype)).contiguous()._contiguousData();
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
+    let db: Tensor | null = bc !== null && bc.requiresGrad ? emptyUninit(dtype, [cOut]) : null;
     if (xc.requiresGrad) {
-      dx = empty(dtype, xc.shape);
+      dx = emptyUninit(dtype, xc.shape);
       B().conv2dBackwardInput(gd, wc._contiguousData(), geom, dx.storage);
     }
     if (wc.requiresGrad) {
-      dw = empty(dtype, wc.shape);
-      B().conv2dBackwardWeight(xc._contiguousData(), gd, geom, dw.storage);
+      dw = emptyUninit(dtype, wc.shape);
+      B().conv2dBackwardWeight(xc._contiguousData(), gd, geom, dw.storage, db ? db.storage : null);
+    } else if (db) {
+      db = biasGrad(gd, n, cOut, geom.outH * geom.outW, dtype);
     }
-    return [dx, dw];
+    return bc ? [dx, dw, db] : [dx, dw];
   }, { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilH, dilW], groups });
-  return b ? y.add(b.reshape([1, cOut, 1, 1])) : y;
+}
+
+/** db[o] = sum over n and the P pixels of dy[n, o, :] (contiguous [N, C_out, P]), as two reductions. */
+function biasGrad(dy: TypedArray, n: number, cOut: number, P: number, dtype: DType): Tensor {
+  const perImage = emptyUninit(dtype, [n, cOut]);
+  B().reduce('sum', dy, n * cOut, P, 1, perImage.storage);
+  const db = emptyUninit(dtype, [cOut]);
+  B().reduce('sum', perImage.storage, 1, n, cOut, db.storage);
+  return db;
 }

@@ -4,6 +4,7 @@
  * shape (in `sumToShape`, not here).
  */
 import { Tensor, type Operand } from '../core/tensor.js';
+import { isDonatedGrad } from '../core/autograd.js';
 import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
@@ -151,8 +152,22 @@ export const round = (x: Tensor): Tensor => unaryOp('round', x, (g) => g.mul(0),
 export const sin = (x: Tensor): Tensor => unaryOp('sin', x, (g) => g.mul(x.cos()));
 /** y = cos x;  dy/dx = -sin x */
 export const cos = (x: Tensor): Tensor => unaryOp('cos', x, (g) => g.mul(x.sin()).neg());
-/** a = relu(z) = max(0, z);  da/dz = 1 if z > 0 else 0 */
-export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => g.mul(x.gt(0)), x.dtype);
+/** a = relu(z) = max(0, z);  da/dz = 1 if z > 0 else 0 (0 at z = 0, as PyTorch) */
+export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => reluBackward(g, x), x.dtype);
+
+/**
+ * dJ/dz = dJ/da where z > 0, else 0: relu's backward as one kernel pass (the `reluGrad` binary
+ * op) instead of g * (z > 0), which costs a second pass and a bool tensor the size of z. Linear
+ * in g, so its own backward is the same mask (for createGraph).
+ */
+function reluBackward(g: Tensor, x: Tensor): Tensor {
+  if (isDonatedGrad(g) && g.dtype === x.dtype && shapesEqual(g.shape, x.shape)) {
+    // nothing else holds g (see isDonatedGrad): mask it in place instead of allocating dJ/dz
+    B().binary('reluGrad', strided(g), strided(x), g.shape, g.storage);
+    return g;
+  }
+  return result('reluBackward', noGradBinary('reluGrad', g, x), [g], (gg) => [reluBackward(gg, x)]);
+}
 /** a = sigma(z) = 1/(1 + e^-z);  da/dz = sigma(z)(1 - sigma(z)) = a(1 - a) */
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (g, y) => g.mul(y.mul(y.neg().add(1))));
 /** a = tanh(z);  da/dz = 1 - a^2 */

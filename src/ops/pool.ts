@@ -16,10 +16,10 @@
 import type { Tensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
-import { isFloat } from '../core/dtype.js';
+import { allocateUninit, isFloat } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { Pool2dGeom } from '../backend/types.js';
-import { empty, result } from './result.js';
+import { emptyUninit, result } from './result.js';
 import { type Pair, expect4d, pad2d, pair } from './conv.js';
 import { stack } from './indexing.js';
 
@@ -107,12 +107,13 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: MaxPool2dOptions = {}):
   if (r.dh > 1 || r.dw > 1) return dilatedMaxPool(x, r);
   const g = geometry(x, r, false);
   const xc = x.contiguous();
-  const out = empty(x.dtype, [g.n, g.c, g.outH, g.outW]);
-  const argmax = new Int32Array(out.size);
+  // the pooling kernels write every element of their outputs (argmax too): no zero-fill
+  const out = emptyUninit(x.dtype, [g.n, g.c, g.outH, g.outW]);
+  const argmax = allocateUninit('int32', out.size) as Int32Array;
   B().maxPool2d(xc._contiguousData(), g, out.storage, argmax);
   return result(op, out, [xc], (dy) => {
     noDoubleBackward(op);
-    const dx = empty(x.dtype, x.shape);
+    const dx = emptyUninit(x.dtype, x.shape);
     B().maxPool2dBackward(dy.contiguous()._contiguousData(), argmax, g, dx.storage);
     return [dx];
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw] });
@@ -142,11 +143,11 @@ export function avgPool2d(x: Tensor, kernel: Pair, opts: AvgPool2dOptions = {}):
   const r = resolve(op, x, kernel, opts.stride, opts.padding ?? 0, 1, opts.ceilMode ?? false);
   const g = geometry(x, r, opts.countIncludePad ?? true);
   const xc = x.contiguous();
-  const out = empty(x.dtype, [g.n, g.c, g.outH, g.outW]);
+  const out = emptyUninit(x.dtype, [g.n, g.c, g.outH, g.outW]);
   B().avgPool2d(xc._contiguousData(), g, out.storage);
   return result(op, out, [xc], (dy) => {
     noDoubleBackward(op);
-    const dx = empty(x.dtype, x.shape);
+    const dx = emptyUninit(x.dtype, x.shape);
     B().avgPool2dBackward(dy.contiguous()._contiguousData(), g, dx.storage);
     return [dx];
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw], countIncludePad: g.countIncludePad });

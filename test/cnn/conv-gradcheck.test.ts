@@ -88,6 +88,41 @@ for (const c of cases1d) {
   });
 }
 
+test('conv2d gradcheck: only some inputs need a gradient (bias alone: the reduction path; weight frozen; input frozen)', () => {
+  manualSeed(14);
+  const opts: Conv2dOptions = { padding: 1, stride: [1, 2] };
+  const mk = (shape: number[], grad: boolean) => randn(shape, { dtype: 'float64', requiresGrad: grad });
+  for (const [gx, gw, gb] of [[true, false, true], [false, false, true], [false, true, true], [true, true, false]] as const) {
+    const x = mk([2, 3, 5, 4], gx);
+    const w = mk([4, 3, 3, 3], gw);
+    const b = mk([4], gb);
+    const inputs = [x, w, b].filter((t) => t.requiresGrad);
+    const fn = (...ts: (typeof x)[]) => {
+      let i = 0;
+      const pick = (t: typeof x) => (t.requiresGrad ? ts[i++]! : t);
+      return conv2d(pick(x), pick(w), pick(b), opts);
+    };
+    assert.equal(gradcheck(fn, inputs), true, `grads for x ${gx}, w ${gw}, b ${gb}`);
+  }
+});
+
+test('conv2d with a bias: float32 gradients of the bias match the sum of dJ/dy over n, h, w', () => {
+  manualSeed(15);
+  const x = randn([3, 2, 6, 5]);
+  const w = randn([4, 2, 3, 3], { requiresGrad: true });
+  const b = randn([4], { requiresGrad: true });
+  const g = randn([3, 4, 6, 5]);
+  conv2d(x, w, b, { padding: 1 }).backward(g);
+  const want = g.sum([0, 2, 3]).data();
+  const got = b.grad!.data();
+  for (let o = 0; o < 4; o++) assert.ok(Math.abs(got[o]! - want[o]!) < 1e-4, `db[${o}] ${got[o]} vs ${want[o]}`);
+  // and the forward adds the bias per output channel
+  const y0 = conv2d(x, w.detach(), null, { padding: 1 });
+  const y1 = conv2d(x, w.detach(), b.detach(), { padding: 1 });
+  const diff = y1.sub(y0).sub(b.detach().reshape([1, 4, 1, 1])).abs().max().item();
+  assert.ok(diff < 1e-5, `bias added per channel (max error ${diff})`);
+});
+
 test('conv2d gradcheck catches a broken backward kernel (the table can fail)', () => {
   // a backend whose input gradient drops the last input channel's contribution
   registerBackend({

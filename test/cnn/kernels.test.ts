@@ -83,12 +83,25 @@ for (const name of availableBackends()) {
       const y = new Float64Array(want.y.length).fill(NaN); // the kernel must write every output
       be.conv2d(x, w, g, y);
       close(y, want.y, 'y');
-      const dx = new Float64Array(x.length);
+      const dx = new Float64Array(x.length).fill(NaN);
       be.conv2dBackwardInput(dy, w, g, dx);
       close(dx, want.dx, 'dx');
-      const dw = new Float64Array(w.length);
+      const dw = new Float64Array(w.length).fill(NaN);
       be.conv2dBackwardWeight(x, dy, g, dw);
       close(dw, want.dw, 'dw');
+      // the bias: added per output channel in the forward, its gradient dy summed over n, p, q
+      const bias = randomArray(gen, g.cOut);
+      const P = g.outH * g.outW;
+      const yb = new Float64Array(want.y.length).fill(NaN);
+      be.conv2d(x, w, g, yb, bias);
+      close(yb, want.y.map((v, i) => v + bias[Math.floor(i / P) % g.cOut]!), 'y with bias');
+      const wantDb = new Float64Array(g.cOut);
+      dy.forEach((v, i) => (wantDb[Math.floor(i / P) % g.cOut] += v));
+      const dw2 = new Float64Array(w.length).fill(NaN);
+      const db = new Float64Array(g.cOut).fill(NaN);
+      be.conv2dBackwardWeight(x, dy, g, dw2, db);
+      close(dw2, want.dw, 'dw (with db)');
+      close(db, wantDb, 'db');
     });
   }
 
@@ -118,8 +131,9 @@ for (const name of availableBackends()) {
         const av = new Float64Array(dy.length);
         be.maxPool2d(x, g, mx, am);
         be.avgPool2d(x, g, av);
-        const dmx = new Float64Array(x.length);
-        const dav = new Float64Array(x.length);
+        // NaN: the backward kernels must write every element (0 where no window reaches)
+        const dmx = new Float64Array(x.length).fill(NaN);
+        const dav = new Float64Array(x.length).fill(NaN);
         be.maxPool2dBackward(dy, am, g, dmx);
         be.avgPool2dBackward(dy, g, dav);
         const wantDmx = new Float64Array(x.length);

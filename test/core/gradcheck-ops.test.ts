@@ -167,6 +167,44 @@ test('randomized compositions of ops', () => {
   }
 });
 
+test('relu: gradient 0 at exactly 0 and at NaN, the upstream gradient (even NaN) where x > 0, float32 and float64', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    const x = nb.tensor([0, -0, 2, -3, NaN, 1e-30, -1e-30], { dtype, requiresGrad: true });
+    const g = nb.tensor([1, 1, 5, NaN, 7, -2, 3], { dtype });
+    x.relu().backward(g);
+    assert.deepEqual(Array.from(x.grad!.data()), [0, 0, 5, 0, 0, -2, 0], dtype);
+  }
+});
+
+test('relu backward in place on a donated gradient: retained and leaf gradients stay intact', () => {
+  // r's incoming gradient is made by mul's backward; relu may mask it in place, but not when r
+  // retains it (r.grad must stay the unmasked upstream gradient)
+  for (const retain of [false, true]) {
+    const x = nb.tensor([-1, 2, -3, 4], { requiresGrad: true });
+    const r = x.mul(1).relu();
+    if (retain) r.retainGrad();
+    const w = nb.tensor([1, 2, 3, 4]);
+    r.mul(w).sum().backward();
+    assert.deepEqual(Array.from(x.grad!.data()), [0, 2, 0, 4], `x.grad (retain ${retain})`);
+    if (retain) assert.deepEqual(Array.from(r.grad!.data()), [1, 2, 3, 4], 'r.grad is the unmasked upstream gradient');
+  }
+  // relu straight on a leaf, its output used twice (the gradients are summed first)
+  const p = nb.tensor([0.5, -0.5, 1.5], { requiresGrad: true });
+  const q = p.relu();
+  q.add(q.mul(2)).sum().backward();
+  assert.deepEqual(Array.from(p.grad!.data()), [3, 0, 3]);
+});
+
+test('double backward through relu: the mask applies to the gradient of the gradient', () => {
+  const x = nb.tensor([0.5, -1, 2], { dtype: 'float64', requiresGrad: true });
+  x.relu().square().sum().backward(undefined, { createGraph: true });
+  const g = x.grad!; // 2 relu(x) 1[x > 0]
+  assert.deepEqual(g.toArray(), [1, 0, 4]);
+  x.grad = null;
+  g.sum().backward();
+  assert.deepEqual(x.grad!.toArray(), [2, 0, 2]);
+});
+
 test('leakyRelu and elu have PyTorch\'s gradient at exactly 0', () => {
   const x = nb.tensor([0], { dtype: 'float64', requiresGrad: true });
   x.leakyRelu(0.2).sum().backward();

@@ -9,7 +9,7 @@ import type { TypedArray } from '../../src/core/dtype.js';
 import { assertClose, contiguous, forEachIsa, nb, needNative, randInt, randomView, ref, rng, size } from './helpers.js';
 
 const UNARY: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'sign', 'square', 'reciprocal', 'relu', 'sigmoid', 'tanh', 'sin', 'cos', 'floor', 'ceil', 'round', 'log1p', 'expm1', 'softplus', 'gelu', 'not'];
-const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'];
+const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'reluGrad'];
 const COMPARE: BinaryOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'];
 const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5, Infinity, -Infinity, NaN, 1e-30, -1e-30, 88, -88, 89, -89, 100, -100, 1e-4, -1e-4, 0.3, 0.625, -0.625, 20, -20, 21];
 

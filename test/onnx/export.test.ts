@@ -181,6 +181,7 @@ test('W3 CNN (Conv2d, ReLU, MaxPool2d, Flatten, Linear) exports and runs with th
   const m = decodeModel(r.bytes);
   const conv = m.graph.nodes.find((n) => n.opType === 'Conv')!;
   assert.deepEqual(conv.attrs['pads']!.ints, [1, 1, 1, 1]);
+  assert.equal(conv.inputs.length, 3, 'the bias is Conv\'s third input');
   assert.deepEqual(conv.attrs['kernel_shape']!.ints, [3, 3]);
   const pool = m.graph.nodes.find((n) => n.opType === 'MaxPool')!;
   assert.deepEqual(pool.attrs['strides']!.ints, [2, 2]);

@@ -78,9 +78,9 @@ interface Addon {
   gather(x: Float32Array, index: Int32Array, out: Float32Array, outer: number, n: number, m: number, inner: number): void;
   scatterAdd(g: Float32Array, index: Int32Array, out: Float32Array, outer: number, n: number, m: number, inner: number): void;
   adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, wd: number, decoupled: number, step: number): void;
-  conv2d(x: Float32Array, w: Float32Array, y: Float32Array): void;
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, bias?: Float32Array): void;
   conv2dBackwardInput(dy: Float32Array, w: Float32Array, dx: Float32Array): void;
-  conv2dBackwardWeight(x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  conv2dBackwardWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, db?: Float32Array): void;
   maxPool2d(x: Float32Array, y: Float32Array, argmax: Int32Array): void;
   maxPool2dBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   avgPool2d(x: Float32Array, y: Float32Array): void;
@@ -116,7 +116,7 @@ const UNARY_CODE: Record<UnaryOp, number> = {
 };
 const BINARY_CODE: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
-  and: 13, or: 14,
+  and: 13, or: 14, reluGrad: 15,
 };
 const COMPARISON = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or']);
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
@@ -379,12 +379,12 @@ function poolGeom(g: Pool2dGeom): void {
   S[8] = g.padH; S[9] = g.padW; S[10] = g.outH; S[11] = g.outW; S[12] = g.countIncludePad ? 1 : 0;
 }
 
-function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray): void {
-  if (f32(x, w, out)) {
+function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray, bias?: TypedArray | null): void {
+  if (f32(x, w, out) && (bias == null || bias instanceof Float32Array)) {
     convGeom(g);
-    return N.conv2d(x as Float32Array, w as Float32Array, out as Float32Array);
+    return N.conv2d(x as Float32Array, w as Float32Array, out as Float32Array, bias ?? undefined);
   }
-  refConv2d(x, w, g, out);
+  refConv2d(x, w, g, out, bias);
 }
 
 function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: TypedArray): void {
@@ -395,12 +395,12 @@ function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: T
   refConv2dBackwardInput(dy, w, g, dx);
 }
 
-function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray): void {
-  if (f32(x, dy, dw)) {
+function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void {
+  if (f32(x, dy, dw) && (db == null || db instanceof Float32Array)) {
     convGeom(g);
-    return N.conv2dBackwardWeight(x as Float32Array, dy as Float32Array, dw as Float32Array);
+    return N.conv2dBackwardWeight(x as Float32Array, dy as Float32Array, dw as Float32Array, db ?? undefined);
   }
-  refConv2dBackwardWeight(x, dy, g, dw);
+  refConv2dBackwardWeight(x, dy, g, dw, db);
 }
 
 function maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax: Int32Array): void {

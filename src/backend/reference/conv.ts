@@ -152,8 +152,11 @@ export function im2row(x: TypedArray, xOff: number, g: Conv2dGeom, cg: number, c
   }
 }
 
-/** y = conv2d(x, w): per group and chunk of samples, Y_g = W_g · col (batched GEMM, W shared). */
-export function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray): void {
+/**
+ * y = conv2d(x, w) + bias: per group and chunk of samples, Y_g = W_g · col (batched GEMM, W
+ * shared), then each output channel's bias added to its plane.
+ */
+export function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray, bias?: TypedArray | null): void {
   const { n, cIn, h, w: width, cOut, kh, kw, groups, outH, outW } = g;
   const cg = cIn / groups;
   const og = cOut / groups;
@@ -178,17 +181,29 @@ export function conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedAr
       });
     }
   }
+  if (bias) {
+    for (let s = 0; s < n; s++) {
+      for (let o = 0; o < cOut; o++) {
+        const b = bias[o]!;
+        const base = (s * cOut + o) * P;
+        for (let p = 0; p < P; p++) out[base + p] = out[base + p]! + b;
+      }
+    }
+  }
 }
 
-/** dx = col2im(W_g^T · dY_g) per sample and group (dx pre-zeroed). */
+/** dx = col2im(W_g^T · dY_g) per sample and group (every element of dx written). */
 export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: TypedArray): void {
   const { n, cIn, h, w: width, cOut, kh, kw, groups, outH, outW } = g;
   const cg = cIn / groups;
   const og = cOut / groups;
   const K = cg * kh * kw;
   const P = outH * outW;
-  if (n * cIn * h * width === 0 || P === 0) return;
+  if (n * cIn * h * width === 0) return;
   const pointwise = isPointwise(g);
+  // col2im adds into dx (and no output pixel may mean no write at all)
+  if (!pointwise || P === 0 || cOut === 0) dx.fill(0, 0, n * cIn * h * width);
+  if (P === 0) return;
   const chunk = pointwise ? n : chunkSize(n, K * P);
   const col = pointwise ? dx : scratch(dx, chunk * K * P);
   for (let n0 = 0; n0 < n; n0 += chunk) {
@@ -208,13 +223,27 @@ export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom
   }
 }
 
-/** dw += dY_g · col^T = dY_g · colT summed over the batch (dw pre-zeroed). */
-export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray): void {
+/**
+ * dw = dY_g · col^T = dY_g · colT summed over the batch (every element written); db, if given,
+ * = dy summed over n, p, q per output channel.
+ */
+export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void {
   const { n, cIn, h, w: width, cOut, kh, kw, groups, outH, outW } = g;
   const cg = cIn / groups;
   const og = cOut / groups;
   const K = cg * kh * kw;
   const P = outH * outW;
+  dw.fill(0, 0, cOut * K);
+  if (db) {
+    for (let o = 0; o < cOut; o++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const base = (i * cOut + o) * P;
+        for (let p = 0; p < P; p++) s += dy[base + p]!;
+      }
+      db[o] = s;
+    }
+  }
   if (n * P === 0 || cOut * K === 0) return;
   const pointwise = isPointwise(g);
   const chunk = pointwise ? n : chunkSize(n, K * P);

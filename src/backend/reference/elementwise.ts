@@ -89,6 +89,8 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
   and: (a, b) => (a && b ? 1 : 0),
   or: (a, b) => (a || b ? 1 : 0),
+  // relu's backward: the gradient a passes where the input b is positive
+  reluGrad: (a, b) => (b > 0 ? a : 0),
 };
 
 export function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void {

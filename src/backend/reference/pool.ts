@@ -72,6 +72,7 @@ export function maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax:
 export function maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: Pool2dGeom, dx: TypedArray): void {
   const { n, c, h, w, outH, outW } = g;
   const per = outH * outW;
+  dx.fill(0, 0, n * c * h * w);
   for (let pl = 0; pl < n * c; pl++) {
     const xOff = pl * h * w;
     for (let o = pl * per; o < (pl + 1) * per; o++) {
@@ -103,6 +104,7 @@ export function avgPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray): void {
 
 export function avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void {
   const { n, c, h, w, outH, outW } = g;
+  dx.fill(0, 0, n * c * h * w);
   const rows = spans(outH, g.strideH, g.padH, g.kh, h);
   const cols = spans(outW, g.strideW, g.padW, g.kw, w);
   for (let pl = 0; pl < n * c; pl++) {

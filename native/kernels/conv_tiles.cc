@@ -1,0 +1,20 @@
+// Register-tile loops of the direct convolution: the portable build of conv_tiles_impl.h and the
+// choice of the build that matches the ISA in use (isa(); setIsa switches it too).
+#include <cstring>
+
+#define NABLA_CONV_NS conv_generic
+#define NABLA_CONV_GETTER convTilesGeneric
+#include "conv_tiles_impl.h"
+
+namespace nabla {
+
+const ConvTable* convTiles() {
+#ifdef NABLA_X86
+  const char* n = isa()->name;
+  if (!std::strcmp(n, "avx512")) return convTilesAvx512();
+  if (!std::strcmp(n, "avx2")) return convTilesAvx2();
+#endif
+  return convTilesGeneric();
+}
+
+}  // namespace nabla
