@@ -132,15 +132,23 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     return Napi::Boolean::New(info.Env(), setIsa(name.c_str()));
   }
 
-  // gemm(a, b, c); scratch: batch m n k aOff lda transA strideA bOff ldb transB strideB cOff ldc strideC beta
+  // gemm(a, b, c, bias?); scratch: batch m n k aOff lda transA strideA bOff ldb transB strideB cOff ldc
+  // strideC beta biasOff (biasOff read only when bias is given)
   Napi::Value Gemm(const Napi::CallbackInfo& info) {
     float *a = f32(info, 0), *b = f32(info, 1), *c = f32(info, 2);
     if (!a || !b || !c) return typeError(info, "gemm expects Float32Arrays");
+    const float* bias = nullptr;
+    if (info.Length() > 3 && !info[3].IsUndefined()) {
+      const float* p = f32(info, 3);
+      if (!p) return typeError(info, "gemm expects a Float32Array bias");
+      bias = p + s(16);
+    }
     GemmCall g;
     g.batch = s(0); g.m = s(1); g.n = s(2); g.k = s(3);
     g.a = a + s(4); g.lda = s(5); g.transA = (int)s(6); g.strideA = s(7);
     g.b = b + s(8); g.ldb = s(9); g.transB = (int)s(10); g.strideB = s(11);
     g.c = c + s(12); g.ldc = s(13); g.strideC = s(14); g.beta = (int)s(15);
+    g.bias = bias;
     gemm(g);
     return info.Env().Undefined();
   }
