@@ -14,7 +14,7 @@
 // Threads (all work handed out through shared counters, see threadpool.h): products with many
 // rows share each packed B block and take (row block x panel group) units; products with few
 // rows share one packed A and take column chunks; batches of small products go one product per
-// claim; m <= 4 (batch-1 inference) skips packing altogether (gemm_small.h). Below ~2*96^3
+// claim; m <= 8 (batch-1 inference) skips packing altogether (gemm_small.h). Below ~2*96^3
 // multiply-adds a product stays on the calling thread.
 // An optional bias row is added in the epilogue (C[i, j] += bias[j], Linear's x W^T + b): by the
 // micro-kernel while the tile is in registers, on the last KC block only.
@@ -222,8 +222,10 @@ static void gemmRows(const Job& J, int tid, int nt) {
 }
 
 // Rows of C up to which the no-packing path runs (NABLA_GEMM_SMALL_M overrides, for tuning;
-// 0 turns it off). At m = 4 it is still ahead of packing for Linear shapes; the crossover
-// measured on AVX-512 (m x 256 x 784 and m x 128 x 256, transposed B) is at m = 5..6.
+// 0 turns it off). Packing pads m up to a whole MR tile (14 rows on AVX-512), so for Linear
+// shapes on one thread (AVX-512, m x 256 x 784 and m x 128 x 256, transposed B) the small path
+// was 2-6x faster at m = 1..8 and still ~1.3x at m = 12; above m = 8 these products are big
+// enough for two threads, which only the packed paths use.
 static i64 smallMaxM() {
   static const i64 v = [] {
     const char* e = std::getenv("NABLA_GEMM_SMALL_M");

@@ -1,4 +1,4 @@
-// GEMM for a few rows of C (m <= 4: batch-1 inference, the last rows of a batch), without
+// GEMM for a few rows of C (m <= 4 per call: batch-1 inference; gemm.cc runs m <= 8 as row groups), without
 // packing: packing B would stream the whole of B through memory twice more for a product that
 // reads it once. Included by isa_impl.h inside its ISA namespace (so compiled once per ISA).
 //
