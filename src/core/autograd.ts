@@ -15,7 +15,7 @@
 import type { Tensor } from './tensor.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
-import { emitBackward, muteForward } from './events.js';
+import { emitBackward, hasAnyListener, muteForward } from './events.js';
 
 export interface Node {
   /** op name, e.g. 'matmul' (for errors, graphs and explain) */
@@ -25,6 +25,11 @@ export interface Node {
   readonly backward: (g: Tensor) => readonly (Tensor | null)[];
   /** op attributes worth showing (axis, stride, ...) */
   readonly attrs?: Readonly<Record<string, unknown>>;
+  /**
+   * The backward returns new tensors that nothing else references (not g, not views, not one
+   * tensor for two inputs), so a leaf may keep its gradient as `.grad` without a copy.
+   */
+  readonly ownsGrads?: boolean;
 }
 
 let gradEnabled = true;
@@ -122,6 +127,10 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
 function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   const order = topoSort(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // gradients no other tensor shares (fresh sums, or returned by an ownsGrads node): a leaf can
+  // take one as its .grad without the defensive copy (a 200k-element copy per step for an MLP's
+  // first weight). Not while listeners are subscribed: their backward events hold the tensors.
+  const owned = new Set<Tensor>();
   const prev = gradEnabled;
   gradEnabled = createGraph;
   try {
@@ -132,7 +141,7 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
       grads.delete(t);
       const node = t._node;
       if (node === null || t._retainsGrad) {
-        accumulate(t, g, createGraph);
+        accumulate(t, g, createGraph, node === null && owned.has(g));
       }
       if (node === null) continue;
       const inGrads = node.backward(g);
@@ -141,10 +150,19 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
         const x = node.inputs[i]!;
         let gx = inGrads[i];
         if (!x.requiresGrad || gx === null || gx === undefined) continue;
-        if (!shapesEqual(gx.shape, x.shape)) gx = sumToShape(gx, x.shape);
+        let fresh = node.ownsGrads === true && !createGraph && !hasAnyListener();
+        if (!shapesEqual(gx.shape, x.shape)) {
+          gx = sumToShape(gx, x.shape);
+          fresh = false;
+        }
         if (gx.dtype !== x.dtype) gx = gx.to(x.dtype);
         const acc = grads.get(x);
-        grads.set(x, acc === undefined ? gx : acc.add(gx));
+        if (acc !== undefined) {
+          gx = acc.add(gx); // a new tensor
+          fresh = !createGraph && !hasAnyListener();
+        }
+        if (fresh) owned.add(gx);
+        grads.set(x, gx);
       }
     }
   } finally {
@@ -152,12 +170,13 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   }
 }
 
-function accumulate(t: Tensor, g: Tensor, keepGraph: boolean): void {
+function accumulate(t: Tensor, g: Tensor, keepGraph: boolean, owned = false): void {
   const gg = keepGraph ? g : g.detach();
   if (t.grad === null) {
-    // always a fresh copy: an op's backward may hand the same tensor to several inputs
-    // (add gives g to both), and in-place updates of one .grad must not change another
-    t.grad = keepGraph ? gg.clone() : gg.contiguous(true).detach();
+    // a fresh copy unless g is known to be referenced nowhere else: an op's backward may hand
+    // the same tensor to several inputs (add gives g to both), and in-place updates of one
+    // .grad must not change another
+    t.grad = keepGraph ? gg.clone() : owned && g.isContiguous() ? gg : gg.contiguous(true).detach();
   } else {
     t.grad = keepGraph ? t.grad.add(gg) : t.grad.add(gg).detach();
   }

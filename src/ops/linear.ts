@@ -69,7 +69,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   const record = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias !== null && bias.requiresGrad));
-  return result('linear', y, inputs, record ? (g) => linearBackward(g, x, weight, bias, X, W, rows) : null);
+  // the backward's gradients are new tensors (leaves keep them as .grad without a copy)
+  return result('linear', y, inputs, record ? (g) => linearBackward(g, x, weight, bias, X, W, rows) : null, undefined, true);
 }
 
 function requireFloat(d: DType, x: Tensor, w: Tensor, b: Tensor | null): void {

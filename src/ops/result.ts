@@ -13,7 +13,8 @@ import { NablaError } from '../core/errors.js';
 
 /**
  * Wraps an op's output. If grad mode is on and an input requires grad, the output records
- * `backward` (dJ/dy -> dJ/dx_i) so that backpropagation can pass through it.
+ * `backward` (dJ/dy -> dJ/dx_i) so that backpropagation can pass through it. `ownsGrads`: the
+ * backward returns fresh tensors nothing else references (see Node.ownsGrads).
  */
 export function result(
   op: string,
@@ -21,11 +22,13 @@ export function result(
   inputs: readonly Tensor[],
   backward: Node['backward'] | null,
   attrs?: Readonly<Record<string, unknown>>,
+  ownsGrads = false,
 ): Tensor {
   if (backward !== null && isGradEnabled()) {
     for (const x of inputs) {
       if (x.requiresGrad) {
-        out._node = attrs === undefined ? { op, inputs, backward } : { op, inputs, backward, attrs };
+        if (ownsGrads) out._node = attrs === undefined ? { op, inputs, backward, ownsGrads } : { op, inputs, backward, attrs, ownsGrads };
+        else out._node = attrs === undefined ? { op, inputs, backward } : { op, inputs, backward, attrs };
         out.requiresGrad = true;
         break;
       }

@@ -184,3 +184,32 @@ test('linear errors name the shapes and the fix', () => {
   assert.throws(() => linear(x, nb.zeros([3, 4]), nb.zeros([4])), (e: unknown) => e instanceof ShapeError && /bias \[4\]/.test(e.message) && /expected \[3\]/.test(e.message));
   assert.throws(() => linear(nb.tensor(1), nb.zeros([3, 4])), ShapeError);
 });
+
+test('gradients a leaf keeps without a copy are its own: in-place changes reach no other tensor', () => {
+  nb.manualSeed(11);
+  const x = nb.randn([4, 4], { requiresGrad: true });
+  const w = nb.randn([4, 4], { requiresGrad: true });
+  const b = nb.randn([4], { requiresGrad: true });
+  // x feeds two linears and is also the weight of a third: its gradient is a sum
+  const y = linear(linear(x, w, b), w, null).add(linear(w, x, b).mul(0.5));
+  y.sum().backward();
+  const gx = x.grad!.data();
+  const gw = w.grad!.data();
+  const gb = b.grad!.data();
+  const grads = [x.grad!, w.grad!, b.grad!];
+  assert.equal(new Set(grads.map((g) => g.storage)).size, 3, 'three separate storages');
+  w.grad!.mul_(0);
+  b.grad!.add_(1);
+  assert.deepEqual(x.grad!.data(), gx);
+  assert.notDeepEqual(w.grad!.data(), gw);
+  assert.deepEqual(b.grad!.data(), gb.map((v) => v + 1));
+  // against the matmul + add composition
+  const x2 = x.detach().requiresGrad_();
+  const w2 = w.detach().requiresGrad_();
+  const b2 = b.detach().requiresGrad_();
+  const lin2 = (a: Tensor, m: Tensor, c: Tensor | null): Tensor => (c === null ? a.matmul(m.mT) : a.matmul(m.mT).add(c));
+  lin2(lin2(x2, w2, b2), w2, null).add(lin2(w2, x2, b2).mul(0.5)).sum().backward();
+  close(nb.tensor(gx, { shape: [4, 4] }), x2.grad!, 1e-5, 'dx');
+  close(nb.tensor(gw, { shape: [4, 4] }), w2.grad!, 1e-5, 'dW');
+  close(nb.tensor(gb), b2.grad!, 1e-5, 'db');
+});
