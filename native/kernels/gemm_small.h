@@ -71,13 +71,34 @@ static inline void keep(V::T& v) { __asm__("" : "+v"(v)); }
 
 static inline int lanes(i64 rem) { return rem <= 0 ? 0 : rem >= V::W ? V::W : (int)rem; }
 
-// C[0:M, 0:J] (+)= A[0:M, :] . B[0:J, :]^T (+ bias[0:J]); J is 1 or a multiple of 4.
+// Elements to handle before p + h is vector-aligned (64 bytes on AVX-512), for rows of stride ld
+// that all share p's alignment (0 otherwise, or when nothing would be left after it). Streaming B
+// from L2 with aligned loads instead of loads that each straddle two cache lines is ~1.4x faster
+// (m = 1, 256 x 784 on AVX-512: 5.4 vs 7.7 us), and a Float32Array's data is usually not aligned.
+static inline i64 alignHead(const float* p, i64 ld, i64 len) {
+  if (ld % V::W != 0) return 0;
+  const i64 mis = (i64)(((uintptr_t)p / sizeof(float)) % V::W);
+  const i64 h = mis == 0 ? 0 : V::W - mis;
+  return h < len ? h : 0;
+}
+
+// C[0:M, 0:J] (+)= A[0:M, :] . B[0:J, :]^T (+ bias[0:J]); J is 1 or a multiple of 4. The first
+// `head` elements of k are taken alone (masked), so that the main loop's loads of B are aligned.
 template <int M, int J>
-static inline void dotTile(i64 k, const float* __restrict a, i64 lda, const float* __restrict b, i64 ldb,
+static inline void dotTile(i64 k, i64 head, const float* __restrict a, i64 lda, const float* __restrict b, i64 ldb,
                            float* __restrict c, i64 ldc, int beta, const float* __restrict bias) {
   V::T acc[M][J];
   NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int j = 0; j < J; j++) acc[i][j] = V::zero();
   i64 p = 0;
+  if (head > 0) {
+    V::T bv[J];
+    NB_UNROLL for (int j = 0; j < J; j++) bv[j] = V::loadN(b + j * ldb, (int)head);
+    NB_UNROLL for (int i = 0; i < M; i++) {
+      const V::T av = V::loadN(a + i * lda, (int)head);
+      NB_UNROLL for (int j = 0; j < J; j++) acc[i][j] = V::fma(av, bv[j], acc[i][j]);
+    }
+    p = head;
+  }
   for (; p + V::W <= k; p += V::W) {
     V::T bv[J];
     NB_UNROLL for (int j = 0; j < J; j++) {
@@ -121,11 +142,12 @@ static inline void dotTile(i64 k, const float* __restrict a, i64 lda, const floa
 template <int M, int J>
 static void smallTRows(i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
                        const float* bias) {
+  const i64 h = alignHead(b, ldb, k);
   i64 j = 0;
-  for (; j + J <= n; j += J) dotTile<M, J>(k, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
+  for (; j + J <= n; j += J) dotTile<M, J>(k, h, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
   if (J > 4)
-    for (; j + 4 <= n; j += 4) dotTile<M, 4>(k, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
-  for (; j < n; j++) dotTile<M, 1>(k, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
+    for (; j + 4 <= n; j += 4) dotTile<M, 4>(k, h, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
+  for (; j < n; j++) dotTile<M, 1>(k, h, a, lda, b + j * ldb, ldb, c + j, ldc, beta, bias ? bias + j : nullptr);
 }
 
 // C[0:M, 0:cols] (+)= A[0:M, :] . B[:, 0:cols] (+ bias), cols <= NV*W (all NV*W when FULL).
@@ -162,11 +184,40 @@ static inline void axpyTile(i64 k, const float* __restrict a, i64 lda, const flo
   }
 }
 
+// C[0:M, 0:h] (+)= A[0:M, :] . B[:, 0:h] (+ bias) for h < W columns (the unaligned head): one
+// masked vector per row of B, four partial sums over k (one FMA chain would be latency-bound).
+template <int M>
+static inline void axpyHead(i64 k, const float* __restrict a, i64 lda, const float* __restrict b, i64 ldb,
+                            float* __restrict c, i64 ldc, int beta, const float* __restrict bias, int h) {
+  V::T acc[4][M];
+  NB_UNROLL for (int u = 0; u < 4; u++) NB_UNROLL for (int i = 0; i < M; i++) acc[u][i] = V::zero();
+  i64 p = 0;
+  for (; p + 4 <= k; p += 4) {
+    NB_UNROLL for (int u = 0; u < 4; u++) {
+      const V::T bv = V::loadN(b + (p + u) * ldb, h);
+      NB_UNROLL for (int i = 0; i < M; i++) acc[u][i] = V::fma(V::bcast(a[i * lda + p + u]), bv, acc[u][i]);
+    }
+  }
+  for (; p < k; p++) {
+    const V::T bv = V::loadN(b + p * ldb, h);
+    NB_UNROLL for (int i = 0; i < M; i++) acc[0][i] = V::fma(V::bcast(a[i * lda + p]), bv, acc[0][i]);
+  }
+  NB_UNROLL for (int i = 0; i < M; i++) {
+    float* ci = c + i * ldc;
+    V::T r = V::add(V::add(acc[0][i], acc[1][i]), V::add(acc[2][i], acc[3][i]));
+    if (beta) r = V::add(V::loadN(ci, h), r);
+    if (bias) r = V::add(r, V::loadN(bias, h));
+    V::storeN(ci, r, h);
+  }
+}
+
 template <int M, int NV>
 static void smallNRows(i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
                        const float* bias) {
   constexpr i64 CW = NV * V::W;
-  i64 j = 0;
+  // the first columns alone, so that the wide tiles load B aligned
+  i64 j = alignHead(b, ldb, n);
+  if (j > 0) axpyHead<M>(k, a, lda, b, ldb, c, ldc, beta, bias, (int)j);
   for (; j + CW <= n; j += CW) axpyTile<M, NV, true>(k, a, lda, b + j, ldb, c + j, ldc, beta, bias ? bias + j : nullptr, CW);
   if (j < n) axpyTile<M, NV, false>(k, a, lda, b + j, ldb, c + j, ldc, beta, bias ? bias + j : nullptr, n - j);
 }

@@ -147,6 +147,15 @@ test('gemm small m: padded leading dimensions, offsets and longer rows (vector t
       };
       check(c, 500 + i, isa);
     }
+    // B rows whose stride is a multiple of the vector width, at every misalignment: the kernels
+    // peel the first elements (k for transposed B, columns otherwise) to load B aligned
+    let seed = 700;
+    for (const off of [0, 1, 5, 8, 15])
+      for (const m of [1, 3]) {
+        check({ m, n: 37, k: 80, transA: false, transB: true, beta: 0, bias: true, offset: off }, seed++, isa);
+        check({ m, n: 80, k: 21, transA: false, transB: false, beta: 1, bias: true, offset: off }, seed++, isa);
+        check({ m, n: 5, k: 17, transA: true, transB: true, beta: 1, bias: false, padB: 15, offset: off }, seed++, isa);
+      }
     // Linear's shapes (x W^T + b) at batch 1..5
     for (let m = 1; m <= 5; m++) {
       check({ m, n: 256, k: 784, transA: false, transB: true, beta: 0, bias: true }, 900 + m, isa);

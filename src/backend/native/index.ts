@@ -311,6 +311,8 @@ function argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, n: num
   refArgReduce(op, x, outer, n, inner, out);
 }
 
+// The addon does not check the arrays' types for gemm (see f32Checked in native/addon.cc): these
+// instanceof tests are the check, and must stay.
 function gemm(p: GemmArgs): void {
   const bias = p.bias;
   if (
