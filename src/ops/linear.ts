@@ -18,7 +18,7 @@
  * formulas run as differentiable ops instead.
  */
 import { Tensor } from '../core/tensor.js';
-import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
+import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { type DType, isFloat, promote } from '../core/dtype.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
@@ -35,7 +35,7 @@ interface Mat {
 
 /** y = x W^T + b for x [..., in], W [out, in], b [out] or null -> y [..., out] (PyTorch's F.linear). */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new ShapeError('linear: input and weight must be Tensors');
+  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new NablaError('linear: input and weight must be Tensors');
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
   const outF = weight.shape[0]!;
   const inF = weight.shape[1]!;
