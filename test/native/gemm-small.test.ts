@@ -217,3 +217,33 @@ test('gemm bias: k = 0 writes exactly bias (beta 0) or C + bias (beta 1); a floa
   nb().gemm({ ...base, m: 1, k: 1, a: new Float32Array([2]), b: new Float32Array([3, 4]), c: c2, bias: new Float64Array([0.5, 0.25]), biasOffset: 0 });
   assert.deepEqual([...c2], [6.5, 8.25]);
 });
+
+test('gemm small m: the result does not depend on where the arrays lie (bit for bit, every misalignment)', (t) => {
+  if (!needNative(t)) return;
+  forEachIsa((isa) => {
+    for (const transB of [true, false])
+      for (const m of [1, 2, 5]) {
+        const c: Case = { m, n: transB ? 37 : 80, k: transB ? 80 : 21, transA: false, transB, beta: 1, bias: true };
+        const p = build(c, 31 + m);
+        const outs: Float32Array[] = [];
+        for (let off = 0; off < 16; off++) {
+          // the same values placed `off` elements further into fresh arrays
+          const shift = (x: Float32Array | Float64Array | Int32Array | Uint8Array, o: number): Float32Array => {
+            const y = new Float32Array(x.length + 16);
+            y.set(x, o);
+            return y;
+          };
+          const q: GemmArgs = {
+            ...p,
+            a: shift(p.a, off), aOffset: off,
+            b: shift(p.b, off), bOffset: off,
+            c: shift(p.c, off), cOffset: off,
+            bias: shift(p.bias!, off), biasOffset: (p.biasOffset ?? 0) + off,
+          };
+          nb().gemm(q);
+          outs.push((q.c as Float32Array).slice(off, off + p.c.length));
+        }
+        for (let off = 1; off < 16; off++) assert.deepEqual(outs[off], outs[0], `${isa} ${JSON.stringify(c)} offset ${off}`);
+      }
+  });
+});
