@@ -34,8 +34,9 @@ struct IsaTable {
   const char* name;
   // GEMM register tile and cache blocking (MC, NC multiples of MR, NR)
   int mr, nr, mc, kc, nc;
-  // C[mr x nr] (row stride ldc) = (acc ? C : 0) + Ap·Bp, Ap packed k x mr, Bp packed k x nr
-  void (*ukr)(i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc);
+  // C[mr x nr] (row stride ldc) = (acc ? C : 0) + Ap·Bp (+ bias[j] on every row if bias is set),
+  // Ap packed k x mr, Bp packed k x nr
+  void (*ukr)(i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
   // pack op(A) rows [0, mr_eff) x k into Ap (k x mr, zero padded); element (i,p) at a[i*rs + p*cs]
   void (*packA)(i64 mr_eff, i64 k, const float* a, i64 rs, i64 cs, float* Ap);
   // pack op(B) cols [0, nr_eff) x k into Bp (k x nr, zero padded); element (p,j) at b[p*rs + j*cs]
@@ -56,6 +57,13 @@ struct IsaTable {
   void (*axpy)(i64 n, float alpha, const float* x, float* y);
   // sum of x[i]*y[i]
   float (*dot)(i64 n, const float* x, const float* y);
+  // Few-row GEMM without packing (gemm_small.h), m <= 4, C never read when beta = 0, bias may be null:
+  // smallT: C[m x n] = (beta ? C : 0) + A B^T + bias, A m x k and B n x k with contiguous rows
+  void (*smallT)(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                 const float* bias);
+  // smallN: C[m x n] = (beta ? C : 0) + A B + bias, A m x k and B k x n with contiguous rows
+  void (*smallN)(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                 const float* bias);
 };
 
 const IsaTable* isaGeneric();
@@ -79,6 +87,8 @@ struct GemmCall {
   const float* b; i64 ldb; int transB; i64 strideB;
   float* c; i64 ldc; i64 strideC;
   int beta;
+  // optional epilogue: C[i, j] += bias[j] for every row (and every product of the batch)
+  const float* bias = nullptr;
 };
 // maxThreads: 0 = use the pool as configured, 1 = stay on the calling thread
 void gemm(const GemmCall& g, int maxThreads = 0);

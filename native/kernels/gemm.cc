@@ -14,8 +14,10 @@
 // Threads (all work handed out through shared counters, see threadpool.h): products with many
 // rows share each packed B block and take (row block x panel group) units; products with few
 // rows share one packed A and take column chunks; batches of small products go one product per
-// claim; m <= 4 (batch-1 inference) skips packing altogether. Below ~2*96^3 multiply-adds a
-// product stays on the calling thread.
+// claim; m <= 8 (batch-1 inference) skips packing altogether (gemm_small.h). Below ~2*96^3
+// multiply-adds a product stays on the calling thread.
+// An optional bias row is added in the epilogue (C[i, j] += bias[j], Linear's x W^T + b): by the
+// micro-kernel while the tile is in registers, on the last KC block only.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -119,6 +121,7 @@ struct Mat {
   const float* b; i64 rsB, csB;
   float* c; i64 ldc;
   int beta;
+  const float* bias = nullptr;          // C[i, j] += bias[j] after the product
   const float* const* aRows = nullptr;  // indirect A: element (i, p) = aRows[p][i]
   const float* const* bRows = nullptr;  // indirect B: element (p, j) = bRows[j][p]
 };
@@ -133,33 +136,44 @@ static inline void packBAt(const IsaTable* T, const Mat& M, i64 j, i64 pc, i64 n
   else T->packB(nr, kc, M.b + pc * M.rsB + j * M.csB, M.rsB, M.csB, Bp);
 }
 
-static void zeroOrKeep(const Mat& M, i64 m0, i64 m1) {
-  if (M.beta) return;
-  for (i64 i = m0; i < m1; i++) std::memset(M.c + i * M.ldc, 0, sizeof(float) * M.n);
+// C = (beta ? C : 0) + bias: the whole product when k = 0.
+static void epilogueOnly(const Mat& M) {
+  for (i64 i = 0; i < M.m; i++) {
+    float* c = M.c + i * M.ldc;
+    if (!M.beta) {
+      if (M.bias) std::memcpy(c, M.bias, sizeof(float) * M.n);
+      else std::memset(c, 0, sizeof(float) * M.n);
+    } else if (M.bias) {
+      for (i64 j = 0; j < M.n; j++) c[j] += M.bias[j];
+    }
+  }
 }
 
-// Multiplies the packed A block (mc x kc) by the packed B panels [jr0, jr1) into C.
+// Multiplies the packed A block (mc x kc) by the packed B panels [jr0, jr1) into C, adding
+// bias[j] (column j of this block; null for none) to every row.
 static void macroKernel(const IsaTable* T, i64 mc, i64 nc, i64 kc, const float* Ap, const float* Bp, float* C,
-                        i64 ldc, int acc, i64 jr0, i64 jr1) {
+                        i64 ldc, int acc, i64 jr0, i64 jr1, const float* bias) {
   const int MR = T->mr, NR = T->nr;
   alignas(64) float tmp[16 * 64];
   for (i64 jp = jr0; jp < jr1; jp++) {
     const i64 j = jp * NR;
     const i64 nr = std::min<i64>(NR, nc - j);
     const float* bp = Bp + jp * NR * kc;
+    const float* bj = bias ? bias + j : nullptr;
     for (i64 i = 0; i < mc; i += MR) {
       const i64 mr = std::min<i64>(MR, mc - i);
       const float* ap = Ap + i * kc;
       float* c = C + i * ldc + j;
       if (mr == MR && nr == NR) {
-        T->ukr(kc, ap, bp, c, ldc, acc);
+        T->ukr(kc, ap, bp, c, ldc, acc, bj);
       } else {
-        T->ukr(kc, ap, bp, tmp, NR, 0);
+        T->ukr(kc, ap, bp, tmp, NR, 0, nullptr);
         for (i64 r = 0; r < mr; r++) {
           float* cr = c + r * ldc;
           const float* tr = tmp + r * NR;
           if (acc) for (i64 q = 0; q < nr; q++) cr[q] += tr[q];
           else for (i64 q = 0; q < nr; q++) cr[q] = tr[q];
+          if (bj) for (i64 q = 0; q < nr; q++) cr[q] += bj[q];
         }
       }
     }
@@ -195,40 +209,50 @@ static void gemmRows(const Job& J, int tid, int nt) {
       }
       J.bar->wait();
       const int acc = M.beta || pc > 0;
+      const bool lastK = M.bias && pc + kc >= M.k;
       for (i64 ic = m0; ic < m1; ic += MC) {
         const i64 mc = std::min(MC, m1 - ic);
         for (i64 i = 0; i < mc; i += MR)
           packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
-        macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, 0, panels);
+        macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, 0, panels, lastK ? M.bias + jc : nullptr);
       }
       J.bar->wait();
     }
   }
 }
 
-// A few rows of C (m <= 4): no packing, each row is a sequence of vector dots or axpys, and
-// B is streamed once per row. (Packing B would cost as much as the product itself.)
-static bool gemmFewRows(const IsaTable* T, const Mat& M, i64 j0, i64 j1) {
-  if (M.m > 4 || M.aRows || M.bRows) return false;
-  for (i64 i = 0; i < M.m; i++) {
-    float* c = M.c + i * M.ldc;
-    const float* a = M.a + i * M.rsA;
-    if (!M.beta) std::memset(c + j0, 0, sizeof(float) * (j1 - j0));
-    if (M.csB == 1) {
-      // B rows contiguous: c += a[p] * B[p, :]
-      for (i64 p = 0; p < M.k; p++) {
-        T->axpy(j1 - j0, a[p * M.csA], M.b + p * M.rsB + j0, c + j0);
-      }
-    } else if (M.rsB == 1 && M.csA == 1) {
-      // B stored transposed: c[j] += dot(A[i, :], B[:, j]) over contiguous rows
-      for (i64 j = j0; j < j1; j++) c[j] += T->dot(M.k, a, M.b + j * M.csB);
-    } else {
-      for (i64 j = j0; j < j1; j++) {
-        float s = 0.f;
-        for (i64 p = 0; p < M.k; p++) s += a[p * M.csA] * M.b[p * M.rsB + j * M.csB];
-        c[j] += s;
-      }
-    }
+// Rows of C up to which the no-packing path runs (NABLA_GEMM_SMALL_M overrides, for tuning;
+// 0 turns it off). Packing pads m up to a whole MR tile (14 rows on AVX-512), so for Linear
+// shapes on one thread (AVX-512, m x 256 x 784 and m x 128 x 256, transposed B) the small path
+// was 2-6x faster at m = 1..8 and still ~1.3x at m = 12; above m = 8 these products are big
+// enough for two threads, which only the packed paths use.
+static i64 smallMaxM() {
+  static const i64 v = [] {
+    const char* e = std::getenv("NABLA_GEMM_SMALL_M");
+    return e ? std::max<i64>(0, std::atol(e)) : (i64)8;
+  }();
+  return v;
+}
+
+// A few rows of C: no packing (gemm_small.h). B must have contiguous rows in one of its two
+// layouts; a transposed A is first copied into rows (m*k floats). Row groups of 4.
+static bool gemmSmall(const IsaTable* T, const Mat& M) {
+  if (M.m > smallMaxM() || M.aRows || M.bRows) return false;
+  const bool dotB = M.rsB == 1;  // B stored n x k: the columns of op(B) are contiguous rows
+  if (!dotB && M.csB != 1) return false;
+  const float* a = M.a;
+  i64 lda = M.rsA;
+  if (M.csA != 1 && M.k > 1) {
+    float* buf = tlsA.get((size_t)(M.m * M.k));
+    for (i64 i = 0; i < M.m; i++)
+      for (i64 p = 0; p < M.k; p++) buf[i * M.k + p] = M.a[i * M.rsA + p * M.csA];
+    a = buf;
+    lda = M.k;
+  }
+  for (i64 i = 0; i < M.m; i += 4) {
+    const i64 mi = std::min<i64>(4, M.m - i);
+    if (dotB) T->smallT(mi, M.n, M.k, a + i * lda, lda, M.b, M.csB, M.c + i * M.ldc, M.ldc, M.beta, M.bias);
+    else T->smallN(mi, M.n, M.k, a + i * lda, lda, M.b, M.rsB, M.c + i * M.ldc, M.ldc, M.beta, M.bias);
   }
   return true;
 }
@@ -236,11 +260,11 @@ static bool gemmFewRows(const IsaTable* T, const Mat& M, i64 j0, i64 j1) {
 // Single-threaded product (used directly, and per thread for batch splits).
 static void gemmSerial(const IsaTable* T, const Mat& M) {
   if (M.m == 0 || M.n == 0) return;
+  if (gemmSmall(T, M)) return;
   if (M.k == 0) {
-    zeroOrKeep(M, 0, M.m);
+    epilogueOnly(M);
     return;
   }
-  if (gemmFewRows(T, M, 0, M.n)) return;
   Barrier bar(1);
   const i64 NR = T->nr;
   const i64 ncMax = std::min<i64>(T->nc, ((M.n + NR - 1) / NR) * NR);
@@ -278,7 +302,8 @@ static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
           const i64 j = j0 + jp * NR;
           packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, Bp + jp * NR * kc);
         }
-        macroKernel(T, M.m, nc, kc, Ap + pc * mPad, Bp, M.c + j0, M.ldc, M.beta || pc > 0, 0, np);
+        macroKernel(T, M.m, nc, kc, Ap + pc * mPad, Bp, M.c + j0, M.ldc, M.beta || pc > 0, 0, np,
+                    M.bias && pc + kc >= M.k ? M.bias + j0 : nullptr);
       }
     }
   };
@@ -328,7 +353,8 @@ static void sharedWorker(SharedJob& J) {
         for (i64 i = 0; i < mc; i += MR) packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
         haveA = s * icBlocks + ib;
       }
-      macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per));
+      macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per),
+                  M.bias && pc + kc >= M.k ? M.bias + jc : nullptr);
       c[3].fetch_add(1, std::memory_order_release);
     }
     spinUntil([&] { return c[3].load(std::memory_order_acquire) == units; });
@@ -355,11 +381,11 @@ static void gemmShared(const IsaTable* T, const Mat& M, int nt) {
 
 static void gemmParallel(const IsaTable* T, const Mat& M, int nt) {
   if (M.m == 0 || M.n == 0) return;
-  if (M.k == 0 || nt <= 1 || M.m <= 4) {
+  if (M.k == 0 || nt <= 1 || M.m <= smallMaxM()) {
     gemmSerial(T, M);
     return;
   }
-  const i64 MR = T->mr, NR = T->nr;
+  const i64 MR = T->mr;
   if (M.m >= (i64)nt * MR * 4 || M.m > T->mc) {
     gemmShared(T, M, nt);
     return;
@@ -410,6 +436,7 @@ void gemm(const GemmCall& g, int maxThreads) {
   M.c = g.c;
   M.ldc = g.ldc;
   M.beta = g.beta;
+  M.bias = g.bias;
   int nt = maxThreads > 0 ? maxThreads : numThreads();
   const double work = (double)g.m * (double)g.n * (double)g.k;  // multiply-adds per product
   // below ~64^3 multiply-adds per thread, waking another thread costs more than it saves

@@ -22,7 +22,8 @@ namespace NABLA_ISA_NS {
 #define NB_UNROLL _Pragma("GCC unroll 64")
 
 // ---------------------------------------------------------------------------------------------
-// GEMM micro-kernels: C[MR x NR] (+)= Ap[k x MR] · Bp[k x NR], one register tile of C.
+// GEMM micro-kernels: C[MR x NR] (+)= Ap[k x MR] · Bp[k x NR] (+ bias[0:NR] on every row, if
+// bias is set), one register tile of C.
 // ---------------------------------------------------------------------------------------------
 #if defined(__AVX512F__)
 // MR rows x 32 columns: 2*MR zmm accumulators; per k step 2 loads of B, MR broadcasts of A.
@@ -34,7 +35,8 @@ constexpr int NV = 2;
 constexpr int NR = 16 * NV;
 constexpr int MC = MR * 20, KC = 256, NC = 3072;
 
-static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc) {
+static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                const float* __restrict bias) {
   __m512 c[MR][NV];
   NB_UNROLL for (int i = 0; i < MR; i++) {
     _mm_prefetch((const char*)(C + i * ldc), _MM_HINT_T0);
@@ -57,6 +59,11 @@ static void ukr(i64 k, const float* __restrict A, const float* __restrict B, flo
     NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
       c[i][j] = _mm512_add_ps(c[i][j], _mm512_loadu_ps(C + i * ldc + j * 16));
   }
+  if (bias) {
+    __m512 bv[NV];
+    NB_UNROLL for (int j = 0; j < NV; j++) bv[j] = _mm512_loadu_ps(bias + j * 16);
+    NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm512_add_ps(c[i][j], bv[j]);
+  }
   NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
     _mm512_storeu_ps(C + i * ldc + j * 16, c[i][j]);
 }
@@ -67,7 +74,8 @@ constexpr int NV = 2;
 constexpr int NR = 8 * NV;
 constexpr int MC = 144, KC = 256, NC = 3072;
 
-static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc) {
+static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                const float* __restrict bias) {
   __m256 c[MR][NV];
   NB_UNROLL for (int i = 0; i < MR; i++) {
     _mm_prefetch((const char*)(C + i * ldc), _MM_HINT_T0);
@@ -89,6 +97,11 @@ static void ukr(i64 k, const float* __restrict A, const float* __restrict B, flo
     NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
       c[i][j] = _mm256_add_ps(c[i][j], _mm256_loadu_ps(C + i * ldc + j * 8));
   }
+  if (bias) {
+    __m256 bv[NV];
+    NB_UNROLL for (int j = 0; j < NV; j++) bv[j] = _mm256_loadu_ps(bias + j * 8);
+    NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm256_add_ps(c[i][j], bv[j]);
+  }
   NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
     _mm256_storeu_ps(C + i * ldc + j * 8, c[i][j]);
 }
@@ -101,7 +114,8 @@ constexpr int MR = 4, NR = 8;
 #endif
 constexpr int MC = 128, KC = 256, NC = 2048;
 
-static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc) {
+static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                const float* __restrict bias) {
   float c[MR][NR];
   for (int i = 0; i < MR; i++) for (int j = 0; j < NR; j++) c[i][j] = 0.f;
   for (i64 p = 0; p < k; p++) {
@@ -114,8 +128,9 @@ static void ukr(i64 k, const float* __restrict A, const float* __restrict B, flo
   }
   for (int i = 0; i < MR; i++) {
     float* cr = C + i * ldc;
-    if (acc) for (int j = 0; j < NR; j++) cr[j] += c[i][j];
-    else for (int j = 0; j < NR; j++) cr[j] = c[i][j];
+    if (acc) for (int j = 0; j < NR; j++) c[i][j] = cr[j] + c[i][j];
+    if (bias) for (int j = 0; j < NR; j++) c[i][j] += bias[j];
+    for (int j = 0; j < NR; j++) cr[j] = c[i][j];
   }
 }
 #endif
@@ -267,6 +282,9 @@ static void packAIndirect(i64 mr, i64 k, const float* const* rows, i64 off, floa
     for (; i < MR; i++) Ap[p * MR + i] = 0.f;
   }
 }
+
+// Few-row GEMM without packing (smallT, smallN)
+#include "gemm_small.h"
 
 // ---------------------------------------------------------------------------------------------
 // Scalar math the loops below inline (fastmath.h: vectorizable arithmetic, selects and bit casts).
@@ -517,7 +535,7 @@ static float dot(i64 n, const float* __restrict x, const float* __restrict y) {
 
 static const IsaTable table = {
     NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, packAIndirect, packBIndirect, unaryRow, binaryRow, compareRow,
-    reduceCols, reduceRow, softmaxRow, adam, axpy, dot,
+    reduceCols, reduceRow, softmaxRow, adam, axpy, dot, smallT, smallN,
 };
 
 }  // namespace NABLA_ISA_NS

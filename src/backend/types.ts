@@ -35,7 +35,10 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
-/** C[b] = alpha * op(A[b]) · op(B[b]) + beta * C[b] for b in 0..batch-1. */
+/**
+ * C[b] = op(A[b]) · op(B[b]) + beta * C[b] (+ bias) for b in 0..batch-1. With beta = 0, C is
+ * only written, never read (it may hold anything on entry, also when k = 0).
+ */
 export interface GemmArgs {
   /** number of independent products; batch b reads A at aOffset + b*strideA, etc. */
   batch: number;
@@ -61,6 +64,12 @@ export interface GemmArgs {
   strideC: number;
   /** 0 (overwrite C) or 1 (accumulate into C). */
   beta: 0 | 1;
+  /**
+   * Optional epilogue bias (Linear's b): C[b][i, j] += bias[biasOffset + j] for every row i and
+   * every product b, after op(A)·op(B) (+ C when beta = 1). Same dtype as C, n elements.
+   */
+  bias?: TypedArray;
+  biasOffset?: number;
 }
 
 /** NCHW 2-D convolution geometry (cross-correlation, as PyTorch). */

@@ -15,7 +15,7 @@
 import type { Tensor } from './tensor.js';
 import { NablaError, ShapeError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
-import { emitBackward, hasListeners, muteForward } from './events.js';
+import { emitBackward, hasAnyListener, muteForward } from './events.js';
 import { type TypedArray, trackAllocations } from './dtype.js';
 
 export interface Node {
@@ -149,7 +149,7 @@ export function isDonatedGrad(g: Tensor): boolean {
 function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
   const order = topoSort(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
-  const own: Ownership | null = createGraph || hasListeners() ? null : { created: new Set(), uses: new Map() };
+  const own: Ownership | null = createGraph || hasAnyListener() ? null : { created: new Set(), uses: new Map() };
   const prevSink = trackAllocations(own === null ? null : own.created);
   const prev = gradEnabled;
   gradEnabled = createGraph;

@@ -37,6 +37,11 @@ export function hasListeners(): boolean {
   return listeners.length > 0 && muted === 0;
 }
 
+/** True if anyone is subscribed at all (forward or backward events, muted or not). */
+export function hasAnyListener(): boolean {
+  return listeners.length > 0;
+}
+
 /** Runs fn with forward events muted (used by backward). */
 export function muteForward<T>(fn: () => T): T {
   muted++;

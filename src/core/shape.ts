@@ -11,6 +11,9 @@ export function sizeOf(shape: Shape): number {
 
 /** Row-major (C-contiguous) strides for a shape. */
 export function contiguousStrides(shape: Shape): number[] {
+  // literals for the common ranks (every new tensor computes its strides)
+  if (shape.length === 2) return [shape[1]!, 1];
+  if (shape.length === 1) return [1];
   const s = new Array<number>(shape.length);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {

@@ -64,8 +64,12 @@ export class Sequential extends Indexed<Module<[Tensor], Tensor>, [Tensor], Tens
   }
 
   forward(x: Tensor): Tensor {
+    // an indexed loop over the items (fields "0", "1", ...), not the generator: this runs once
+    // per layer per call, and batch-1 inference is dominated by such per-call costs
+    const items = this as unknown as Record<number, Module<[Tensor], Tensor>>;
+    const n = this.length;
     let a = x;
-    for (const m of this) a = m.forward(a);
+    for (let i = 0; i < n; i++) a = items[i]!.forward(a);
     return a;
   }
 }

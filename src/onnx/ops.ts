@@ -12,6 +12,7 @@
  *   clamp cast                             Clip, Cast
  *   softmax logSoftmax                     Softmax, LogSoftmax (axis)
  *   matmul                                 MatMul
+ *   linear                                 Gemm (transB = 1) for a 2-D input, else MatMul(x, Transpose(W)) (+ Add b)
  *   sum max min                            ReduceSum (axes input), ReduceMax, ReduceMin (axes attribute)
  *   reshape view unsqueeze expand permute  Reshape (int64 shape), Expand, Transpose (perm)
  *   contiguous                             nothing (the same ONNX value)
@@ -177,6 +178,19 @@ function gather(c: OpContext): Ref {
   return c.value(c.b.node1('GatherElements', [c.in(0), i64], { axis: int(Number(c.e.attrs['axis'] ?? 0)) }));
 }
 
+/** y = x W^T + b (the fused Linear op; its inputs are x, W and, if present, b). */
+function linear(c: OpContext): Ref {
+  const d = c.output.dtype;
+  const x = c.in(0, d);
+  const w = c.in(1, d);
+  const hasBias = c.e.inputs.length > 2;
+  if (c.e.inputs[0]!.ndim === 2) {
+    return c.value(c.b.node1('Gemm', hasBias ? [x, w, c.in(2, d)] : [x, w], { transB: int(1) }));
+  }
+  const y = c.b.node1('MatMul', [x, c.b.node1('Transpose', [w], { perm: ints([1, 0]) })]);
+  return c.value(hasBias ? c.b.node1('Add', [y, c.in(2, d)]) : y);
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 
 export const MAPPINGS: Readonly<Record<string, Mapping>> = {
@@ -223,6 +237,7 @@ export const MAPPINGS: Readonly<Record<string, Mapping>> = {
   softmax: (c) => c.value(c.b.node1('Softmax', [c.in(0)], { axis: int(Number(c.e.attrs['axis'] ?? -1)) })),
   logSoftmax: (c) => c.value(c.b.node1('LogSoftmax', [c.in(0)], { axis: int(Number(c.e.attrs['axis'] ?? -1)) })),
   matmul: (c) => c.value(c.b.node1('MatMul', [c.in(0), c.in(1)])),
+  linear,
   sum: reduce('ReduceSum'),
   max: reduce('ReduceMax'),
   min: reduce('ReduceMin'),

@@ -7,6 +7,7 @@ import { Tensor, type Operand } from '../core/tensor.js';
 import { isDonatedGrad } from '../core/autograd.js';
 import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
+import { isGradEnabled } from '../core/autograd.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import { B } from '../backend/registry.js';
 import type { BinaryOp, UnaryOp } from '../backend/types.js';
@@ -119,7 +120,9 @@ function floatOut(x: Tensor): DType {
 
 function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype: DType = floatOut(x)): Tensor {
   const y = unaryKernel(op, x, dtype);
-  return result(op, y, [x], backward === null ? null : (g) => [backward(g, y)]);
+  // the backward closure only when a graph is recorded (inference makes none)
+  const record = backward !== null && x.requiresGrad && isGradEnabled();
+  return result(op, y, [x], record ? (g) => [backward(g, y)] : null);
 }
 
 /** y = -x;  dy/dx = -1 */

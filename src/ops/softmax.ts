@@ -7,7 +7,8 @@
  *   log-softmax:  dx = g - softmax(x) sum_j g_j
  */
 import { Tensor } from '../core/tensor.js';
-import { normAxis, sizeOf } from '../core/shape.js';
+import { normAxis } from '../core/shape.js';
+import { isGradEnabled } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
 import { emptyUninit, result } from './result.js';
 import { contiguous } from './view.js';
@@ -15,7 +16,11 @@ import { requireFloat } from './elementwise.js';
 
 function geometry(x: Tensor, axis: number): [number, number, number] {
   const a = normAxis('softmax', axis, x.ndim);
-  return [sizeOf(x.shape.slice(0, a)), x.shape[a] ?? 1, sizeOf(x.shape.slice(a + 1))];
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < a; i++) outer *= x.shape[i]!;
+  for (let i = a + 1; i < x.ndim; i++) inner *= x.shape[i]!;
+  return [outer, x.shape[a] ?? 1, inner];
 }
 
 function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
@@ -23,8 +28,10 @@ function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
   requireFloat(op, x);
   const [outer, n, inner] = geometry(x, axis);
   const y = emptyUninit(x.dtype, x.shape);
-  B().softmax(contiguous(x, false).detach()._contiguousData(), outer, n, inner, y.storage, log);
-  return result(op, y, [x], (g) => [softmaxGrad(y, g, axis, log)], { axis });
+  const xs = x.isContiguous() ? x._contiguousData() : contiguous(x, false).detach()._contiguousData();
+  B().softmax(xs, outer, n, inner, y.storage, log);
+  const record = x.requiresGrad && isGradEnabled();
+  return result(op, y, [x], record ? (g) => [softmaxGrad(y, g, axis, log)] : null, { axis });
 }
 
 /** The backward of (log-)softmax as an op of its own, so it too is differentiable. */

@@ -9,6 +9,8 @@ import type { Tensor } from '../../src/index.js';
 
 nb.manualSeed(7);
 
+const lin = nb.nn.functional.linear;
+
 /** A float64 leaf with values in [lo, hi). */
 function leaf(shape: number[], lo = -1, hi = 1): Tensor {
   return nb.uniform(shape, lo, hi, { dtype: 'float64', requiresGrad: true });
@@ -96,6 +98,21 @@ const cases: Case[] = [
   { name: 'matmul batched by 2-D', fn: (a, b) => a!.matmul(b!), inputs: () => [leaf([2, 3, 4]), leaf([4, 5])] },
   { name: 'matmul batched by 2-D transposed view (Linear)', fn: (a, b) => a!.matmul(b!.T), inputs: () => [leaf([2, 3, 4]), leaf([5, 4])] },
   { name: 'matmul permuted batch by 2-D', fn: (a, b) => a!.transpose(0, 1).matmul(b!.T), inputs: () => [leaf([3, 2, 4]), leaf([5, 4])] },
+  // linear: y = x W^T + b as one fused op (src/ops/linear.ts), hand-written backward
+  { name: 'linear 2-D', fn: (x, w, b) => lin(x!, w!, b!), inputs: () => [leaf([4, 3]), leaf([5, 3]), leaf([5])] },
+  { name: 'linear 3-D input', fn: (x, w, b) => lin(x!, w!, b!), inputs: () => [leaf([2, 3, 4]), leaf([5, 4]), leaf([5])] },
+  { name: 'linear no bias', fn: (x, w) => lin(x!, w!, null), inputs: () => [leaf([3, 4]), leaf([2, 4])] },
+  { name: 'linear batch 1', fn: (x, w, b) => lin(x!, w!, b!), inputs: () => [leaf([1, 6]), leaf([3, 6]), leaf([3])] },
+  { name: 'linear 1-D input', fn: (x, w, b) => lin(x!, w!, b!), inputs: () => [leaf([4]), leaf([3, 4]), leaf([3])] },
+  { name: 'linear one output, one input feature', fn: (x, w, b) => lin(x!, w!, b!), inputs: () => [leaf([5, 1]), leaf([1, 1]), leaf([1])] },
+  {
+    name: 'linear transposed views (x^T, W given as [in, out]^T, strided bias)',
+    fn: (x, w, b) => lin(x!.T, w!.T, b!.slice([null, null, 2])),
+    inputs: () => [leaf([4, 3]), leaf([4, 2]), leaf([4])],
+  },
+  { name: 'linear permuted 3-D input (copied)', fn: (x, w, b) => lin(x!.transpose(0, 1), w!, b!), inputs: () => [leaf([3, 2, 4]), leaf([5, 4]), leaf([5])] },
+  { name: 'linear input reused as weight', fn: (x, b) => lin(x!, x!, b!), inputs: () => [leaf([3, 3]), leaf([3])] },
+  { name: 'linear upstream gradient broadcast (sum)', fn: (x, w, b) => lin(x!, w!, b!).sum(), inputs: () => [leaf([3, 4]), leaf([2, 4]), leaf([2])] },
   // views and shape ops
   { name: 'reshape', fn: (a) => a!.reshape([3, -1]).mul(nb.arange(4, undefined, 1, { dtype: 'float64' })), inputs: () => [leaf([2, 6])] },
   { name: 'view of transpose (copy)', fn: (a) => a!.T.reshape([-1]).mul(nb.arange(6, undefined, 1, { dtype: 'float64' })), inputs: () => [leaf([2, 3])] },

@@ -66,7 +66,7 @@ interface Addon {
   scratch(): Float64Array;
   setNumThreads(n: number): number;
   setIsa(name: string): boolean;
-  gemm(a: Float32Array, b: Float32Array, c: Float32Array): void;
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, bias?: Float32Array): void;
   unary(op: number, x: Elem, out: Float32Array | Uint8Array, nd: number): void;
   binary(op: number, a: Elem, b: Elem, out: Float32Array | Uint8Array, nd: number): void;
   where(cond: Elem, a: Float32Array, b: Float32Array, out: Float32Array, nd: number): void;
@@ -311,8 +311,16 @@ function argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, n: num
   refArgReduce(op, x, outer, n, inner, out);
 }
 
+// The addon does not check the arrays' types for gemm (see f32Checked in native/addon.cc): these
+// instanceof tests are the check, and must stay.
 function gemm(p: GemmArgs): void {
-  if (p.a instanceof Float32Array && p.b instanceof Float32Array && p.c instanceof Float32Array) {
+  const bias = p.bias;
+  if (
+    p.a instanceof Float32Array &&
+    p.b instanceof Float32Array &&
+    p.c instanceof Float32Array &&
+    (bias === undefined || bias instanceof Float32Array)
+  ) {
     S[0] = p.batch;
     S[1] = p.m;
     S[2] = p.n;
@@ -329,7 +337,9 @@ function gemm(p: GemmArgs): void {
     S[13] = p.ldc;
     S[14] = p.strideC;
     S[15] = p.beta;
-    return N.gemm(p.a, p.b, p.c);
+    if (bias === undefined) return N.gemm(p.a, p.b, p.c);
+    S[16] = p.biasOffset ?? 0;
+    return N.gemm(p.a, p.b, p.c, bias);
   }
   refGemm(p);
 }

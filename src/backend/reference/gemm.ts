@@ -1,5 +1,5 @@
 /**
- * Reference GEMM: C = op(A)·op(B) (+ C when beta = 1), batched.
+ * Reference GEMM: C = op(A)·op(B) (+ C when beta = 1) (+ a bias row), batched.
  *
  * The plain triple loop `C[i,j] = sum_k A[i,k] B[k,j]` is the definition. The order used here
  * is i-k-j inside tiles of KB rows of B by JB columns: the innermost loop then runs along a row
@@ -19,9 +19,23 @@ export function gemm(p: GemmArgs): void {
     const bOff = p.bOffset + b * p.strideB;
     const cOff = p.cOffset + b * p.strideC;
     if (p.beta === 0) for (let i = 0; i < m; i++) p.c.fill(0, cOff + i * p.ldc, cOff + i * p.ldc + n);
-    if (k === 0 || m === 0 || n === 0) continue;
-    if (p.transB) gemmDot(p, aOff, bOff, cOff);
-    else gemmIKJ(p, aOff, bOff, cOff);
+    if (m === 0 || n === 0) continue;
+    if (k > 0) {
+      if (p.transB) gemmDot(p, aOff, bOff, cOff);
+      else gemmIKJ(p, aOff, bOff, cOff);
+    }
+    if (p.bias !== undefined) addBias(p, cOff);
+  }
+}
+
+/** The epilogue: C[i, j] += bias[biasOffset + j] on every row. */
+function addBias(p: GemmArgs, cOff: number): void {
+  const { m, n, c, ldc } = p;
+  const bias = p.bias!;
+  const bo = p.biasOffset ?? 0;
+  for (let i = 0; i < m; i++) {
+    const r = cOff + i * ldc;
+    for (let j = 0; j < n; j++) c[r + j] = c[r + j]! + bias[bo + j]!;
   }
 }
 
