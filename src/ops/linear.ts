@@ -23,7 +23,7 @@ import { type DType, isFloat, promote } from '../core/dtype.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
 import type { GemmArgs } from '../backend/types.js';
-import { empty, result, strided } from './result.js';
+import { emptyUninit, result, strided } from './result.js';
 
 /** How a [rows, cols] matrix is handed to the GEMM: storage, offset, leading dimension, transposed. */
 interface Mat {
@@ -63,7 +63,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const W = asMatrix(weight, outF, inF, weight.strides[0]!, weight.strides[1]!);
   const b = bias === null ? null : bias.strides[0] === 1 || outF <= 1 ? bias : dense(bias);
   const outShape = nd === 1 ? [outF] : nd === 2 ? [rows, outF] : [...x.shape.slice(0, -1), outF];
-  const y = empty(x.dtype, outShape);
+  const y = emptyUninit(x.dtype, outShape);
   // y = X W^T: op(B) = W^T is k x n, i.e. W stored n x k (transB) when W is row-major
   gemm(rows, outF, inF, X.t, X.ld, X.trans, W.t, W.ld, !W.trans, y, b);
 
@@ -108,18 +108,18 @@ function linearBackward(g: Tensor, x: Tensor, w: Tensor, bias: Tensor | null, X:
   let dw: Tensor | null = null;
   if (x.requiresGrad) {
     // dx [rows, in] = G [rows, out] W [out, in]
-    dx = empty(g.dtype, x.shape);
+    dx = emptyUninit(g.dtype, x.shape);
     gemm(rows, inF, outF, G.t, G.ld, G.trans, W.t, W.ld, W.trans, dx, null);
   }
   if (w.requiresGrad) {
     // dW [out, in] = G^T [out, rows] X [rows, in]
-    dw = empty(g.dtype, w.shape);
+    dw = emptyUninit(g.dtype, w.shape);
     gemm(outF, inF, rows, G.t, G.ld, !G.trans, X.t, X.ld, X.trans, dw, null);
   }
   if (bias === null) return [dx, dw];
   let db: Tensor | null = null;
   if (needB) {
-    db = empty(g.dtype, [outF]);
+    db = emptyUninit(g.dtype, [outF]);
     const gc = G.trans || G.ld !== outF ? dense(g) : G.t;
     B().reduce('sum', gc._contiguousData(), 1, rows, outF, db.storage);
   }
@@ -192,7 +192,7 @@ function asMatrix(t: Tensor, r: number, c: number, sr: number, sc: number): Mat 
  * op's own, and a traced model must see only the `linear` event.
  */
 function dense(t: Tensor): Tensor {
-  const out = empty(t.dtype, t.shape);
+  const out = emptyUninit(t.dtype, t.shape);
   B().copy(strided(t), t.shape, { data: out.storage, offset: 0, strides: out.strides });
   return out;
 }

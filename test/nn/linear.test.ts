@@ -63,11 +63,13 @@ test('Linear with a wrong input size names both shapes', () => {
   assert.throws(() => l.forward(nb.zeros([5, 4])), (e: unknown) => e instanceof ShapeError && /\[5,4\]/.test(e.message) && /\[2,3\]/.test(e.message));
 });
 
-test('Linear passes the weight transposed to matmul without copying it', () => {
+test('Linear is one linear op whose weight gradient lands in the weight\'s own [out, in] layout', () => {
   const l = new Linear(3, 2);
-  const wt = l.weight.mT;
-  assert.equal(wt.storage, l.weight.storage);
-  assert.deepEqual(wt.strides, [1, 3]);
+  const y = l.forward(nb.randn([4, 3]));
+  assert.equal(y._node!.op, 'linear');
+  y.sum().backward();
+  assert.deepEqual(l.weight.grad!.shape, [2, 3]);
+  assert.deepEqual(l.weight.grad!.strides, [3, 1]);
 });
 
 test('Linear extraRepr and numParameters', () => {
