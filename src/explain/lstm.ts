@@ -55,20 +55,25 @@ export function findLSTMs(tape: Tape): FoundLSTM[] {
     let pre = tape.viewRoot(xg);
     let bih: Tensor | null = null;
     let bhh: Tensor | null = null;
+    const lin = tape.producer.get(pre);
+    if (lin !== undefined && lin.op === 'linear') {
+      // xg = x W_ih^T + b in one op; b is b_ih, or b_ih + b_hh summed beforehand
+      const Wih = tape.leafBehind(lin.inputs[1]!);
+      if (Wih === null) continue;
+      const bias = lin.inputs[2];
+      if (bias !== undefined) [bih, bhh] = biasLeaves(tape, bias);
+      out.push({
+        event: e, inputs: lin.inputs[0]!, Wih, Whh: tape.leafBehind(wHh) ?? wHh, bih, bhh, xg, h0, c0,
+        hc: e.output, reverse: e.attrs?.['reverse'] === true,
+      });
+      continue;
+    }
     const add = tape.producer.get(pre);
     if (add !== undefined && add.op === 'add' && add.inputs.length === 2) {
       const [u, v] = add.inputs as [Tensor, Tensor];
       const isMm = (t: Tensor): boolean => tape.producer.get(tape.viewRoot(t))?.op === 'matmul';
       const [mm, bias] = isMm(u) ? [u, v] : [v, u];
-      const leaf = tape.leafBehind(bias);
-      if (leaf !== null) bih = leaf;
-      else {
-        const sum = tape.producer.get(bias);
-        if (sum !== undefined && sum.op === 'add' && sum.inputs.length === 2) {
-          bih = tape.leafBehind(sum.inputs[0]!);
-          bhh = tape.leafBehind(sum.inputs[1]!);
-        }
-      }
+      [bih, bhh] = biasLeaves(tape, bias);
       pre = tape.viewRoot(mm);
     }
     const mm = tape.producer.get(pre);
@@ -90,6 +95,15 @@ export function findLSTMs(tape: Tape): FoundLSTM[] {
     });
   }
   return out;
+}
+
+/** The bias leaves behind an LSTM's input-projection bias: b_ih alone, or the sum b_ih + b_hh. */
+function biasLeaves(tape: Tape, bias: Tensor): [Tensor | null, Tensor | null] {
+  const leaf = tape.leafBehind(bias);
+  if (leaf !== null) return [leaf, null];
+  const sum = tape.producer.get(bias);
+  if (sum !== undefined && sum.op === 'add' && sum.inputs.length === 2) return [tape.leafBehind(sum.inputs[0]!), tape.leafBehind(sum.inputs[1]!)];
+  return [null, null];
 }
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));

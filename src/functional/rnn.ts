@@ -26,6 +26,7 @@ import { zeros } from '../ops/create.js';
 import { dropout as dropoutFn } from './dropout.js';
 import { lstmSequence } from '../ops/lstm.js';
 import { gruSequence } from '../ops/gru.js';
+import { linear } from '../ops/linear.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
 
@@ -68,8 +69,7 @@ function cellCheck(name: string, x: Tensor, w: CellWeights, states: [string, Ten
 
 /** x W_ih^T + b_ih and h W_hh^T + b_hh, the two affine maps every cell starts from. */
 function affine(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const y = x.matmul(w.T);
-  return b === null ? y : y.add(b);
+  return linear(x, w, b); // one GEMM with the bias in its epilogue
 }
 
 function asBatch(t: Tensor | null | undefined, batched: boolean, shape: number[], like: Tensor): Tensor {
