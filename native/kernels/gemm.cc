@@ -166,8 +166,10 @@ static void macroKernel(const IsaTable* T, i64 mc, i64 nc, i64 kc, const float* 
       float* c = C + i * ldc + j;
       if (mr == MR && nr == NR) {
         T->ukr(kc, ap, bp, c, ldc, acc, bj);
+      } else if (nr == NR && T->edgeUkr) {
+        T->edgeUkr[mr - 1](kc, ap, bp, c, ldc, acc, bj);  // the last rows: only mr rows of FMAs
       } else {
-        T->ukr(kc, ap, bp, tmp, NR, 0, nullptr);
+        (mr < MR && T->edgeUkr ? T->edgeUkr[mr - 1] : T->ukr)(kc, ap, bp, tmp, NR, 0, nullptr);
         for (i64 r = 0; r < mr; r++) {
           float* cr = c + r * ldc;
           const float* tr = tmp + r * NR;

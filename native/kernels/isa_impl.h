@@ -6,8 +6,10 @@
 //
 // Before including, define NABLA_ISA_NS (namespace), NABLA_ISA_NAME (string) and
 // NABLA_ISA_GETTER (the function returning the table).
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "common.h"
 #include "fastmath.h"
@@ -25,6 +27,8 @@ namespace NABLA_ISA_NS {
 // GEMM micro-kernels: C[MR x NR] (+)= Ap[k x MR] · Bp[k x NR] (+ bias[0:NR] on every row, if
 // bias is set), one register tile of C.
 // ---------------------------------------------------------------------------------------------
+using UkrFn = void (*)(i64, const float*, const float*, float*, i64, int, const float*);
+
 #if defined(__AVX512F__)
 // MR rows x 32 columns: 2*MR zmm accumulators; per k step 2 loads of B, MR broadcasts of A.
 #ifndef NABLA_AVX512_MR
@@ -35,10 +39,13 @@ constexpr int NV = 2;
 constexpr int NR = 16 * NV;
 constexpr int MC = MR * 20, KC = 256, NC = 3072;
 
-static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
-                const float* __restrict bias) {
-  __m512 c[MR][NV];
-  NB_UNROLL for (int i = 0; i < MR; i++) {
+// R rows of the tile (R = MR for full tiles; fewer for the last rows of C, so that an edge tile
+// of 4 rows costs 4 rows of FMAs, not MR). Ap is packed with MR rows per k step either way.
+template <int R>
+static void ukrRows(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                    const float* __restrict bias) {
+  __m512 c[R][NV];
+  NB_UNROLL for (int i = 0; i < R; i++) {
     _mm_prefetch((const char*)(C + i * ldc), _MM_HINT_T0);
     _mm_prefetch((const char*)(C + i * ldc + NR - 1), _MM_HINT_T0);
     NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm512_setzero_ps();
@@ -48,7 +55,7 @@ static void ukr(i64 k, const float* __restrict A, const float* __restrict B, flo
     __m512 b[NV];
     NB_UNROLL for (int j = 0; j < NV; j++) b[j] = _mm512_load_ps(B + j * 16);
     _mm_prefetch((const char*)(B + 8 * NR), _MM_HINT_T0);
-    NB_UNROLL for (int i = 0; i < MR; i++) {
+    NB_UNROLL for (int i = 0; i < R; i++) {
       __m512 a = _mm512_set1_ps(A[i]);
       NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm512_fmadd_ps(a, b[j], c[i][j]);
     }
@@ -56,17 +63,30 @@ static void ukr(i64 k, const float* __restrict A, const float* __restrict B, flo
     B += NR;
   }
   if (acc) {
-    NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
+    NB_UNROLL for (int i = 0; i < R; i++) NB_UNROLL for (int j = 0; j < NV; j++)
       c[i][j] = _mm512_add_ps(c[i][j], _mm512_loadu_ps(C + i * ldc + j * 16));
   }
   if (bias) {
     __m512 bv[NV];
     NB_UNROLL for (int j = 0; j < NV; j++) bv[j] = _mm512_loadu_ps(bias + j * 16);
-    NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm512_add_ps(c[i][j], bv[j]);
+    NB_UNROLL for (int i = 0; i < R; i++) NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = _mm512_add_ps(c[i][j], bv[j]);
   }
-  NB_UNROLL for (int i = 0; i < MR; i++) NB_UNROLL for (int j = 0; j < NV; j++)
+  NB_UNROLL for (int i = 0; i < R; i++) NB_UNROLL for (int j = 0; j < NV; j++)
     _mm512_storeu_ps(C + i * ldc + j * 16, c[i][j]);
 }
+
+static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                const float* __restrict bias) {
+  ukrRows<MR>(k, A, B, C, ldc, acc, bias);
+}
+
+template <int... Rs>
+static constexpr std::array<UkrFn, sizeof...(Rs)> edgeKernels(std::integer_sequence<int, Rs...>) {
+  return {ukrRows<Rs + 1>...};
+}
+// edgeUkr[r - 1]: the kernel for an edge tile of r < MR rows
+static constexpr auto edgeUkr = edgeKernels(std::make_integer_sequence<int, MR - 1>{});
+#define NABLA_HAS_EDGE_UKR 1
 #elif defined(__AVX2__)
 // 6 x 16: 12 ymm accumulators, 2 loads of B and 6 broadcasts of A per k step.
 constexpr int MR = 6;
@@ -533,9 +553,15 @@ static float dot(i64 n, const float* __restrict x, const float* __restrict y) {
   return s;
 }
 
+#ifdef NABLA_HAS_EDGE_UKR
+static const UkrFn* const edgeUkrs = edgeUkr.data();
+#else
+static const UkrFn* const edgeUkrs = nullptr;
+#endif
+
 static const IsaTable table = {
     NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, packAIndirect, packBIndirect, unaryRow, binaryRow, compareRow,
-    reduceCols, reduceRow, softmaxRow, adam, axpy, dot, smallT, smallN,
+    reduceCols, reduceRow, softmaxRow, adam, axpy, dot, smallT, smallN, edgeUkrs,
 };
 
 }  // namespace NABLA_ISA_NS

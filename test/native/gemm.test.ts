@@ -75,6 +75,34 @@ test('gemm: every edge tile, k = 0 and 1, all transposes, beta 0/1, per ISA', (t
   }
 });
 
+test('gemm: an edge tile of every row count 1 .. MR-1 below a full tile (the row-templated edge kernels), with bias', (t) => {
+  if (!needNative(t)) return;
+  const prev = getNumThreads();
+  setNumThreads(1);
+  try {
+    forEachIsa((isa) => {
+      const { mr, nr } = nativeInfo()!;
+      let seed = 500;
+      for (let r = 1; r < mr; r++) {
+        // m = mr + r rows: more than the small-m path takes, so the packed path with one full
+        // tile and one edge tile of r rows; n covers a full and an edge column panel
+        for (const n of [nr, nr + 3]) {
+          for (const beta of [0, 1] as const) {
+            const c: Case = { batch: 1, m: Math.max(mr + r, 9 + r), n, k: 19, transA: (seed & 2) === 0, transB: (seed & 4) === 0, beta, padC: 1 };
+            const { nat, refArgs } = build(c, seed++);
+            const bias = randF32(rng(seed), n);
+            nb().gemm({ ...nat, bias, biasOffset: 0 });
+            ref.gemm({ ...refArgs, bias, biasOffset: 0 });
+            assertClose(nat.c, refArgs.c, 1e-4, 1e-4, `${isa} edge rows ${r} ${JSON.stringify(c)}`);
+          }
+        }
+      }
+    });
+  } finally {
+    setNumThreads(prev);
+  }
+});
+
 test('gemm: blocking boundaries (k, m, n around KC, MC, NC), padded leading dimensions, offsets', (t) => {
   if (!needNative(t)) return;
   forEachIsa((isa) => {
