@@ -18,6 +18,7 @@
         "native/kernels/conv.cc",
         "native/kernels/conv_tiles.cc",
         "native/kernels/pool.cc",
+        "native/kernels/batchnorm.cc",
         "native/kernels/rnn.cc",
         "native/kernels/isa_generic.cc"
       ],

@@ -81,6 +81,9 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
         InstanceMethod("maxPool2dBackward", &NablaAddon::MaxPool2dBackward),
         InstanceMethod("avgPool2d", &NablaAddon::AvgPool2d),
         InstanceMethod("avgPool2dBackward", &NablaAddon::AvgPool2dBackward),
+        InstanceMethod("batchNormStats", &NablaAddon::BatchNormStats),
+        InstanceMethod("batchNormForward", &NablaAddon::BatchNormForward),
+        InstanceMethod("batchNormBackward", &NablaAddon::BatchNormBackward),
         InstanceMethod("lstmCellForward", &NablaAddon::LstmCellForward),
         InstanceMethod("lstmCellBackward", &NablaAddon::LstmCellBackward),
         InstanceMethod("gruCellForward", &NablaAddon::GruCellForward),
@@ -399,6 +402,40 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     float *dy = f32(info, 0), *dx = f32(info, 1);
     if (!dy || !dx) return typeError(info, "avgPool2dBackward expects Float32Arrays");
     avgPool2dBackward(dy, poolGeom(), dx);
+    return info.Env().Undefined();
+  }
+
+  // Batch normalisation (kernels/batchnorm.cc); n, c, inner as numbers, optional arrays as null.
+  // batchNormStats(x, mean, invstd, variance|null, n, c, inner, eps)
+  Napi::Value BatchNormStats(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *mean = f32(info, 1), *invstd = f32(info, 2);
+    bool bad = false;
+    float* var = optF32(info, 3, &bad);
+    if (!x || !mean || !invstd || bad) return typeError(info, "batchNormStats expects Float32Arrays");
+    batchNormStats(x, longArg(info, 4), longArg(info, 5), longArg(info, 6), numArg(info, 7), mean, invstd, var);
+    return info.Env().Undefined();
+  }
+  // batchNormForward(x, mean, invstd, gamma|null, beta|null, out, n, c, inner)
+  Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *mean = f32(info, 1), *invstd = f32(info, 2), *out = f32(info, 5);
+    bool bad = false;
+    const float* gamma = optF32(info, 3, &bad);
+    const float* beta = optF32(info, 4, &bad);
+    if (!x || !mean || !invstd || !out || bad) return typeError(info, "batchNormForward expects Float32Arrays");
+    batchNormForward(x, longArg(info, 6), longArg(info, 7), longArg(info, 8), mean, invstd, gamma, beta, out);
+    return info.Env().Undefined();
+  }
+  // batchNormBackward(g, x, mean, invstd, gamma|null, dx|null, dgamma|null, dbeta|null, n, c, inner, training)
+  Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+    float *g = f32(info, 0), *x = f32(info, 1), *mean = f32(info, 2), *invstd = f32(info, 3);
+    bool bad = false;
+    const float* gamma = optF32(info, 4, &bad);
+    float* dx = optF32(info, 5, &bad);
+    float* dgamma = optF32(info, 6, &bad);
+    float* dbeta = optF32(info, 7, &bad);
+    if (!g || !x || !mean || !invstd || bad) return typeError(info, "batchNormBackward expects Float32Arrays");
+    batchNormBackward(g, x, longArg(info, 8), longArg(info, 9), longArg(info, 10), mean, invstd, gamma, dx, dgamma, dbeta,
+                      intArg(info, 11));
     return info.Env().Undefined();
   }
 

@@ -155,4 +155,12 @@ void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g
 void avgPool2d(const float* x, const PoolGeom& g, float* y);
 void avgPool2dBackward(const float* dy, const PoolGeom& g, float* dx);
 
+// Batch normalisation over a contiguous x [n, c, inner] (batchnorm.cc; formulas in
+// src/backend/types.ts). Every element of the non-null outputs is written; dx may be g.
+void batchNormStats(const float* x, i64 n, i64 c, i64 inner, double eps, float* mean, float* invstd, float* var);
+void batchNormForward(const float* x, i64 n, i64 c, i64 inner, const float* mean, const float* invstd, const float* gamma,
+                      const float* beta, float* y);
+void batchNormBackward(const float* g, const float* x, i64 n, i64 c, i64 inner, const float* mean, const float* invstd,
+                       const float* gamma, float* dx, float* dgamma, float* dbeta, int training);
+
 }  // namespace nabla

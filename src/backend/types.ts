@@ -299,6 +299,40 @@ export interface Backend {
   /** dx = each window's dy / divisor summed over the windows covering it (every element of dx written). */
   avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void;
 
+  /**
+   * Batch-norm statistics of a contiguous x [n, c, inner] (channel axis 1; inner = the product of
+   * the spatial axes, 1 for a 2-D input), per channel j over its M = n * inner elements:
+   *   mean[j] = (1/M) sum x[i, j, k],   v_j = (1/M) sum (x[i, j, k] - mean[j])^2   (biased)
+   *   invstd[j] = 1 / sqrt(v_j + eps),  variance[j] = v_j (only if `variance` is not null)
+   * The sums accumulate in double precision (or better). Every element of the outputs [c] is
+   * written; M = 0 gives NaN.
+   */
+  batchNormStats(
+    x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray, eps: number, variance: TypedArray | null,
+  ): void;
+  /**
+   * y = (x - mean[j]) * invstd[j] * gamma[j] + beta[j] over a contiguous x [n, c, inner] (gamma
+   * = 1 and beta = 0 when null); every element of `out` is written.
+   */
+  batchNormForward(
+    x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
+    gamma: TypedArray | null, beta: TypedArray | null, out: TypedArray,
+  ): void;
+  /**
+   * Backward of `batchNormForward` given g = dJ/dy [n, c, inner] and x, with
+   * xhat = (x - mean[j]) * invstd[j], per channel j over its M = n * inner elements:
+   *   dbeta[j] = sum g,   dgamma[j] = sum g * xhat      (double-precision sums)
+   *   training (mean and invstd are the batch's own statistics, so they depend on x):
+   *     dx = gamma[j] * invstd[j] / M * (M * g - dbeta[j] - xhat * dgamma[j])
+   *   evaluation (running statistics, constants):  dx = g * gamma[j] * invstd[j]
+   * gamma null means 1. Each of dx, dgamma, dbeta may be null (not wanted); the others are
+   * written in full. `dx` may be `g` itself (each channel's sums are taken before its dx is written).
+   */
+  batchNormBackward(
+    g: TypedArray, x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
+    gamma: TypedArray | null, dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null, training: boolean,
+  ): void;
+
   /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */
   adamStep(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, args: AdamArgs): void;
 

@@ -19,6 +19,9 @@
  *   slice (narrow, select)                 Slice (+ Squeeze for integer indices)
  *   cat                                    Concat
  *   conv2d                                 Conv (pads, strides, dilations, group)
+ *   batchNorm                              BatchNormalization with the running statistics (a 2-D input
+ *                                          through Unsqueeze/Squeeze on axis 2); with batch statistics
+ *                                          ReduceMean, Sub, Mul, Add, Sqrt, Div (+ Mul gamma, Add beta)
  *   maxPool2d avgPool2d                    MaxPool, AveragePool (kernel_shape, strides, pads, ceil_mode, count_include_pad)
  *   where gather                           Where, GatherElements (the condition / index tensor comes
  *                                          from the op event's attrs.cond / attrs.index)
@@ -29,7 +32,8 @@ import type { DType } from '../core/dtype.js';
 import { promote } from '../core/dtype.js';
 import { type GraphBuilder, type Ref, Poison, onnxType } from './graph.js';
 import type { OnnxAttribute } from './proto.js';
-import { type OpContext, type SliceSpec, emitSlice, int, ints } from './context.js';
+import { type OpContext, type SliceSpec, emitSlice, float, int, ints } from './context.js';
+import { full } from '../ops/create.js';
 import { mapLstm, mapGru, mapRecurrentSlice } from './rnn.js';
 
 type Mapping = (c: OpContext) => Ref;
@@ -191,6 +195,40 @@ function linear(c: OpContext): Ref {
   return c.value(hasBias ? c.b.node1('Add', [y, c.in(2, d)]) : y);
 }
 
+/**
+ * The fused batch norm. Its inputs: x, the weight and bias if present (attrs.weight, attrs.bias),
+ * then, with the running statistics (attrs.training false), running_mean and running_var.
+ */
+function batchNorm(c: OpContext): Ref {
+  const d = c.output.dtype;
+  const a = c.e.attrs;
+  const xt = c.e.inputs[0]!;
+  const ch = xt.shape[1]!;
+  const eps = Number(a['eps'] ?? 1e-5);
+  const x = c.in(0, d);
+  let i = 1;
+  const w = a['weight'] === true ? c.in(i++, d) : null;
+  const bias = a['bias'] === true ? c.in(i++, d) : null;
+  if (a['training'] !== true) {
+    const scale = w ?? c.b.initializer('bn_ones', full([ch], 1, { dtype: d }));
+    const shift = bias ?? c.b.initializer('bn_zeros', full([ch], 0, { dtype: d }));
+    // BatchNormalization takes [N, C, D1, ...]: a 2-D input gets a spatial axis of size 1
+    const flat = xt.ndim === 2;
+    const xin = flat ? c.b.node1('Unsqueeze', [x, c.b.int64([2], 'axes')]) : x;
+    const y = c.b.node1('BatchNormalization', [xin, scale, shift, c.in(i, d), c.in(i + 1, d)], { epsilon: float(eps) });
+    return c.value(flat ? c.b.node1('Squeeze', [y, c.b.int64([2], 'axes')]) : y);
+  }
+  const axes = ints([...xt.shape.keys()].filter((k) => k !== 1));
+  const mean = c.b.node1('ReduceMean', [x], { axes, keepdims: int(1) });
+  const xc = c.b.node1('Sub', [x, mean]);
+  const variance = c.b.node1('ReduceMean', [c.b.node1('Mul', [xc, xc])], { axes, keepdims: int(1) });
+  let y = c.b.node1('Div', [xc, c.b.node1('Sqrt', [c.b.node1('Add', [variance, c.b.scalar(eps, d)])])]);
+  const bshape = c.b.int64(xt.shape.map((n, k) => (k === 1 ? ch : 1)), 'shape');
+  if (w !== null) y = c.b.node1('Mul', [y, c.b.node1('Reshape', [w, bshape])]);
+  if (bias !== null) y = c.b.node1('Add', [y, c.b.node1('Reshape', [bias, bshape])]);
+  return c.value(y);
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 
 export const MAPPINGS: Readonly<Record<string, Mapping>> = {
@@ -253,6 +291,7 @@ export const MAPPINGS: Readonly<Record<string, Mapping>> = {
   slice,
   cat,
   conv2d,
+  batchNorm,
   maxPool2d: pool('MaxPool'),
   avgPool2d: pool('AveragePool'),
   where,

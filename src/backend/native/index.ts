@@ -51,6 +51,11 @@ import {
 } from '../reference/pool.js';
 import { adamStep as refAdamStep } from '../reference/optim.js';
 import {
+  batchNormBackward as refBatchNormBackward,
+  batchNormForward as refBatchNormForward,
+  batchNormStats as refBatchNormStats,
+} from '../reference/batchnorm.js';
+import {
   gruCellBackward as refGruCellBackward,
   gruCellForward as refGruCellForward,
   lstmCellBackward as refLstmCellBackward,
@@ -85,6 +90,15 @@ interface Addon {
   maxPool2dBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   avgPool2d(x: Float32Array, y: Float32Array): void;
   avgPool2dBackward(dy: Float32Array, dx: Float32Array): void;
+  batchNormStats(x: Float32Array, mean: Float32Array, invstd: Float32Array, variance: Float32Array | null, n: number, c: number, inner: number, eps: number): void;
+  batchNormForward(
+    x: Float32Array, mean: Float32Array, invstd: Float32Array, gamma: Float32Array | null, beta: Float32Array | null,
+    out: Float32Array, n: number, c: number, inner: number,
+  ): void;
+  batchNormBackward(
+    g: Float32Array, x: Float32Array, mean: Float32Array, invstd: Float32Array, gamma: Float32Array | null,
+    dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, n: number, c: number, inner: number, training: number,
+  ): void;
   lstmCellForward(gates: Float32Array, cPrev: Float32Array, c: Float32Array, h: Float32Array, tanhC: Float32Array): void;
   lstmCellBackward(
     gates: Float32Array, tanhC: Float32Array, cPrev: Float32Array, gradH: Float32Array, gradC: Float32Array,
@@ -445,6 +459,42 @@ function avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void 
   refAvgPool2dBackward(dy, g, dx);
 }
 
+/** float32 or absent (null): the optional arrays of the batch-norm kernels. */
+function f32OrNull(x: TypedArray | null): x is Float32Array | null {
+  return x === null || x instanceof Float32Array;
+}
+
+function batchNormStats(
+  x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray, eps: number, variance: TypedArray | null,
+): void {
+  if (f32(x, mean, invstd) && f32OrNull(variance)) {
+    return N.batchNormStats(x as Float32Array, mean as Float32Array, invstd as Float32Array, variance, n, c, inner, eps);
+  }
+  refBatchNormStats(x, n, c, inner, mean, invstd, eps, variance);
+}
+
+function batchNormForward(
+  x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
+  gamma: TypedArray | null, beta: TypedArray | null, out: TypedArray,
+): void {
+  if (f32(x, mean, invstd, out) && f32OrNull(gamma) && f32OrNull(beta)) {
+    return N.batchNormForward(x as Float32Array, mean as Float32Array, invstd as Float32Array, gamma, beta, out as Float32Array, n, c, inner);
+  }
+  refBatchNormForward(x, n, c, inner, mean, invstd, gamma, beta, out);
+}
+
+function batchNormBackward(
+  g: TypedArray, x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
+  gamma: TypedArray | null, dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null, training: boolean,
+): void {
+  if (f32(g, x, mean, invstd) && f32OrNull(gamma) && f32OrNull(dx) && f32OrNull(dgamma) && f32OrNull(dbeta)) {
+    return N.batchNormBackward(
+      g as Float32Array, x as Float32Array, mean as Float32Array, invstd as Float32Array, gamma, dx, dgamma, dbeta, n, c, inner, training ? 1 : 0,
+    );
+  }
+  refBatchNormBackward(g, x, n, c, inner, mean, invstd, gamma, dx, dgamma, dbeta, training);
+}
+
 // Recurrent cells: batch, hidden and the arrays' offsets go through the scratch (native/addon.cc).
 function lstmCellForward(p: LstmCellArgs): void {
   if (f32(p.gates, p.cPrev, p.c, p.h, p.tanhC)) {
@@ -516,6 +566,9 @@ export function loadNativeBackend(): PartialBackend | null {
     maxPool2dBackward,
     avgPool2d,
     avgPool2dBackward,
+    batchNormStats,
+    batchNormForward,
+    batchNormBackward,
     adamStep,
     lstmCellForward,
     lstmCellBackward,

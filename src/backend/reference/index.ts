@@ -9,6 +9,7 @@ import { gemm } from './gemm.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { adamStep } from './optim.js';
+import { batchNormBackward, batchNormForward, batchNormStats } from './batchnorm.js';
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn.js';
 
 export const referenceBackend: Backend = {
@@ -32,6 +33,9 @@ export const referenceBackend: Backend = {
   maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  batchNormStats,
+  batchNormForward,
+  batchNormBackward,
   adamStep,
   lstmCellForward,
   lstmCellBackward,
