@@ -123,9 +123,10 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, opts: Backwa
 /**
  * Which gradient arrays the pass may hand to a leaf's `.grad` without copying: those it allocated
  * itself (`created`) and that exactly one tensor still holds (`uses` counts, by storage, the
- * gradients given to inputs and not yet consumed by their own backward). Anything else (the seed, a gradient an op passes to two inputs, a
- * view) is copied, so that no two `.grad`s and no user tensor ever share memory. Not used when
- * the graph of the backward pass is recorded or someone listens to the backward events.
+ * gradients given to inputs and not yet consumed by their own backward). Anything else (the seed,
+ * a gradient an op passes to two inputs, a view) is copied, so that no two `.grad`s and no user
+ * tensor ever share memory. Not used when the graph of the backward pass is recorded or anyone
+ * listens to op events (their backward events hold the gradients).
  */
 interface Ownership {
   created: Set<TypedArray>;
