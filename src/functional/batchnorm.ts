@@ -9,25 +9,4 @@
  * In evaluation the running statistics replace mu and sigma2. One fused op with kernels and a
  * hand-written backward (src/ops/batchnorm.ts has the gradient formulas).
  */
-import type { Tensor } from '../core/tensor.js';
-import { batchNorm as batchNormOp } from '../ops/batchnorm.js';
-
-export interface BatchNormOptions {
-  /** use (and update) batch statistics; false uses the running statistics */
-  training?: boolean;
-  /** weight of the new batch in the running averages (default 0.1) */
-  momentum?: number;
-  /** added to the variance for stability (default 1e-5) */
-  eps?: number;
-}
-
-export function batchNorm(
-  x: Tensor,
-  runningMean: Tensor | null,
-  runningVar: Tensor | null,
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  opts: BatchNormOptions = {},
-): Tensor {
-  return batchNormOp(x, runningMean, runningVar, weight, bias, opts);
-}
+export { batchNorm, type BatchNormOptions } from '../ops/batchnorm.js';

@@ -37,7 +37,7 @@ import { isDonatedGrad, isGradEnabled, noGrad } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
 import { emptyUninit, result } from './result.js';
 
-export interface BatchNormOpOptions {
+export interface BatchNormOptions {
   /** use the batch statistics and update the running ones; false uses the running statistics */
   training?: boolean;
   /** weight of the new batch in the running averages (default 0.1) */
@@ -57,7 +57,7 @@ export function batchNorm(
   runningVar: Tensor | null,
   weight: Tensor | null = null,
   bias: Tensor | null = null,
-  opts: BatchNormOpOptions = {},
+  opts: BatchNormOptions = {},
 ): Tensor {
   const training = opts.training ?? false;
   const momentum = opts.momentum ?? 0.1;

@@ -7,7 +7,7 @@ import { Tensor, type Operand } from '../core/tensor.js';
 import { type DType, type TypedArray, allocate, allocateUninit, promoteWithScalar } from '../core/dtype.js';
 import { isGradEnabled, type Node } from '../core/autograd.js';
 import { emitForward, hasListeners } from '../core/events.js';
-import { broadcastStrides } from '../core/shape.js';
+import { broadcastStrides, sizeOf } from '../core/shape.js';
 import type { Strided } from '../backend/types.js';
 import { NablaError } from '../core/errors.js';
 
@@ -37,9 +37,7 @@ export function result(
 
 /** A new contiguous tensor of the given dtype and shape (zero-filled). */
 export function empty(dtype: DType, shape: readonly number[]): Tensor {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return new Tensor(allocate(dtype, n), shape);
+  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
 }
 
 /**
@@ -47,9 +45,7 @@ export function empty(dtype: DType, shape: readonly number[]): Tensor {
  * that the kernel writes in full. Everything that accumulates into its output uses `empty`.
  */
 export function emptyUninit(dtype: DType, shape: readonly number[]): Tensor {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return new Tensor(allocateUninit(dtype, n), shape);
+  return new Tensor(allocateUninit(dtype, sizeOf(shape)), shape);
 }
 
 export function fromArray(data: TypedArray, shape: readonly number[]): Tensor {

@@ -142,6 +142,11 @@ export function assertClose(actual: Comparable, expected: Comparable, opts: Clos
   }
 }
 
+/** assertClose with one tolerance for both terms: |actual - expected| <= tol * (1 + |expected|). */
+export function assertNear(actual: Comparable, expected: Comparable, tol: number, msg: string): void {
+  assertClose(actual, expected, { atol: tol, rtol: tol, msg });
+}
+
 function flatten(x: readonly Nested[], out: number[] = []): number[] {
   for (const v of x) {
     if (typeof v === 'number') out.push(v);

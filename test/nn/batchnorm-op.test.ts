@@ -13,6 +13,8 @@ import { batchNorm } from '../../src/ops/batchnorm.js';
 import { gradcheck } from '../../src/core/gradcheck.js';
 import { DTypeError, NablaError, ShapeError } from '../../src/core/errors.js';
 import type { ForwardEvent } from '../../src/core/events.js';
+import { assertNear } from '../helpers/fixtures.js';
+import { onBackend } from '../helpers/backend.js';
 
 nb.manualSeed(11);
 
@@ -42,26 +44,6 @@ function composed(x: Tensor, rm: Tensor | null, rv: Tensor | null, w: Tensor | n
   if (w !== null) y = y.mul(w.reshape(bshape));
   if (b !== null) y = y.add(b.reshape(bshape));
   return y;
-}
-
-function close(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, `${what}: shapes`);
-  const x = a.data();
-  const y = b.data();
-  for (let i = 0; i < x.length; i++) {
-    const err = Math.abs(x[i]! - y[i]!);
-    assert.ok(err <= tol * (1 + Math.abs(y[i]!)), `${what}: element ${i}: ${x[i]} vs ${y[i]}`);
-  }
-}
-
-function onBackend<T>(name: string, fn: () => T): T {
-  const prev = nb.getBackend();
-  nb.setBackend(name);
-  try {
-    return fn();
-  } finally {
-    nb.setBackend(prev);
-  }
 }
 
 const f64 = { dtype: 'float64' as const };
@@ -122,7 +104,7 @@ test('batchNorm forward, gradients and running statistics equal the composition 
         return [y, xx.grad!, w.grad!, b.grad!, rm, rv];
       });
       const names = ['y', 'dx', 'dweight', 'dbias', 'running_mean', 'running_var'];
-      runs[0]!.forEach((t, i) => close(t, runs[1]![i]!, 1e-12, `${JSON.stringify(shape)} training ${training} ${names[i]}`));
+      runs[0]!.forEach((t, i) => assertNear(t, runs[1]![i]!, 1e-12, `${JSON.stringify(shape)} training ${training} ${names[i]}`));
     }
   }
 });
@@ -147,7 +129,7 @@ test('double backward through batchNorm equals the composition (training and eva
     };
     const fused = grads((x, rm, rv, w, b, tr) => batchNorm(x, rm, rv, w, b, { training: tr }));
     const comp = grads(composed);
-    fused.forEach((g, i) => close(g, comp[i]!, 1e-10, `training ${training}: second-order gradient ${i}`));
+    fused.forEach((g, i) => assertNear(g, comp[i]!, 1e-10, `training ${training}: second-order gradient ${i}`));
   }
 });
 
@@ -189,10 +171,10 @@ test('batchNorm on the native backend matches the reference backend (float32)', 
         const a = run('native', shape, training, affine, permuted, scaled, seed);
         const r = run('ts', shape, training, affine, permuted, scaled, seed);
         const what = `${JSON.stringify(shape)} training ${training} affine ${affine} permuted ${permuted} scaled ${scaled}`;
-        close(a.y, r.y, 1e-5, `${what} y`);
-        a.grads.forEach((g, i) => close(g, r.grads[i]!, 1e-4, `${what} grad ${i}`));
-        close(a.rm, r.rm, 1e-6, `${what} running_mean`);
-        close(a.rv, r.rv, 1e-6, `${what} running_var`);
+        assertNear(a.y, r.y, 1e-5, `${what} y`);
+        a.grads.forEach((g, i) => assertNear(g, r.grads[i]!, 1e-4, `${what} grad ${i}`));
+        assertNear(a.rm, r.rm, 1e-6, `${what} running_mean`);
+        assertNear(a.rv, r.rv, 1e-6, `${what} running_var`);
         seed++;
       }
     }

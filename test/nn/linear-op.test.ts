@@ -10,28 +10,10 @@ import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { DTypeError, ShapeError } from '../../src/core/errors.js';
 import type { ForwardEvent } from '../../src/core/events.js';
+import { assertNear } from '../helpers/fixtures.js';
+import { onBackend } from '../helpers/backend.js';
 
 const { linear } = nb.nn.functional;
-
-function onBackend<T>(name: string, fn: () => T): T {
-  const prev = nb.getBackend();
-  nb.setBackend(name);
-  try {
-    return fn();
-  } finally {
-    nb.setBackend(prev);
-  }
-}
-
-function close(a: Tensor, b: Tensor, tol: number, what: string): void {
-  assert.deepEqual(a.shape, b.shape, `${what}: shapes`);
-  const x = a.data();
-  const y = b.data();
-  for (let i = 0; i < x.length; i++) {
-    const err = Math.abs(x[i]! - y[i]!);
-    assert.ok(err <= tol * (1 + Math.abs(y[i]!)), `${what}: element ${i}: ${x[i]} vs ${y[i]}`);
-  }
-}
 
 interface Run {
   y: Tensor;
@@ -68,10 +50,10 @@ test('linear on the native backend matches the reference backend (float32), forw
     const r = run('ts', shape, out, bias, same, seed);
     const what = `x ${JSON.stringify(shape)} out ${out} bias ${bias}`;
     const tol = 1e-5 * Math.sqrt(shape[shape.length - 1]! + 1);
-    close(a.y, r.y, tol, `${what} y`);
-    close(a.gx, r.gx, tol, `${what} dx`);
-    close(a.gw, r.gw, 1e-5 * Math.sqrt(shape.length > 1 ? shape[0]! * (shape.length > 2 ? shape[1]! : 1) : 1) + 1e-5, `${what} dW`);
-    if (bias) close(a.gb!, r.gb!, 1e-5 * 8, `${what} db`);
+    assertNear(a.y, r.y, tol, `${what} y`);
+    assertNear(a.gx, r.gx, tol, `${what} dx`);
+    assertNear(a.gw, r.gw, 1e-5 * Math.sqrt(shape.length > 1 ? shape[0]! * (shape.length > 2 ? shape[1]! : 1) : 1) + 1e-5, `${what} dW`);
+    if (bias) assertNear(a.gb!, r.gb!, 1e-5 * 8, `${what} db`);
     seed++;
   }
 });
@@ -88,10 +70,10 @@ test('linear with transposed, strided and permuted operands equals the contiguou
     for (const backend of nb.availableBackends()) {
       const a = run(backend, shape, 4, true, v, seed);
       const r = run(backend, shape, 4, true, same, seed);
-      close(a.y, r.y, 1e-6, `${name} ${backend} y`);
-      close(a.gx, r.gx, 1e-6, `${name} ${backend} dx`);
-      close(a.gw, r.gw, 1e-6, `${name} ${backend} dW`);
-      close(a.gb!, r.gb!, 1e-6, `${name} ${backend} db`);
+      assertNear(a.y, r.y, 1e-6, `${name} ${backend} y`);
+      assertNear(a.gx, r.gx, 1e-6, `${name} ${backend} dx`);
+      assertNear(a.gw, r.gw, 1e-6, `${name} ${backend} dW`);
+      assertNear(a.gb!, r.gb!, 1e-6, `${name} ${backend} db`);
     }
     seed++;
   }
@@ -115,7 +97,7 @@ test('double backward through linear equals the matmul + add composition', () =>
   };
   const fused = grads((x, w, b) => linear(x, w, b));
   const composed = grads((x, w, b) => x.matmul(w.mT).add(b));
-  fused.forEach((g, i) => close(g, composed[i]!, 1e-12, `second-order gradient ${i}`));
+  fused.forEach((g, i) => assertNear(g, composed[i]!, 1e-12, `second-order gradient ${i}`));
 });
 
 test('linear announces one op event with inputs [x, W, b] and records no graph under noGrad', () => {
@@ -209,7 +191,7 @@ test('gradients a leaf keeps without a copy are its own: in-place changes reach 
   const b2 = b.detach().requiresGrad_();
   const lin2 = (a: Tensor, m: Tensor, c: Tensor | null): Tensor => (c === null ? a.matmul(m.mT) : a.matmul(m.mT).add(c));
   lin2(lin2(x2, w2, b2), w2, null).add(lin2(w2, x2, b2).mul(0.5)).sum().backward();
-  close(nb.tensor(gx, { shape: [4, 4] }), x2.grad!, 1e-5, 'dx');
-  close(nb.tensor(gw, { shape: [4, 4] }), w2.grad!, 1e-5, 'dW');
-  close(nb.tensor(gb), b2.grad!, 1e-5, 'db');
+  assertNear(nb.tensor(gx, { shape: [4, 4] }), x2.grad!, 1e-5, 'dx');
+  assertNear(nb.tensor(gw, { shape: [4, 4] }), w2.grad!, 1e-5, 'dW');
+  assertNear(nb.tensor(gb), b2.grad!, 1e-5, 'db');
 });
