@@ -50,7 +50,7 @@ void binaryStrided(int op, const float* a, const i64* sa, const float* b, const 
 // out = cond ? a : b as a select on both loaded values (no branch: a random mask would mispredict
 // half the time); a cond of another dtype (float32, int32) tests truthiness as JS does.
 template <class TC>
-static inline bool condTrue(TC c) { return c != TC(0) && c == c; }
+static inline bool condTrue(TC c) { return c != TC(0); }
 
 template <class TC>
 static void whereT(const TC* cond, const i64* sc, const float* a, const i64* sa, const float* b, const i64* sb,
@@ -115,13 +115,10 @@ void whereMixedStrided(const void* cond, int tc, const i64* sc, const float* a, 
 // vectorize; pow and everything with an int32 operand run in double.
 // ---------------------------------------------------------------------------------------------
 
-// Math.pow: NaN exponent -> NaN, (+-1)^(+-inf) -> NaN (C's pow gives 1 for both)
-static inline double jsPow(double x, double y) {
-  if (y != y || ((x == 1.0 || x == -1.0) && std::isinf(y))) return __builtin_nan("");
-  return std::pow(x, y);
-}
+// C's pow, as PyTorch: 1^NaN = 1, (-1)^(+-inf) = 1, x^0 = 1
+static inline double jsPow(double x, double y) { return std::pow(x, y); }
 template <class C>
-static inline bool truthyC(C x) { return x != C(0) && x == x; }
+static inline bool truthyC(C x) { return x != C(0); }
 
 template <class C, class TA, class TB, class O, class F>
 static inline void zipMixed(F f, const TA* a, i64 sa, const TB* b, i64 sb, O* out, i64 n) {
@@ -166,7 +163,7 @@ static void mixedRow(int op, const TA* a, i64 sa, const TB* b, i64 sb, float* ou
     case B_GE: ZC(x >= y);
     case B_AND: ZC(truthyC(x) && truthyC(y));
     case B_OR: ZC(truthyC(x) || truthyC(y));
-    case B_RELU_GRAD: ZM(y > C(0) ? x : C(0));
+    case B_RELU_GRAD: ZM(y <= C(0) ? C(0) : x);
     default: return;
   }
 #undef ZM
@@ -219,10 +216,10 @@ static double unaryD(int op, double x) {
     case U_SQRT: return std::sqrt(x);
     case U_RSQRT: return 1.0 / std::sqrt(x);
     case U_ABS: return std::fabs(x);
-    case U_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x;
+    case U_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
     case U_SQUARE: return x * x;
     case U_RECIPROCAL: return 1.0 / x;
-    case U_RELU: return x > 0 ? x : 0.0;
+    case U_RELU: return x <= 0 ? 0.0 : x;
     case U_SIGMOID: return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x));
     case U_TANH: return std::tanh(x);
     case U_SIN: return std::sin(x);

@@ -313,7 +313,8 @@ using fastmath::expF;
 using fastmath::sigmoidF;
 using fastmath::tanhF;
 
-static inline bool truthy(float x) { return x != 0.0f && x == x; }
+// non-zero is true, NaN included (PyTorch's bool(NaN))
+static inline bool truthy(float x) { return x != 0.0f; }
 
 static double erfD(double x) { return std::erf(x); }
 
@@ -348,10 +349,10 @@ static void unaryRow(int op, const float* x, i64 sx, float* out, i64 n) {
     case U_SQRT: MAP(std::sqrt(v));
     case U_RSQRT: MAPD(1.0 / std::sqrt(v));
     case U_ABS: MAP(std::fabs(v));
-    case U_SIGN: MAP(v > 0 ? 1.0f : (v < 0 ? -1.0f : v));
+    case U_SIGN: MAP(v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f));  // sign(NaN) = 0, as PyTorch
     case U_SQUARE: MAP(v * v);
     case U_RECIPROCAL: MAP(1.0f / v);
-    case U_RELU: MAP(v > 0 ? v : 0.0f);
+    case U_RELU: MAP(v <= 0 ? 0.0f : v);  // NaN passes through, as PyTorch
     case U_SIGMOID: MAP(sigmoidF(v));
     case U_TANH: MAP(tanhF(v));
     case U_SIN: MAPD(std::sin(v));
@@ -397,9 +398,8 @@ static void binaryRow(int op, const float* a, i64 sa, const float* b, i64 sb, fl
     case B_SUB: ZIP(float, x - y);
     case B_MUL: ZIP(float, x * y);
     case B_DIV: ZIP(float, x / y);
-    // JavaScript's Math.pow, which the reference uses: NaN exponent -> NaN, (+-1)^(+-inf) -> NaN
-    case B_POW: ZIP(float, (y != y || ((x == 1.0f || x == -1.0f) && std::isinf(y))) ? __builtin_nanf("")
-                                                                                     : (float)std::pow((double)x, (double)y));
+    // C's pow, as PyTorch (and the reference): 1^NaN = 1, (-1)^(+-inf) = 1, x^0 = 1
+    case B_POW: ZIP(float, (float)std::pow((double)x, (double)y));
     case B_MAXIMUM: ZIP(float, (x != x || y != y) ? __builtin_nanf("") : (x > y ? x : y));
     case B_MINIMUM: ZIP(float, (x != x || y != y) ? __builtin_nanf("") : (x < y ? x : y));
     case B_EQ: ZIP(float, x == y ? 1.0f : 0.0f);
@@ -410,7 +410,7 @@ static void binaryRow(int op, const float* a, i64 sa, const float* b, i64 sb, fl
     case B_GE: ZIP(float, x >= y ? 1.0f : 0.0f);
     case B_AND: ZIP(float, truthy(x) && truthy(y) ? 1.0f : 0.0f);
     case B_OR: ZIP(float, truthy(x) || truthy(y) ? 1.0f : 0.0f);
-    case B_RELU_GRAD: ZIP(float, y > 0 ? x : 0.0f);
+    case B_RELU_GRAD: ZIP(float, y <= 0 ? 0.0f : x);  // passes where the input is NaN, as PyTorch
     default: return;
   }
 }

@@ -26,8 +26,8 @@ export type UnaryOp =
   | 'log1p' | 'expm1' | 'softplus' | 'gelu' | 'not';
 
 /**
- * Binary ops. `reluGrad` is relu's backward in one pass: out = b > 0 ? a : 0 (a = dJ/dy,
- * b = relu's input; relu'(0) = 0 and a NaN input gives 0, as PyTorch's threshold_backward).
+ * Binary ops. `reluGrad` is relu's backward in one pass: out = b <= 0 ? 0 : a (a = dJ/dy,
+ * b = relu's input; relu'(0) = 0 and a NaN input passes a, as PyTorch's threshold_backward).
  */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'

@@ -149,7 +149,57 @@ export function promote(a: DType, b: DType): DType {
  * is not an integer.
  */
 export function promoteWithScalar(a: DType, x: number): DType {
-  if (isFloat(a)) return a;
-  if (Number.isInteger(x)) return a === 'bool' ? 'int32' : a;
-  return 'float32';
+  return resultType([{ dtype: a, ndim: 1 }, x]);
+}
+
+/** What `resultType` needs to know of an operand. */
+export interface Typed {
+  readonly dtype: DType;
+  readonly ndim: number;
+  /** a plain number turned into a 0-d tensor by an op (PyTorch's wrapped number) */
+  readonly _wrappedNumber?: boolean;
+}
+
+/** The category of a plain number: an integer within int32 is an int, anything else a float. */
+export function numberDType(x: number): DType {
+  return Number.isInteger(x) && Math.abs(x) <= 2147483647 ? 'int32' : 'float32';
+}
+
+/**
+ * The dtype of an op on several operands, by PyTorch's category rules (bool < integer < float).
+ * Operands come in three priorities: dimensioned tensors, 0-d tensors, plain numbers (a float
+ * number counts as float32, an integer as int32). A lower-priority operand changes the result
+ * only when its category is higher: float32 [3] + float64 0-d is float32, int32 [3] + float64
+ * 0-d is float64, int32 [3] + 2.5 is float32, bool [3] + 1 is int32.
+ */
+export function resultType(operands: readonly (Typed | number)[]): DType {
+  let dim: DType | undefined;
+  let zero: DType | undefined;
+  let wrapped: DType | undefined;
+  for (const o of operands) {
+    if (typeof o === 'number') wrapped = up(wrapped, numberDType(o));
+    else if (o._wrappedNumber) wrapped = up(wrapped, isFloat(o.dtype) ? 'float32' : o.dtype);
+    else if (o.ndim === 0) zero = up(zero, o.dtype);
+    else dim = up(dim, o.dtype);
+  }
+  return combine(dim, combine(zero, wrapped)) ?? 'float32';
+}
+
+function up(a: DType | undefined, b: DType): DType {
+  return a === undefined ? b : promote(a, b);
+}
+
+function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
+  if (higher === undefined) return lower;
+  if (lower === undefined) return higher;
+  if (isFloat(higher)) return higher;
+  if (higher === 'bool' || isFloat(lower)) return promote(higher, lower);
+  return higher;
+}
+
+/** Whether a result of dtype `from` may be written into a tensor of dtype `to` (PyTorch's can_cast: no float to integer, nothing to bool but bool). */
+export function canCast(from: DType, to: DType): boolean {
+  if (isFloat(from) && !isFloat(to)) return false;
+  if (from !== 'bool' && to === 'bool') return false;
+  return true;
 }

@@ -60,12 +60,16 @@ export function broadcastStrides(shape: Shape, strides: Shape, target: Shape): n
   return out;
 }
 
-/** Resolves a possibly negative axis against `ndim`, naming the op in the error. */
+/**
+ * Resolves a possibly negative axis against `ndim`, naming the op in the error. As in PyTorch, a
+ * 0-d tensor accepts axis 0 and -1 (both resolve to 0), so ops that take an axis work on scalars.
+ */
 export function normAxis(op: string, axis: number, ndim: number): number {
   if (!Number.isInteger(axis)) throw new ShapeError(`${op}: axis must be an integer, got ${axis}`);
-  const a = axis < 0 ? axis + ndim : axis;
-  if (a < 0 || a >= Math.max(ndim, 1)) {
-    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'}`);
+  const n = Math.max(ndim, 1);
+  const a = axis < 0 ? axis + n : axis;
+  if (a < 0 || a >= n) {
+    throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'} (valid: ${-n} to ${n - 1})`);
   }
   return a;
 }

@@ -43,6 +43,8 @@ export class Tensor {
   /** how this tensor was computed (null for leaves) */
   _node: Node | null = null;
   _retainsGrad = false;
+  /** @internal a plain number an op turned into a 0-d tensor: it does not up-cast other operands (see resultType) */
+  _wrappedNumber = false;
 
   constructor(storage: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.storage = storage;
@@ -323,7 +325,7 @@ export class Tensor {
   }
   /** Where `mask` is true, `value`; elsewhere this tensor's values. */
   maskedFill(mask: Tensor, value: number): Tensor {
-    return ix.where(mask, value, this);
+    return ix.maskedFill(this, mask, value);
   }
 
   // ---------------------------------------------------------------- reductions
@@ -347,7 +349,7 @@ export class Tensor {
     return red.variance(this, axis ?? null, keepdim, correction);
   }
   std(axis?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return red.variance(this, axis ?? null, keepdim, correction).sqrt();
+    return red.std(this, axis ?? null, keepdim, correction);
   }
   logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
     return red.logsumexp(this, axis, keepdim);
@@ -452,31 +454,37 @@ export class Tensor {
 
   /** Copies `src` (broadcast) into this tensor's storage. Not recorded by autograd. */
   copy_(src: Tensor | number): this {
-    vw.assign(this, src);
+    vw.assign(this, src, 'copy_');
     return this;
   }
   fill_(value: number): this {
-    vw.assign(this, value);
+    vw.assign(this, value, 'fill_', { overlapOk: true });
     return this;
   }
   zero_(): this {
     return this.fill_(0);
   }
-  /** this += alpha * o, in place, outside the graph (for optimizers). */
+  /**
+   * this += alpha * o, in place, outside the graph (for optimizers). As in PyTorch, the result
+   * must keep this tensor's kind (an int32 tensor cannot take a float result) and this tensor
+   * must not be an expanded view.
+   */
   add_(o: Operand, alpha = 1): this {
-    vw.assign(this, ew.noGradBinary('add', this, alpha === 1 || typeof o === 'number' ? (typeof o === 'number' ? o * alpha : o) : ew.noGradBinary('mul', o, alpha)));
-    return this;
+    return this.inPlace('add_', 'add', alpha === 1 || typeof o === 'number' ? (typeof o === 'number' ? o * alpha : o) : ew.noGradBinary('mul', o, alpha));
   }
   sub_(o: Operand): this {
-    vw.assign(this, ew.noGradBinary('sub', this, o));
-    return this;
+    return this.inPlace('sub_', 'sub', o);
   }
   mul_(o: Operand): this {
-    vw.assign(this, ew.noGradBinary('mul', this, o));
-    return this;
+    return this.inPlace('mul_', 'mul', o);
   }
   div_(o: Operand): this {
-    vw.assign(this, ew.noGradBinary('div', this, o));
+    return this.inPlace('div_', 'div', o);
+  }
+
+  private inPlace(name: string, op: 'add' | 'sub' | 'mul' | 'div', o: Operand): this {
+    if (vw.hasInternalOverlap(this)) vw.assign(this, 0, name); // throws the overlap error before computing
+    vw.assign(this, ew.noGradBinary(op, this, o), name, { checkCast: true });
     return this;
   }
 

@@ -32,7 +32,9 @@ export function gelu(x: Tensor, approximate: GeluApproximation = 'none'): Tensor
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   if (beta === 1 && threshold === 20) return ew.softplus(x);
   const bx = x.mul(beta);
-  return where(bx.gt(threshold), x, ew.softplus(bx).div(beta));
+  // sigma(beta z) below the threshold through log1p(e^{beta z}) / beta; exactly 1 above it
+  const inside = where(bx.gt(threshold), 0, bx);
+  return where(bx.gt(threshold), x, ew.log1p(inside.exp()).div(beta));
 }
 
 /**
@@ -48,5 +50,5 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * (alpha at exactly 0, as PyTorch). The exponential sees min(z, 0) so it cannot overflow.
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.gt(0), x, ew.expm1(x.clamp(null, 0)).mul(alpha));
+  return where(x.le(0), ew.expm1(x.clamp(null, 0)).mul(alpha), x);
 }

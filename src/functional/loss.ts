@@ -13,6 +13,8 @@ import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js'
 import { allocate, isFloat } from '../core/dtype.js';
 import { where } from '../ops/indexing.js';
 import * as ew from '../ops/elementwise.js';
+import { result } from '../ops/result.js';
+import { noGrad } from '../core/autograd.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -171,6 +173,14 @@ function classTargets(op: string, input: Tensor, target: Tensor, weight: Tensor 
   return { safe, w: new Tensor(w, target.shape), keep: new Tensor(keep, target.shape), wSum };
 }
 
+/**
+ * sum(per) / wSum. When every target is ignored (wSum = 0) the value is 0/0 = NaN, as PyTorch
+ * 1.13, but the gradient is 0, not NaN (nothing was seen, so nothing changes), as PyTorch.
+ */
+function weightedMean(per: Tensor, wSum: number): Tensor {
+  return wSum === 0 ? per.sum().mul(0).add(NaN) : per.sum().div(wSum);
+}
+
 /** Views an unbatched [C] input as [1, C] (and its scalar target as [1]). */
 function batched(input: Tensor): Tensor {
   return input.ndim === 1 ? input.unsqueeze(0) : input;
@@ -186,7 +196,7 @@ function nllCore(op: string, logp: Tensor, target: Tensor, opts: NLLOptions): { 
   const picked = x.gather(1, idx).squeeze(1).reshape(target.shape); // logp[i, y_i]
   const per = picked.mul(w).neg();
   const reduction = opts.reduction ?? 'mean';
-  const loss = reduction === 'mean' ? per.sum().div(wSum) : reduce(op, per, reduction);
+  const loss = reduction === 'mean' ? weightedMean(per, wSum) : reduce(op, per, reduction);
   return { loss, keep, wSum };
 }
 
@@ -225,7 +235,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (ls === 0) return nll;
   const smooth = (wB === null ? logp : logp.mul(wB)).sum(axis).neg().mul(keep); // -sum_c w_c log p_ic, 0 where ignored
   const reduction = opts.reduction ?? 'mean';
-  const ret = reduction === 'mean' ? smooth.sum().div(wSum) : reduce('crossEntropy', smooth, reduction);
+  const ret = reduction === 'mean' ? weightedMean(smooth, wSum) : reduce('crossEntropy', smooth, reduction);
   return nll.mul(1 - ls).add(ret.mul(ls / c));
 }
 
@@ -261,15 +271,33 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
       throw new NablaError(`binaryCrossEntropy: every input must be a probability in [0, 1], found ${d[i]} (apply sigmoid first, or use binaryCrossEntropyWithLogits on the logits)`);
     }
   }
-  // log p and log(1 - p), clamped at -100; at p = 0 (or 1) the constant -100 is selected and
-  // the log only ever sees safe arguments, so the gradient is 0 there rather than 0/0 = NaN
-  const pos = input.gt(0);
-  const below1 = input.lt(1);
-  const logP = where(pos, where(pos, input, 1).log().clamp(-100), -100);
-  const log1mP = where(below1, ew.log1p(where(below1, input, 0).neg()).clamp(-100), -100);
-  let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+  let loss = bceElementwise(input, target);
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduce('binaryCrossEntropy', loss, opts.reduction);
+}
+
+/**
+ * L = -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)) per element, with PyTorch's
+ * gradients: dL/dp = (p - y) / max(p (1 - p), 1e-12) (large but finite at p = 0 or 1) and
+ * dL/dy = max(log(1 - p), -100) - max(log p, -100).
+ */
+function bceElementwise(p: Tensor, y: Tensor): Tensor {
+  const clampedLogs = (q: Tensor): [Tensor, Tensor] => {
+    const pos = q.gt(0);
+    const below1 = q.lt(1);
+    return [where(pos, where(pos, q, 1).log().clamp(-100), -100), where(below1, ew.log1p(where(below1, q, 0).neg()).clamp(-100), -100)];
+  };
+  const out = noGrad(() => {
+    const [logP, log1mP] = clampedLogs(p);
+    return y.mul(logP).add(y.neg().add(1).mul(log1mP)).neg();
+  });
+  return result('binaryCrossEntropy', out, [p, y], (g) => {
+    const [logP, log1mP] = clampedLogs(p.detach());
+    return [
+      p.requiresGrad ? g.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(1e-12)) : null,
+      y.requiresGrad ? g.mul(log1mP.sub(logP)) : null,
+    ];
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { Tensor, type Operand } from '../core/tensor.js';
 import { isDonatedGrad } from '../core/autograd.js';
-import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
+import { type DType, allocate, isFloat, resultType } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
@@ -25,20 +25,44 @@ export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Ten
 
 const COMPARE = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or']);
 
-function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
-  if (COMPARE.has(op)) return 'bool';
-  const d = promote(a, b);
-  if (op === 'div' && !isFloat(d)) return 'float32'; // true division, as PyTorch
-  if (d === 'bool') return 'int32';
-  return d;
+/** On bool operands with a bool result, + and max are `or`, * and min are `and` (as PyTorch). */
+const BOOL_OP: Partial<Record<BinaryOp, BinaryOp>> = { add: 'or', maximum: 'or', mul: 'and', minimum: 'and' };
+
+/**
+ * The dtypes of a binary op by PyTorch's rules: `common`, the dtype both operands are computed
+ * in (resultType), and `out`, the result's (bool for comparisons, float for true division).
+ * Throws where PyTorch refuses: subtraction with a bool tensor, pow of bools, an integer tensor
+ * to a negative integer power given as a plain number.
+ */
+export function binaryTypes(op: BinaryOp, x: Tensor, y: Tensor): { common: DType; out: DType } {
+  const common = resultType([x, y]);
+  if (op === 'sub' && (x.dtype === 'bool' || y.dtype === 'bool')) {
+    throw new DTypeError('sub: subtraction with a bool tensor is not supported; for masks use logicalNot() or ne()');
+  }
+  if (op === 'pow' && common === 'bool') throw new DTypeError('pow: not supported for bool tensors');
+  if (op === 'pow' && common === 'int32' && y._wrappedNumber && y.storage[y.offset]! < 0) {
+    throw new DTypeError(`pow: an integer tensor to a negative integer power (${y.storage[y.offset]}) is not allowed; use a float tensor or exponent`);
+  }
+  if (COMPARE.has(op)) return { common, out: 'bool' };
+  if (op === 'div' && !isFloat(common)) return { common, out: 'float32' }; // true division, as PyTorch
+  return { common, out: common };
+}
+
+/** The operand converted to the computation dtype where a float must be rounded to it first (float64 -> float32), as PyTorch computes. */
+function inCommon(t: Tensor, common: DType): Tensor {
+  return t.dtype !== common && isFloat(t.dtype) && isFloat(common) ? castData(t, common) : t;
 }
 
 /** Runs a broadcasting binary kernel without recording a graph. */
 export function noGradBinary(op: BinaryOp, a: Operand, b: Operand): Tensor {
-  const [x, y] = operands(op, a, b);
+  const [x0, y0] = operands(op, a, b);
+  const { common, out: dtype } = binaryTypes(op, x0, y0);
+  const x = inCommon(x0, common);
+  const y = inCommon(y0, common);
+  const kernel = dtype === 'bool' ? (BOOL_OP[op] ?? op) : op;
   const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
-  const out = emptyUninit(binaryDType(op, x.dtype, y.dtype), shape);
-  B().binary(op, strided(x, shape), strided(y, shape), shape, out.storage);
+  const out = emptyUninit(dtype, shape);
+  B().binary(kernel, strided(x, shape), strided(y, shape), shape, out.storage);
   return out;
 }
 
@@ -62,12 +86,12 @@ export function mul(a: Operand, b: Operand): Tensor {
   return result('mul', noGradBinary('mul', x, y), [x, y], (g) => [x.requiresGrad ? g.mul(y) : null, y.requiresGrad ? g.mul(x) : null]);
 }
 
-/** y = a / b;  dy/da = 1/b, dy/db = -a/b^2 */
+/** y = a / b;  dy/da = 1/b, dy/db = -a/b^2, computed as -(a/b)/b (a/b^2 overflows where b^2 does), as PyTorch */
 export function div(a: Operand, b: Operand): Tensor {
   const [x, y] = operands('div', a, b);
   return result('div', noGradBinary('div', x, y), [x, y], (g) => [
     x.requiresGrad ? g.div(y) : null,
-    y.requiresGrad ? g.mul(x).div(y.mul(y)).neg() : null,
+    y.requiresGrad ? g.neg().mul(x.div(y).div(y)) : null,
   ]);
 }
 
@@ -76,20 +100,25 @@ export function pow(a: Operand, p: Operand): Tensor {
   const [x, e] = operands('pow', a, p);
   const out = noGradBinary('pow', x, e);
   return result('pow', out, [x, e], (g) => [
-    x.requiresGrad ? g.mul(e).mul(x.pow(e.sub(1))).mul(e.ne(0)) : null,
-    // at a = 0 the term a^p ln a is taken as 0 (its limit for p > 0), as PyTorch does
-    e.requiresGrad ? g.mul(out).mul(x.log()).maskedFill(x.eq(0), 0) : null,
+    // 0 where p = 0 (even at a = 0 or a = NaN), as PyTorch
+    x.requiresGrad ? where(e.eq(0), 0, g.mul(e).mul(x.pow(e.sub(1)))) : null,
+    // at a = 0 with p >= 0 the term a^p ln a is taken as 0 (its limit), as PyTorch does
+    e.requiresGrad ? where(x.eq(0).mul(e.ge(0)), 0, g.mul(out).mul(x.log())) : null,
   ]);
 }
 
-/** Where both are equal the gradient is split evenly, as PyTorch does. */
+/**
+ * Where both are equal the gradient is split evenly; where either is NaN both get all of it
+ * (the result is NaN either way), as PyTorch does.
+ */
 function minmax(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   const [x, y] = operands(op, a, b);
-  const cmp: BinaryOp = op === 'maximum' ? 'gt' : 'lt';
+  const loses: BinaryOp = op === 'maximum' ? 'lt' : 'gt';
+  const wins: BinaryOp = op === 'maximum' ? 'gt' : 'lt';
   return result(op, noGradBinary(op, x, y), [x, y], (g) => {
-    const tie = noGradBinary('eq', x, y).mul(0.5);
-    const wx = noGradBinary(cmp, x, y).add(tie);
-    return [x.requiresGrad ? g.mul(wx) : null, y.requiresGrad ? g.mul(wx.neg().add(1)) : null];
+    const tie = noGradBinary('eq', x, y);
+    const share = (lose: Tensor): Tensor => where(tie, g.mul(0.5), where(lose, 0, g));
+    return [x.requiresGrad ? share(noGradBinary(loses, x, y)) : null, y.requiresGrad ? share(noGradBinary(wins, x, y)) : null];
   });
 }
 
@@ -118,7 +147,13 @@ function floatOut(x: Tensor): DType {
   return isFloat(x.dtype) ? x.dtype : 'float32';
 }
 
+/** PyTorch refuses these on bool tensors (they are integer ops with no bool meaning). */
+const NO_BOOL = new Set<UnaryOp>(['neg', 'abs', 'floor', 'ceil', 'round', 'relu']);
+
 function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype: DType = floatOut(x)): Tensor {
+  if (x.dtype === 'bool' && NO_BOOL.has(op)) {
+    throw new DTypeError(`${op}: not supported for bool tensors${op === 'neg' ? '; to invert a mask use logicalNot()' : ''}`);
+  }
   const y = unaryKernel(op, x, dtype);
   // the backward closure only when a graph is recorded (inference makes none)
   const record = backward !== null && x.requiresGrad && isGradEnabled();
@@ -126,7 +161,7 @@ function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Te
 }
 
 /** y = -x;  dy/dx = -1 */
-export const neg = (x: Tensor): Tensor => unaryOp('neg', x, (g) => g.neg(), x.dtype === 'bool' ? 'int32' : x.dtype);
+export const neg = (x: Tensor): Tensor => unaryOp('neg', x, (g) => g.neg(), x.dtype);
 /** y = e^x;  dy/dx = y */
 export const exp = (x: Tensor): Tensor => unaryOp('exp', x, (g, y) => g.mul(y));
 /** y = ln x;  dy/dx = 1/x */
@@ -143,19 +178,24 @@ export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', x, (g, y) => g.mul(
 export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x).mul(2), x.dtype === 'bool' ? 'int32' : x.dtype);
 /** y = 1/x;  dy/dx = -y^2 */
 export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x, (g, y) => g.mul(y.mul(y)).neg());
-/** y = |x|;  dy/dx = sign(x) (0 at 0, as PyTorch) */
+/** y = |x|;  dy/dx = sign(x) (0 at 0 and at NaN, as PyTorch) */
 export const abs = (x: Tensor): Tensor => unaryOp('abs', x, (g) => g.mul(x.sign()), x.dtype);
 /** y = sign(x); gradient 0 */
-export const sign = (x: Tensor): Tensor => unaryOp('sign', x, (g) => g.mul(0), x.dtype);
-export const floor = (x: Tensor): Tensor => unaryOp('floor', x, (g) => g.mul(0), x.dtype);
-export const ceil = (x: Tensor): Tensor => unaryOp('ceil', x, (g) => g.mul(0), x.dtype);
+export const sign = (x: Tensor): Tensor => unaryOp('sign', x, zeroGrad, x.dtype);
+export const floor = (x: Tensor): Tensor => unaryOp('floor', x, zeroGrad, x.dtype);
+export const ceil = (x: Tensor): Tensor => unaryOp('ceil', x, zeroGrad, x.dtype);
 /** round half to even */
-export const round = (x: Tensor): Tensor => unaryOp('round', x, (g) => g.mul(0), x.dtype);
+export const round = (x: Tensor): Tensor => unaryOp('round', x, zeroGrad, x.dtype);
+
+/** The gradient of a piecewise-constant op: zeros (not g * 0, which is NaN where g is infinite), as PyTorch. */
+function zeroGrad(g: Tensor): Tensor {
+  return g._full(0);
+}
 /** y = sin x;  dy/dx = cos x */
 export const sin = (x: Tensor): Tensor => unaryOp('sin', x, (g) => g.mul(x.cos()));
 /** y = cos x;  dy/dx = -sin x */
 export const cos = (x: Tensor): Tensor => unaryOp('cos', x, (g) => g.mul(x.sin()).neg());
-/** a = relu(z) = max(0, z);  da/dz = 1 if z > 0 else 0 (0 at z = 0, as PyTorch) */
+/** a = relu(z) = max(0, z);  da/dz = 0 if z <= 0 else 1 (0 at z = 0; relu(NaN) = NaN with gradient 1, as PyTorch) */
 export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => reluBackward(g, x), x.dtype);
 
 /**
@@ -175,13 +215,14 @@ function reluBackward(g: Tensor, x: Tensor): Tensor {
 export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (g, y) => g.mul(y.mul(y.neg().add(1))));
 /** a = tanh(z);  da/dz = 1 - a^2 */
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (g, y) => g.mul(y.mul(y).neg().add(1)));
-/** y = ln(1 + e^x);  dy/dx = sigma(x) */
-export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (g) => g.mul(x.sigmoid()));
+/** y = ln(1 + e^x) (y = x above the threshold 20);  dy/dx = sigma(x), exactly 1 above the threshold, as PyTorch */
+export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (g) => where(x.gt(20), g, g.mul(x.sigmoid())));
 /** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x) */
 export const gelu = (x: Tensor): Tensor =>
   unaryOp('gelu', x, (g) => {
     const phi = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    const Phi = x.gelu().div(x).maskedFill(x.eq(0), 0.5);
+    // Phi(x) = gelu(x) / x, except near 0 where that underflows (Phi(x) = 1/2 + O(x) there)
+    const Phi = where(x.abs().lt(1e-10), 0.5, x.gelu().div(x));
     return g.mul(Phi.add(x.mul(phi)));
   });
 
@@ -190,9 +231,9 @@ export function leakyRelu(x: Tensor, slope: number): Tensor {
   return where(x.gt(0), x, x.mul(slope));
 }
 
-/** y = x if x > 0 else alpha*(e^x - 1) (composed: gradient alpha at 0, as PyTorch) */
+/** y = x if x > 0 else alpha*(e^x - 1) (composed: gradient alpha at 0, and 1 at NaN, as PyTorch) */
 export function elu(x: Tensor, alpha: number): Tensor {
-  return where(x.gt(0), x, expm1(clamp(x, null, 0)).mul(alpha));
+  return where(x.le(0), expm1(clamp(x, null, 0)).mul(alpha), x);
 }
 
 /** y = min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */

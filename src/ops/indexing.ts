@@ -5,9 +5,9 @@
 import { Tensor, type Operand } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
-import { promote } from '../core/dtype.js';
+import { promote, resultType } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
-import { empty, emptyUninit, result, scalarLike, strided } from './result.js';
+import { empty, emptyUninit, operands, result, strided } from './result.js';
 import { contiguous, narrow } from './view.js';
 
 function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: readonly number[]): Int32Array {
@@ -28,6 +28,11 @@ function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: r
  * Gradient: the upstream values are added back at the gathered positions (scatter-add).
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  if (x.ndim === 0 && index.ndim === 0) {
+    // a 0-d input and index: the input viewed as [1], as PyTorch
+    normAxis('gather', axis, 0);
+    return gather(x.reshape([1]), 0, index.reshape([1])).reshape([]);
+  }
   const a = normAxis('gather', axis, x.ndim);
   if (index.ndim !== x.ndim) {
     throw new ShapeError(`gather: index has ${index.ndim} dimensions ${fmtShape(index.shape)} but the input has ${x.ndim} ${fmtShape(x.shape)}`);
@@ -58,8 +63,14 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 /** Whole slices along `axis`, picked by a 1-D int32 index (an embedding lookup on axis 0). */
 export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
   const a = normAxis('indexSelect', axis, x.ndim);
-  const idxT = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
+  let idxT = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
   if (idxT.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idxT.shape)}`);
+  if (x.ndim === 0) {
+    // a 0-d input: the index must hold one element, 0 (as PyTorch); the result is 0-d
+    if (idxT.size !== 1) throw new ShapeError(`indexSelect: a 0-d input takes an index of one element, got ${fmtShape(idxT.shape)}`);
+    return indexSelect(x.reshape([1]), 0, idxT.reshape([1])).reshape([]);
+  }
+  idxT = idxT.reshape([-1]);
   const m = idxT.size;
   const outShape = [...x.shape];
   outShape[a] = m;
@@ -74,12 +85,15 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly nu
   return gather(x, a, new Tensor(full, outShape));
 }
 
-/** out = cond ? a : b, broadcasting all three. Gradient: to a where cond holds, to b elsewhere. */
+/**
+ * out = cond ? a : b, broadcasting all three; the dtype follows PyTorch's rules for a and b
+ * (resultType: plain numbers and 0-d tensors do not up-cast within a category). Gradient: to a
+ * where cond holds, to b elsewhere.
+ */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const at = a instanceof Tensor ? a : scalarLike(a, b instanceof Tensor ? b.dtype : 'float32');
-  const bt = b instanceof Tensor ? b : scalarLike(b, at.dtype);
+  const [at, bt] = operands('where', a, b);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, at.shape), bt.shape);
-  const dtype = promote(at.dtype, bt.dtype);
+  const dtype = resultType([at, bt]);
   const A = at.dtype === dtype ? at : at.to(dtype);
   const Bt = bt.dtype === dtype ? bt : bt.to(dtype);
   const out = emptyUninit(dtype, shape);
@@ -90,9 +104,25 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   ], { cond });
 }
 
+/**
+ * x with `value` where `mask` is true (broadcast together), keeping x's dtype (the value is
+ * converted: 2.7 into an int32 tensor is 2), as PyTorch. Gradient: to x where the mask is false.
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  const v = new Tensor(new (x.storage.constructor as new (n: number) => typeof x.storage)(1), []);
+  v.storage[0] = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  return where(mask, v, x);
+}
+
 /** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
 export function cat(ts: readonly Tensor[], axis = 0): Tensor {
   if (ts.length === 0) throw new NablaError('cat: expected a non-empty list of tensors');
+  ts.forEach((t, i) => {
+    if (t.ndim === 0) throw new ShapeError(`cat: tensor ${i} is 0-d and cannot be concatenated (use stack, or unsqueeze it)`);
+  });
+  // a legacy empty 1-D tensor [0] joins anything, as in PyTorch
+  const parts = ts.filter((t) => !(t.ndim === 1 && t.size === 0));
+  if (parts.length > 0 && parts.length < ts.length) return catParts(ts, parts, axis);
   const first = ts[0]!;
   const a = normAxis('cat', axis, first.ndim);
   let dtype = first.dtype;
@@ -122,6 +152,11 @@ export function cat(ts: readonly Tensor[], axis = 0): Tensor {
   return result('cat', out, inputs, (g) => ts.map((t, i) => (t.requiresGrad ? narrow(g, a, offsets[i]!, t.shape[a]!) : null)), { axis: a });
 }
 
+function catParts(all: readonly Tensor[], parts: readonly Tensor[], axis: number): Tensor {
+  const dtype = all.reduce((d, t) => promote(d, t.dtype), all[0]!.dtype);
+  return cat(parts.map((t) => (t.dtype === dtype ? t : t.to(dtype))), axis);
+}
+
 /** Joins tensors of equal shape along a new axis. */
 export function stack(ts: readonly Tensor[], axis = 0): Tensor {
   if (ts.length === 0) throw new NablaError('stack: expected a non-empty list of tensors');
@@ -135,13 +170,20 @@ export function stack(ts: readonly Tensor[], axis = 0): Tensor {
   return cat(ts.map((t) => t.unsqueeze(a)), a);
 }
 
-/** Splits into pieces of `size` along `axis` (the last may be smaller); views. */
+/**
+ * Splits into pieces of `size` along `axis` (the last may be smaller); views. An empty axis gives
+ * one empty piece (size 0 is allowed only there), as PyTorch.
+ */
 export function split(x: Tensor, size: number | readonly number[], axis = 0): Tensor[] {
+  if (x.ndim === 0) throw new ShapeError('split: cannot split a 0-d tensor');
   const a = normAxis('split', axis, x.ndim);
   const n = x.shape[a]!;
   const sizes: number[] = [];
   if (typeof size === 'number') {
-    if (!Number.isInteger(size) || size <= 0) throw new ShapeError(`split: size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 0 || (size === 0 && n > 0)) {
+      throw new ShapeError(`split: size must be a positive integer${n === 0 ? ' or 0' : ''}, got ${size} (axis ${axis} has size ${n})`);
+    }
+    if (n === 0) sizes.push(0);
     for (let s = 0; s < n; s += size) sizes.push(Math.min(size, n - s));
   } else {
     if (size.reduce((p, q) => p + q, 0) !== n) throw new ShapeError(`split: sizes ${fmtShape(size)} do not add up to ${n} (axis ${axis} of ${fmtShape(x.shape)})`);
@@ -156,10 +198,17 @@ export function split(x: Tensor, size: number | readonly number[], axis = 0): Te
   return out;
 }
 
-/** Splits into `chunks` nearly equal pieces along `axis`. */
+/**
+ * Splits into pieces of ceil(n / chunks) along `axis` (so possibly fewer than `chunks`); an empty
+ * axis gives `chunks` empty pieces, as PyTorch.
+ */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks < 1) throw new ShapeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (x.ndim === 0) throw new ShapeError('chunk: cannot chunk a 0-d tensor');
   const a = normAxis('chunk', axis, x.ndim);
-  return split(x, Math.max(1, Math.ceil(x.shape[a]! / chunks)), a);
+  const n = x.shape[a]!;
+  if (n === 0) return Array.from({ length: chunks }, () => narrow(x, a, 0, 0));
+  return split(x, Math.ceil(n / chunks), a);
 }
 
 /** One-hot encoding of int32 class indices: [...] -> [..., numClasses] float32. */

@@ -10,6 +10,8 @@ import { B } from '../backend/registry.js';
 import type { ReduceOp } from '../backend/types.js';
 import { emptyUninit, result } from './result.js';
 import { contiguous } from './view.js';
+import { where } from './indexing.js';
+import { DTypeError } from '../core/errors.js';
 
 export type Axes = number | readonly number[] | null;
 
@@ -92,7 +94,8 @@ export function mean(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
 
 /**
  * y = max_i x_i. The gradient goes to the elements equal to the max, split evenly among ties
- * (PyTorch's rule for amax/amin).
+ * (PyTorch's rule for amax/amin). NaN propagates: over given axes a slice whose max is NaN gets
+ * a NaN gradient (as amax); over all elements the NaNs share it (as torch.max(x)).
  */
 function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): Tensor {
   const axes = normAxes(op, x, axis);
@@ -100,11 +103,15 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): T
     if (x.shape[a] === 0) throw new ShapeError(`${op}: cannot reduce over axis ${a} of size 0 (shape ${fmtShape(x.shape)})`);
   }
   if (x.size === 0 && axes.length === x.ndim && x.ndim > 0) throw new ShapeError(`${op}: cannot reduce an empty tensor ${fmtShape(x.shape)}`);
+  // bool reduces as int32 and comes back as bool (max = any, min = all), as PyTorch
   const dt = x.dtype === 'bool' ? 'int32' : x.dtype;
-  const kept = reduceKernel(op, x, axes, dt);
+  let kept = reduceKernel(op, x, axes, dt);
+  if (x.dtype === 'bool') kept = kept.to('bool');
   const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
+  const all = axis === null;
   return result(op, y, [x], (g) => {
-    const mask = x.eq(kept);
+    let mask = x.eq(kept);
+    if (all && Number.isNaN(kept.item())) mask = x.ne(x);
     const count = mask.sum(axes, true);
     return [g.reshape(kept.shape).mul(mask).div(count)];
   }, { axes, keepdim });
@@ -117,25 +124,74 @@ export function min(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
   return extremum('min', x, axis, keepdim);
 }
 
-/** Variance with Bessel-style `correction` (1 = unbiased), composed from mean. */
+/**
+ * Variance with Bessel-style `correction` (1 = unbiased): sum (x - mean)^2 / max(n - correction, 0).
+ * Its gradient is PyTorch's: 2 (x - mean) / (n - correction) times the upstream gradient (the
+ * mean's own gradient cancels, so it is left out: an infinite element then spoils only its own
+ * slice's NaNs, not every gradient of the slice).
+ */
 export function variance(x: Tensor, axis: Axes, keepdim: boolean, correction: number): Tensor {
+  requireFloatReduce('var', x);
   const axes = normAxes('var', x, axis);
   const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  const d = x.sub(x.mean(axes, true));
-  return d.mul(d).sum(axes, keepdim).div(Math.max(n - correction, 0));
+  const xd = x.detach();
+  const d = xd.sub(xd.mean(axes, true));
+  const kept = d.mul(d).sum(axes, true).div(Math.max(n - correction, 0));
+  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  return result('var', y, [x], (g) => [varianceGrad(x, axes, n - correction, g.reshape(kept.shape))], { axes, keepdim, correction });
 }
 
-/** log sum_i e^{x_i}, stable: m + log sum_i e^{x_i - m} with m = max x (m carries no gradient). */
+function varianceGrad(x: Tensor, axes: readonly number[], dof: number, g: Tensor): Tensor {
+  // a 0-d input: 2 / 0 times the upstream gradient (PyTorch's value; (x - mean) = 0 is not multiplied in)
+  if (x.ndim === 0 && dof <= 0) return g.mul(Infinity);
+  return g.mul(2 / dof).mul(x.sub(x.mean(axes, true)));
+}
+
+/**
+ * Standard deviation sqrt(var). Gradient (upstream / (2 std)) through var's, and 0 where std is 0
+ * (a constant slice), as PyTorch: not 0/0 = NaN.
+ */
+export function std(x: Tensor, axis: Axes, keepdim: boolean, correction: number): Tensor {
+  requireFloatReduce('std', x);
+  const axes = normAxes('std', x, axis);
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const v = noGradVariance(x, axes, n, correction);
+  const kept = v.sqrt();
+  const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
+  return result('std', y, [x], (g) => {
+    const gv = where(kept.eq(0), 0, g.reshape(kept.shape).div(kept.mul(2)));
+    return [varianceGrad(x, axes, n - correction, gv)];
+  }, { axes, keepdim, correction });
+}
+
+function noGradVariance(x: Tensor, axes: readonly number[], n: number, correction: number): Tensor {
+  const xd = x.detach();
+  const d = xd.sub(xd.mean(axes, true));
+  return d.mul(d).sum(axes, true).div(Math.max(n - correction, 0));
+}
+
+/** int32 and bool inputs are computed in float32 (a documented deviation: PyTorch refuses them). */
+function requireFloatReduce(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype) && x.dtype !== 'int32' && x.dtype !== 'bool') throw new DTypeError(`${op}: unsupported dtype ${x.dtype}`);
+}
+
+/**
+ * log sum_i e^{x_i}, stable: m + log sum_i e^{x_i - m} with m = max x (m carries no gradient).
+ * Over an empty axis it is log 0 = -inf, as PyTorch.
+ */
 export function logsumexp(x: Tensor, axis: number | readonly number[], keepdim: boolean): Tensor {
   const axes = normAxes('logsumexp', x, axis);
-  const m = x.detach().max(axes, true);
+  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  const empty = axes.some((a) => x.shape[a] === 0);
+  const m = empty ? xf.detach().sum(axes, true).mul(0) : xf.detach().max(axes, true);
   const mSafe = m.maskedFill(m.abs().eq(Infinity), 0);
-  const r = x.sub(mSafe).exp().sum(axes, true).log().add(mSafe);
+  const r = xf.sub(mSafe).exp().sum(axes, true).log().add(mSafe);
   return keepdim ? r : r.reshape(finalShape(x.shape, axes, false));
 }
 
 /** Index of the max (min) along one axis, or over the flattened tensor; int32, no gradient. */
 export function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdim: boolean): Tensor {
+  if (x.dtype === 'bool') throw new DTypeError(`${op}: not supported for bool tensors (convert with .int())`);
   if (axis === null) {
     if (x.size === 0) throw new NablaError(`${op}: the tensor is empty`);
     const flat = contiguous(x, false).detach().reshape([1, x.size, 1]);

@@ -4,7 +4,7 @@
  * describing tensors to kernels as strided views.
  */
 import { Tensor, type Operand } from '../core/tensor.js';
-import { type DType, type TypedArray, allocate, allocateUninit, promoteWithScalar } from '../core/dtype.js';
+import { type DType, type TypedArray, allocate, allocateUninit, promoteWithScalar, resultType } from '../core/dtype.js';
 import { isGradEnabled, type Node } from '../core/autograd.js';
 import { emitForward, hasListeners } from '../core/events.js';
 import { broadcastStrides, sizeOf } from '../core/shape.js';
@@ -60,15 +60,26 @@ export function scalarLike(x: number, like: DType): Tensor {
   return new Tensor(s, []);
 }
 
-/** Makes both operands tensors (a number takes its dtype from the other operand). */
+/**
+ * Makes both operands tensors. A plain number becomes a 0-d tensor of the pair's result dtype
+ * (see resultType), marked as a wrapped number so that it never up-casts the other operand,
+ * here or in the backward pass.
+ */
 export function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
-  if (a instanceof Tensor) return [a, b instanceof Tensor ? b : checkNum(op, b, a.dtype)];
-  if (b instanceof Tensor) return [checkNum(op, a, b.dtype), b];
-  return [scalarLike(checkNumber(op, a), 'float32'), scalarLike(checkNumber(op, b), 'float32')];
+  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
+  const av = a instanceof Tensor ? a : checkNumber(op, a);
+  const bv = b instanceof Tensor ? b : checkNumber(op, b);
+  const d = resultType([av, bv]);
+  return [av instanceof Tensor ? av : wrapNumber(av, d), bv instanceof Tensor ? bv : wrapNumber(bv, d)];
 }
 
-function checkNum(op: string, x: unknown, like: DType): Tensor {
-  return scalarLike(checkNumber(op, x), like);
+/** A plain number as a 0-d tensor of `dtype`, marked as a wrapped number. */
+export function wrapNumber(x: number, dtype: DType): Tensor {
+  const s = allocate(dtype, 1);
+  s[0] = x;
+  const t = new Tensor(s, []);
+  t._wrappedNumber = true;
+  return t;
 }
 
 function checkNumber(op: string, x: unknown): number {

@@ -3,7 +3,8 @@
  * offset); its gradient is the inverse rearrangement of the upstream gradient.
  */
 import { Tensor, type SliceSpec } from '../core/tensor.js';
-import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { canCast } from '../core/dtype.js';
 import { broadcastStrides, contiguousStrides, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { B } from '../backend/registry.js';
@@ -118,11 +119,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, a: number, b: number): Tensor {
-  if (x.ndim < 2 && a !== b) {
-    if (x.ndim <= 1 && (a === 0 || a === -1) && (b === 0 || b === -1)) return x;
-  }
   const i = normAxis('transpose', a, x.ndim);
   const j = normAxis('transpose', b, x.ndim);
+  if (i === j) return x; // also transpose(0, 0) and (0, -1) of a 0-d tensor, as PyTorch
   const axes = [...x.shape.keys()];
   axes[i] = j;
   axes[j] = i;
@@ -238,6 +237,7 @@ export function slice(x: Tensor, specs: readonly SliceSpec[]): Tensor {
 }
 
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
+  if (x.ndim === 0) throw new ShapeError('narrow: cannot narrow a 0-d tensor');
   const a = normAxis('narrow', axis, x.ndim);
   const n = x.shape[a]!;
   const s = start < 0 ? start + n : start;
@@ -250,6 +250,7 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
 }
 
 export function select(x: Tensor, axis: number, index: number): Tensor {
+  if (x.ndim === 0) throw new ShapeError('select: cannot select from a 0-d tensor');
   const a = normAxis('select', axis, x.ndim);
   const specs: SliceSpec[] = x.shape.map(() => null);
   specs[a] = index;
@@ -287,14 +288,31 @@ function regionOf(t: Tensor, layout: (t: { shape: readonly number[]; strides: re
   return viewOfRegion('slice', t, r, layout, {});
 }
 
-/** Writes `src` (broadcast to x's shape, converted to x's dtype) into x's storage, in place. */
-export function assign(x: Tensor, src: Tensor | number): void {
+/**
+ * Writes `src` (broadcast to x's shape, converted to x's dtype) into x's storage, in place.
+ * `op` names the in-place op in errors. Refused, as in PyTorch: a target whose elements share
+ * memory (an expanded view: the write would be ambiguous), unless `overlapOk` (fill_ writes one
+ * value everywhere), and with `checkCast`, a source dtype that cannot be cast to the target's
+ * without losing its kind (float into int32, anything but bool into bool).
+ */
+export function assign(x: Tensor, src: Tensor | number, op = 'copy_', opts: { overlapOk?: boolean; checkCast?: boolean } = {}): void {
   if (isGradEnabled() && x.requiresGrad) {
-    throw new NablaError('in-place update of a tensor that requires grad: do it inside noGrad(() => ...), or on x.detach()');
+    throw new NablaError(`${op}: in-place update of a tensor that requires grad: do it inside noGrad(() => ...), or on x.detach()`);
   }
-  const [s] = operands('copy_', src, x);
+  if (!opts.overlapOk && hasInternalOverlap(x)) {
+    throw new NablaError(`${op}: cannot write into a tensor whose elements share memory (an expanded view, shape ${fmtShape(x.shape)} strides ${fmtShape(x.strides)}); clone() it first`);
+  }
+  if (opts.checkCast && src instanceof Tensor && !canCast(src.dtype, x.dtype)) {
+    throw new DTypeError(`${op}: the result has dtype ${src.dtype}, which cannot be written into a ${x.dtype} tensor without changing its kind`);
+  }
+  const [s] = operands(op, src, x);
   if (!shapesEqual(s.shape, x.shape)) checkBroadcastInto(s.shape, x.shape);
   B().copy(strided(s, x.shape), x.shape, strided(x));
+}
+
+/** True if two different indices of x address the same element (a stride-0 axis of size > 1). */
+export function hasInternalOverlap(x: Tensor): boolean {
+  return x.size > 1 && x.shape.some((d, i) => d > 1 && x.strides[i] === 0);
 }
 
 function checkBroadcastInto(from: readonly number[], to: readonly number[]): void {

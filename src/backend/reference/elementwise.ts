@@ -11,10 +11,12 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // sign(NaN) = 0, as PyTorch
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
-  relu: (x) => (x > 0 ? x : 0),
+  // NaN passes through, as PyTorch
+  relu: (x) => (x <= 0 ? 0 : x),
   // 1/(1+e^-x) for x >= 0 and e^x/(1+e^x) for x < 0: never overflows
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
   tanh: Math.tanh,
@@ -33,7 +35,8 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   softplus: (x) => (x > 20 ? x : x < -20 ? Math.exp(x) : Math.log1p(Math.exp(x))),
   // the exact erf-based GELU (PyTorch's default), not the tanh approximation
   gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
-  not: (x) => (x ? 0 : 1),
+  // NaN is true (non-zero), as PyTorch's bool(NaN)
+  not: (x) => (x === 0 ? 1 : 0),
 };
 
 /** erf to about 1e-15 relative (series for small |x|, continued fraction via erfc otherwise). */
@@ -73,12 +76,18 @@ export function erf(x: number): number {
   return x < 0 ? erfc - 1 : 1 - erfc;
 }
 
+/** C's (and PyTorch's) pow: Math.pow except 1^y = 1 for every y and (-1)^(+-inf) = 1 (Math.pow gives NaN). */
+export function cPow(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
 export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: cPow,
   maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
   minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
   eq: (a, b) => (a === b ? 1 : 0),
@@ -87,10 +96,10 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  and: (a, b) => (a && b ? 1 : 0),
-  or: (a, b) => (a || b ? 1 : 0),
-  // relu's backward: the gradient a passes where the input b is positive
-  reluGrad: (a, b) => (b > 0 ? a : 0),
+  and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  // relu's backward: the gradient a passes unless the input b is <= 0 (so also where b is NaN), as PyTorch
+  reluGrad: (a, b) => (b <= 0 ? 0 : a),
 };
 
 export function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void {
@@ -142,7 +151,7 @@ export function where(cond: Strided, a: Strided, b: Strided, shape: readonly num
     let ci = offs[0]!;
     let ai = offs[1]!;
     let bi = offs[2]!;
-    for (let i = 0; i < len; i++, ci += inner[0]!, ai += inner[1]!, bi += inner[2]!) out[o + i] = cd[ci] ? ad[ai]! : bd[bi]!;
+    for (let i = 0; i < len; i++, ci += inner[0]!, ai += inner[1]!, bi += inner[2]!) out[o + i] = cd[ci] !== 0 ? ad[ai]! : bd[bi]!;
   });
 }
 
