@@ -1,15 +1,16 @@
 /**
  * `nabla gradcheck <name>`: checks one op or layer's autograd gradients against central finite
- * differences in float64 on random inputs, and reports the worst element of every input.
+ * differences in float64, and reports the worst element of every input. Ops and their inputs come
+ * from the op table (src/optable/: every float64 sample of the row, the same the tests check);
+ * layers are checked through their input and every parameter. Names match case-insensitively.
  */
-import { Tensor } from '../core/tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import { manualSeed } from '../core/rng.js';
 import { gradcheckReport } from '../core/gradcheck.js';
 import { uniform } from '../ops/create.js';
-import { cat } from '../ops/indexing.js';
 import * as nn from '../nn/index.js';
-import * as F from '../functional/index.js';
 import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
+import { OP_TABLE, findOp, gradcheckFn, gradcheckSamples, leafOf, wantsGrad } from '../optable/index.js';
 
 type Check = () => { fn: (...xs: Tensor[]) => Tensor; inputs: Tensor[]; names: string[] };
 
@@ -28,37 +29,8 @@ function layer(make: () => nn.Module<[Tensor], Tensor>, inputShape: number[], ou
   };
 }
 
-function op(fn: (...xs: Tensor[]) => Tensor, shapes: number[][], names?: string[], range: [number, number] = [-1, 1]): Check {
-  return () => ({ fn, inputs: shapes.map((s) => leaf(s, range[0], range[1])), names: names ?? shapes.map((_, i) => `input ${i}`) });
-}
-
-const CHECKS: Record<string, Check> = {
-  add: op((a, b) => a!.add(b!), [[3, 4], [4]]),
-  mul: op((a, b) => a!.mul(b!), [[3, 4], [3, 1]]),
-  div: op((a, b) => a!.div(b!), [[3, 4], [3, 4]], undefined, [0.5, 2]),
-  pow: op((a, b) => a!.pow(b!), [[5], [5]], ['base', 'exponent'], [0.5, 2]),
-  matmul: op((a, b) => a!.matmul(b!), [[2, 3, 4], [4, 5]], ['a', 'b']),
-  exp: op((a) => a!.exp(), [[6]]),
-  log: op((a) => a!.log(), [[6]], undefined, [0.5, 2]),
-  sqrt: op((a) => a!.sqrt(), [[6]], undefined, [0.5, 2]),
-  sigmoid: op((a) => a!.sigmoid(), [[6]]),
-  tanh: op((a) => a!.tanh(), [[6]]),
-  relu: op((a) => a!.relu(), [[6]]),
-  gelu: op((a) => a!.gelu(), [[6]]),
-  softmax: op((a) => a!.softmax(-1), [[3, 5]]),
-  logSoftmax: op((a) => a!.logSoftmax(-1), [[3, 5]]),
-  sum: op((a) => a!.sum(1), [[3, 4]]),
-  mean: op((a) => a!.mean([0, 2]), [[2, 3, 4]]),
-  max: op((a) => a!.max(1), [[3, 4]]),
-  var: op((a) => a!.var(1), [[3, 4]]),
-  logsumexp: op((a) => a!.logsumexp(1), [[3, 4]]),
-  transpose: op((a) => a!.transpose(0, 1).mul(a!.T), [[3, 3]]),
-  slice: op((a) => a!.slice([1, null], [null, null, 2]), [[3, 5]]),
-  cat: op((a, b) => cat([a!, b!], 1), [[2, 2], [2, 3]]),
-  gather: () => ({ fn: (a) => a!.gather(1, new Tensor(Int32Array.of(2, 0, 1), [3, 1])), inputs: [leaf([3, 3])], names: ['input'] }),
-  conv2d: op((x, w, b) => F.conv2d(x!, w!, b!, { stride: 2, padding: 1 }), [[2, 3, 7, 6], [4, 3, 3, 3], [4]], ['input', 'weight', 'bias']),
-  maxPool2d: op((x) => F.maxPool2d(x!, 2), [[1, 2, 6, 6]]),
-  avgPool2d: op((x) => F.avgPool2d(x!, 3, { stride: 2, padding: 1 }), [[1, 2, 7, 7]]),
+/** Layers (ops come from the op table). */
+const LAYERS: Record<string, Check> = {
   Linear: layer(() => new nn.Linear(4, 3), [2, 4]),
   Conv2d: layer(() => new nn.Conv2d(2, 3, 3, { padding: 1 }), [2, 2, 5, 5]),
   BatchNorm1d: layer(() => new nn.BatchNorm1d(3), [4, 3]),
@@ -82,8 +54,10 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
     process.stdout.write(helpText('gradcheck <op-or-layer> [...]', 'Compare autograd gradients with central finite differences in float64 and report the worst element of each input.', FLAGS, ['nabla gradcheck matmul', 'nabla gradcheck LSTM Conv2d', 'nabla gradcheck --list']));
     return 0;
   }
+  const ops = OP_TABLE.filter((op) => gradcheckSamples(op).length > 0);
+  const names = [...ops.map((op) => op.name), ...Object.keys(LAYERS)];
   if (v['list'] || positionals.length === 0) {
-    process.stdout.write(`ops and layers: ${Object.keys(CHECKS).join(', ')}\n`);
+    process.stdout.write(`ops: ${ops.map((op) => op.name).join(', ')}\nlayers: ${Object.keys(LAYERS).join(', ')}\n`);
     return v['list'] ? 0 : 2;
   }
   const opts = {
@@ -91,22 +65,42 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
     atol: numberFlag('gradcheck', 'atol', v['atol'], { min: 0 })!,
     rtol: numberFlag('gradcheck', 'rtol', v['rtol'], { min: 0 })!,
   };
+  const seed = numberFlag('gradcheck', 'seed', v['seed'], { integer: true })!;
   let failed = 0;
   for (const name of positionals) {
-    const check = CHECKS[name];
-    if (!check) throw new UsageError(`nabla gradcheck: unknown op or layer '${name}'; choose from: ${Object.keys(CHECKS).join(', ')}`);
-    manualSeed(numberFlag('gradcheck', 'seed', v['seed'], { integer: true })!);
-    const { fn, inputs, names } = check();
-    const reports = gradcheckReport(fn, inputs, opts);
-    const ok = reports.every((r) => r.ok);
-    if (!ok) failed++;
-    process.stdout.write(`${name}: ${ok ? 'ok' : 'FAILED'}\n`);
-    for (const r of reports) {
-      process.stdout.write(
-        `  ${(names[r.input] ?? `input ${r.input}`).padEnd(16)} [${r.shape.join(',')}]`.padEnd(34) +
-          ` worst ${r.worst.padEnd(10)} analytic ${r.analytic.toExponential(6)}  numerical ${r.numerical.toExponential(6)}  |diff| ${r.absError.toExponential(2)}${r.ok ? '' : '  <-- exceeds tolerance'}\n`,
-      );
+    const layerName = Object.keys(LAYERS).find((k) => k.toLowerCase() === name.toLowerCase());
+    const op = findOp(name);
+    const runs: { sample: string | null; check: ReturnType<Check> }[] = [];
+    let label: string;
+    if (layerName !== undefined) {
+      manualSeed(seed);
+      label = layerName;
+      runs.push({ sample: null, check: LAYERS[layerName]!() });
+    } else if (op !== undefined && gradcheckSamples(op).length > 0) {
+      label = op.name;
+      for (const s of gradcheckSamples(op)) {
+        const inputs = s.inputs.map((i) => leafOf(i, wantsGrad(op, i)));
+        runs.push({ sample: s.name, check: { fn: gradcheckFn(op, s), inputs, names: inputs.map((_, i) => `input ${i}`) } });
+      }
+    } else {
+      throw new UsageError(`nabla gradcheck: unknown op or layer '${name}'${op !== undefined ? ' (it has no gradient)' : ''}; choose from: ${names.join(', ')}`);
     }
+    const lines: string[] = [];
+    let ok = true;
+    for (const { sample, check } of runs) {
+      const { fn, inputs, names: inputNames } = check;
+      const reports = gradcheckReport(fn, inputs, opts);
+      if (!reports.every((r) => r.ok)) ok = false;
+      if (sample !== null) lines.push(`  ${sample}`);
+      for (const r of reports) {
+        lines.push(
+          `${sample !== null ? '    ' : '  '}${(inputNames[r.input] ?? `input ${r.input}`).padEnd(16)} [${r.shape.join(',')}]`.padEnd(34) +
+            ` worst ${r.worst.padEnd(10)} analytic ${r.analytic.toExponential(6)}  numerical ${r.numerical.toExponential(6)}  |diff| ${r.absError.toExponential(2)}${r.ok ? '' : '  <-- exceeds tolerance'}`,
+        );
+      }
+    }
+    if (!ok) failed++;
+    process.stdout.write(`${label}: ${ok ? 'ok' : 'FAILED'}${runs.length > 1 ? ` (${runs.length} samples from the op table)` : ''}\n${lines.join('\n')}\n`);
   }
   return failed > 0 ? 1 : 0;
 }

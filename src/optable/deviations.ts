@@ -9,8 +9,8 @@ export interface Deviation {
 }
 
 export const DEVIATIONS: readonly Deviation[] = [
-  { id: 'no-int64', text: 'There is no int64: where PyTorch returns int64 (argmax, sums and products of int32 or bool, a bool tensor plus an integer), nabla returns int32.' },
-  { id: 'int-input-float-op', text: 'Float-only ops (mean, var, std, softmax, logSoftmax, gelu, softplus, elu, leakyRelu, silu) accept int32 and bool inputs and compute in float32, where PyTorch raises.' },
+  { id: 'no-int64', text: 'There is no int64: where PyTorch returns int64 (argmax, sums of int32 or bool, a bool tensor plus an integer), nabla returns int32.' },
+  { id: 'int-input-float-op', text: 'Float-only ops (mean, var, std, gelu, softplus, elu, leakyRelu, silu) accept int32 and bool inputs and compute in float32, where PyTorch raises.' },
   { id: 'int-matmul', text: 'matmul of integer tensors is refused (PyTorch computes it in integers).' },
   { id: 'mixed-float-matmul', text: 'matmul of float32 with float64 promotes to float64 (PyTorch raises).' },
   { id: 'non-bool-condition', text: 'where and maskedFill take an int32 or float condition as true where it is non-zero (PyTorch requires bool).' },
