@@ -22,8 +22,8 @@ export interface Platform {
   warn(message: string, code: string): void;
   /** where progress bars and training logs go (Node: stderr; elsewhere the console) */
   stderr: TextSink;
-  /** the bytes of a file shipped with the package, by URL (Node: read from disk; elsewhere `fetch`) */
-  readAsset(url: URL): Promise<Uint8Array>;
+  /** the bytes of a file shipped with the package, by absolute URL (Node: read from disk; elsewhere `fetch`) */
+  readAsset(href: string): Promise<Uint8Array>;
 }
 
 /** Writes whole lines to `console.log`; partial lines wait for their newline. */
@@ -40,10 +40,10 @@ function consoleSink(): TextSink {
   };
 }
 
-async function fetchAsset(url: URL): Promise<Uint8Array> {
-  if (typeof fetch !== 'function') throw new Error(`no fetch() in this environment to load ${url.href}`);
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url.href}: HTTP ${r.status} ${r.statusText}`);
+async function fetchAsset(href: string): Promise<Uint8Array> {
+  if (typeof fetch !== 'function') throw new Error(`no fetch() in this environment to load ${href}`);
+  const r = await fetch(href);
+  if (!r.ok) throw new Error(`HTTP ${r.status} ${r.statusText}`);
   return new Uint8Array(await r.arrayBuffer());
 }
 

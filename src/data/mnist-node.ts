@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { FileFormatError } from '../core/errors.js';
-import { cachedDigits, checkMnistOptions, decodeDigits, digitsAssetUrl, isGzip, setCachedDigits, splitDigits, type MnistOptions, type MnistSplit } from './mnist.js';
+import { cachedDigits, checkMnistOptions, decodeDigits, digitsAssetHref, isGzip, setCachedDigits, splitDigits, type MnistOptions, type MnistSplit } from './mnist.js';
 
 function readDigits(): Uint8Array {
-  const url = digitsAssetUrl();
+  const url = digitsAssetHref();
   const path = url === null ? '<unknown>' : fileURLToPath(url);
   let bytes: Uint8Array;
   try {
@@ -36,7 +36,7 @@ export function mnist(opts: MnistOptions = {}): MnistSplit {
   checkMnistOptions(opts);
   let d = cachedDigits();
   if (d === null) {
-    const url = digitsAssetUrl();
+    const url = digitsAssetHref();
     d = decodeDigits(readDigits(), url === null ? '<digits>' : fileURLToPath(url));
     setCachedDigits(d);
   }

@@ -43,7 +43,7 @@ export interface LoadMnistOptions extends MnistOptions {
    * `new URL(..., import.meta.url)`, which Vite, webpack 5 and Parcel copy into the build); a
    * relative address is relative to the page
    */
-  url?: string | URL;
+  url?: string | { readonly href: string };
   /** the file's bytes (gzipped or not), when the page has them already */
   bytes?: Uint8Array;
 }
@@ -65,9 +65,10 @@ const HEADER = 20;
 let cache: DigitsData | null = null;
 
 /** The URL of the shipped digits file (null where `import.meta.url` is not a URL, e.g. a script bundle). */
-export function digitsAssetUrl(): URL | null {
+export function digitsAssetHref(): string | null {
   try {
-    return new URL('../../assets/mnist-digits.bin.gz', import.meta.url);
+    // written out in full so that bundlers which copy assets (Vite, webpack 5, Parcel) see it
+    return new URL('../../assets/mnist-digits.bin.gz', import.meta.url).href;
   } catch {
     return null;
   }
@@ -194,27 +195,26 @@ async function fetchDigits(opts: LoadMnistOptions): Promise<{ bytes: Uint8Array;
     if (!(opts.bytes instanceof Uint8Array)) throw new NablaError('loadMnist: bytes must be a Uint8Array (the digits file, gzipped or not)');
     return { bytes: opts.bytes, source: '<bytes>' };
   }
-  const given = opts.url;
-  const fallback = digitsAssetUrl();
+  const given = opts.url === undefined ? undefined : typeof opts.url === 'string' ? opts.url : String(opts.url.href);
   // a relative address is relative to the page (where there is one)
   const page = (globalThis as { location?: { href?: unknown } }).location?.href;
-  let url: URL | null;
+  let url: string | null;
   try {
-    url = given === undefined ? fallback : new URL(String(given), typeof page === 'string' ? page : undefined);
+    url = given === undefined ? digitsAssetHref() : new URL(given, typeof page === 'string' ? page : undefined).href;
   } catch {
-    throw new NablaError(`loadMnist: url ${JSON.stringify(String(given))} is not a URL (outside a page, give an absolute URL or the bytes)`);
+    throw new NablaError(`loadMnist: url ${JSON.stringify(given)} is not a URL (outside a page, give an absolute URL or the bytes)`);
   }
   const where = given === undefined ? 'the digits file shipped with nabla' : 'the digits file';
   if (url === null) throw new NablaError(`loadMnist: cannot locate ${where} (import.meta.url is not a URL in this bundle); pass { url } or { bytes }`);
   try {
-    return { bytes: await platform.readAsset(url), source: url.href };
+    return { bytes: await platform.readAsset(url), source: url };
   } catch (e) {
     const hint =
       given === undefined
         ? 'Bundlers that follow new URL(..., import.meta.url) (Vite, webpack 5, Parcel) copy it into the build; with esbuild or Rollup, ' +
           'serve node_modules/nabla/assets/mnist-digits.bin.gz with the page and pass its address as { url }, or pass its bytes as { bytes }'
         : 'check the address, or pass the bytes as { bytes }';
-    const message = `loadMnist: could not load ${where} from ${url.href} (${(e as Error).message}). ${hint}.`;
+    const message = `loadMnist: could not load ${where} from ${url} (${(e as Error).message}). ${hint}.`;
     platform.warn(message, 'NABLA_NO_DIGITS');
     throw new NablaError(message);
   }
@@ -222,7 +222,8 @@ async function fetchDigits(opts: LoadMnistOptions): Promise<{ bytes: Uint8Array;
 
 /**
  * Loads the 10,000 MNIST digits shipped with nabla and splits them deterministically (see the
- * module comment); works in a browser, a worker and Node. The digits are decoded once per page.
+ * module comment); works in a browser, a worker and Node. The digits are decoded once per page;
+ * a call with `url` or `bytes` loads those instead and they replace the cached digits.
  *
  *   const { train, test } = await nb.data.loadMnist();                 // 8000 / 2000
  *   const small = await nb.data.loadMnist({ trainSize: 1000, testSize: 200, shape: 'image' });

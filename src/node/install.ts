@@ -17,10 +17,10 @@ setPlatform({
   env: (name) => process.env[name],
   warn: (message, code) => process.emitWarning(message, { code }),
   stderr: process.stderr,
-  async readAsset(url) {
-    if (url.protocol === 'file:') return new Uint8Array(await readFile(fileURLToPath(url)));
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`${url.href}: HTTP ${r.status} ${r.statusText}`);
+  async readAsset(href) {
+    if (href.startsWith('file:')) return new Uint8Array(await readFile(fileURLToPath(href)));
+    const r = await fetch(href);
+    if (!r.ok) throw new Error(`HTTP ${r.status} ${r.statusText}`);
     return new Uint8Array(await r.arrayBuffer());
   },
 });

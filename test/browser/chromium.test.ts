@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { readmeBlock } from '../helpers/readme.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -55,6 +56,13 @@ function standIns(): Plugin {
       });
     },
   };
+}
+
+/** The README's browser example as the page's module, importing the browser entry. */
+async function bundleReadmeExample(): Promise<string> {
+  const code = readmeBlock('### In the browser').replace("from 'nabla'", `from ${JSON.stringify(join(ROOT, 'src', 'browser.ts'))}`);
+  const r = await build({ stdin: { contents: code, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent' });
+  return r.outputFiles[0]!.text;
 }
 
 async function bundlePage(): Promise<string> {
@@ -102,12 +110,17 @@ const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get inst
 test('in headless Chromium: the suites pass, XOR and an MLP on 1,000 digits train, safetensors bytes round-trip, no console error', { skip, timeout: 240_000 }, async (t) => {
   const { chromium } = await import('playwright-core');
   const t0 = performance.now();
-  const js = await bundlePage();
-  const html = '<!doctype html><meta charset="utf-8"><title>nabla in the browser</title><script type="module" src="/app/page.js"></script>';
+  const [js, readmeJs] = await Promise.all([bundlePage(), bundleReadmeExample()]);
+  const digits = readFileSync(join(ROOT, 'assets', 'mnist-digits.bin.gz'));
+  const html = (src: string): string => `<!doctype html><meta charset="utf-8"><title>nabla in the browser</title><body><script type="module" src="${src}"></script>`;
   const { server, origin } = await serve({
-    '/': { type: 'text/html', body: html },
+    '/': { type: 'text/html', body: html('/app/page.js') },
     '/app/page.js': { type: 'text/javascript', body: js },
-    '/static/mnist-digits.bin.gz': { type: 'application/octet-stream', body: readFileSync(join(ROOT, 'assets', 'mnist-digits.bin.gz')) },
+    '/static/mnist-digits.bin.gz': { type: 'application/octet-stream', body: digits },
+    // the README's page, with the digits file next to it as the README says
+    '/readme/': { type: 'text/html', body: html('app.js') },
+    '/readme/app.js': { type: 'text/javascript', body: readmeJs },
+    '/readme/mnist-digits.bin.gz': { type: 'application/octet-stream', body: digits },
   });
   const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
@@ -165,6 +178,16 @@ test('in headless Chromium: the suites pass, XOR and an MLP on 1,000 digits trai
     assert.match(missing, /loadMnist: could not load the digits file from http:\/\/127\.0\.0\.1:\d+\/nowhere\/mnist-digits\.bin\.gz \(.*404.*\)/);
     assert.ok(warnings.some((w) => w.includes('could not load the digits file')), `warnings: ${warnings.join(' | ')}`);
     // the browser itself logs the 404 of that request as a console error; nothing else may appear
+
+    // the README's browser example, as printed: trains, predicts, writes the accuracy into the page
+    const tReadme = performance.now();
+    await page.goto(`${origin}/readme/`);
+    await page.waitForFunction(() => /test accuracy/.test((globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent), null, { timeout: 120_000 });
+    const shown = await page.evaluate(() => (globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent);
+    const pct = Number(/test accuracy ([\d.]+) %/.exec(shown)?.[1]);
+    t.diagnostic(`README browser example: "${shown}" in ${((performance.now() - tReadme) / 1000).toFixed(1)} s`);
+    assert.ok(pct >= 88, `the README example reached ${pct} %`);
+
     const unexpected = errors.filter((e) => !/Failed to load resource: the server responded with a status of 404/.test(e));
     assert.deepEqual(unexpected, [], 'no console errors');
     t.diagnostic(`browser test: ${((performance.now() - t0) / 1000).toFixed(1)} s in all`);

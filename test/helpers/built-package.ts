@@ -5,7 +5,7 @@
  * every test that asks (a lock directory keeps concurrent test files from building twice).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -63,14 +63,14 @@ export function builtPackage(): string {
     const tmp = `${dir}.build`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(tmp, 'dist')], { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`building the package failed:\n${r.stdout}${r.stderr}`);
-    copyFileSync(join(ROOT, 'package.json'), join(tmp, 'package.json'));
-    if (existsSync(join(ROOT, 'LICENSE'))) copyFileSync(join(ROOT, 'LICENSE'), join(tmp, 'LICENSE'));
+    // the sources are copied in and compiled there, so the source maps point at the package's own src/
+    cpSync(join(ROOT, 'src'), join(tmp, 'src'), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'LICENSE']) if (existsSync(join(ROOT, f))) copyFileSync(join(ROOT, f), join(tmp, f));
     symlinkSync(join(ROOT, 'assets'), join(tmp, 'assets'));
-    symlinkSync(join(ROOT, 'src'), join(tmp, 'src'));
     symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '-p', join(tmp, 'tsconfig.build.json')], { cwd: tmp, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the package failed:\n${r.stdout}${r.stderr}`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
     return dir;
