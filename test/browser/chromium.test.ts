@@ -154,6 +154,7 @@ test('in headless Chromium: the suites pass, XOR and an MLP on 1,000 digits trai
       roundTrip(): { bytes: number; sameTensors: boolean; samePredictions: boolean; names: string[] };
       missingDigits(): Promise<string>;
       explainStep(): { text: number; layers: number };
+      fitInPage(): { epochs: number; testAcc: number; outDirError: string };
     };
     const xor = await page.evaluate(() => (globalThis as unknown as { nablaPage: PageApi }).nablaPage.trainXor());
     t.diagnostic(`XOR: loss ${xor.loss.toFixed(4)}, accuracy ${xor.accuracy}`);
@@ -168,6 +169,12 @@ test('in headless Chromium: the suites pass, XOR and an MLP on 1,000 digits trai
     const rt = await page.evaluate(() => (globalThis as unknown as { nablaPage: PageApi }).nablaPage.roundTrip());
     assert.ok(rt.sameTensors && rt.samePredictions, JSON.stringify(rt));
     assert.deepEqual(rt.names, ['0.bias', '0.weight', '2.bias', '2.num_batches_tracked', '2.running_mean', '2.running_var', '2.weight', '3.bias', '3.weight']);
+
+    const fitted = await page.evaluate(() => (globalThis as unknown as { nablaPage: PageApi }).nablaPage.fitInPage());
+    t.diagnostic(`fit on moons in the page: ${fitted.epochs} epochs, test accuracy ${fitted.testAcc}`);
+    assert.equal(fitted.epochs, 15);
+    assert.ok(fitted.testAcc >= 0.85, `fit reached ${fitted.testAcc}`);
+    assert.match(fitted.outDirError, /fit: outDir reads and writes files, which needs nabla's Node entry/);
 
     const ex = await page.evaluate(() => (globalThis as unknown as { nablaPage: PageApi }).nablaPage.explainStep());
     assert.equal(ex.layers, 2);

@@ -97,8 +97,36 @@ function explainStep(): { text: number; layers: number } {
   return { text: ex.toText().length, layers: ex.toJSON().layers.length };
 }
 
+/** `fit` in the page: trains and evaluates without a run directory; asking for one is a clear error. */
+function fitInPage(): { epochs: number; testAcc: number; outDirError: string } {
+  nb.manualSeed(3);
+  const train = nb.data.moons({ n: 200, noise: 0.1, seed: 1 });
+  const test = nb.data.moons({ n: 100, noise: 0.1, seed: 2 });
+  const model = new nb.nn.Sequential(new nb.nn.Linear(2, 16), new nb.nn.Tanh(), new nb.nn.Linear(16, 2));
+  const lossFn = new nb.nn.CrossEntropyLoss();
+  const asClasses = (ds: typeof train): nb.data.TensorDataset<[nb.Tensor, nb.Tensor]> => new nb.data.TensorDataset(ds.tensors[0], ds.tensors[1].to('int32').reshape([-1]));
+  const opts = {
+    model,
+    loss: (o: nb.Tensor, y: nb.Tensor) => lossFn.forward(o, y),
+    optimizer: new nb.optim.Adam(model.parameters(), { lr: 0.05 }),
+    train: new nb.data.DataLoader(asClasses(train), { batchSize: 20, shuffle: true, seed: 0 }),
+    test: new nb.data.DataLoader(asClasses(test), { batchSize: 100 }),
+    epochs: 15,
+    progress: false,
+    log: (): void => {},
+  };
+  const r = nb.fit(opts);
+  let outDirError = '';
+  try {
+    nb.fit({ ...opts, epochs: 1, outDir: 'runs/x' });
+  } catch (e) {
+    outDirError = (e as Error).message;
+  }
+  return { epochs: r.history.length, testAcc: r.history.at(-1)?.testAcc ?? 0, outDirError };
+}
+
 async function runSuites(): Promise<TestRecord[]> {
   return runAll();
 }
 
-(globalThis as Record<string, unknown>)['nablaPage'] = { runSuites, trainXor, trainDigits, roundTrip, missingDigits, explainStep, backend: nb.getBackend() };
+(globalThis as Record<string, unknown>)['nablaPage'] = { runSuites, trainXor, trainDigits, roundTrip, missingDigits, explainStep, fitInPage, backend: nb.getBackend() };
