@@ -25,7 +25,9 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(', ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+// src/node/install.ts fills the platform hooks (environment, stderr, uninitialised memory) in every
+// test process, also for test files that import internal modules rather than src/index.ts
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './src/node/install.ts', '--test', '--test-concurrency=2', ...files], {
   cwd: root,
   stdio: 'inherit',
   // uninitialised kernel outputs are filled with NaN / poison values, so a kernel that leaves

@@ -1,49 +1,27 @@
 /**
- * nabla: tensors, reverse-mode autograd, neural-network modules and training, in TypeScript.
+ * nabla's Node entry (the `node` condition of package.json, also `nabla/node`): everything of the
+ * browser entry (src/browser.ts) plus what needs Node: the native addon (chosen at import when it
+ * loads), `nb.save` / `nb.load` on paths, the synchronous `nb.data.mnist()`, Fashion-MNIST and IDX
+ * files, reports written to disk (`nb.report`), `fit`'s run directory, `nb.onnx.export` to a
+ * file, and the text corpora and checkpoints of `nb.text`.
  *
  *   import * as nb from 'nabla';
  *   const x = nb.tensor([[1, 2]], { requiresGrad: true });
  */
+// Node's platform hooks first (environment, warnings, stderr, files), then the backends
+import './node/install.js';
 import { initBackends } from './backend/init.js';
 
 // choose the default backend: the native addon if it loads, else 'ts' with one warning
 initBackends();
 
-export { Tensor } from './core/tensor.js';
-export type { SliceSpec, Operand, NestedArray } from './core/tensor.js';
-export type { DType, FloatDType, TypedArray } from './core/dtype.js';
-export { NablaError, ShapeError, DTypeError, FileFormatError } from './core/errors.js';
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './core/autograd.js';
-export type { BackwardOptions } from './core/autograd.js';
-export { gradcheck, gradcheckReport, GradcheckError } from './core/gradcheck.js';
-export type { GradcheckOptions, GradcheckInputReport } from './core/gradcheck.js';
-export { manualSeed, Generator } from './core/rng.js';
-export { onOp } from './core/events.js';
-export type { OpEvent, ForwardEvent, BackwardEvent } from './core/events.js';
-export { setBackend, getBackend, availableBackends } from './backend/registry.js';
+export * from './browser.js';
+// Node's versions of these replace the browser entry's (an explicit export wins over export *)
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/index.js';
-export {
-  tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, uniform, randint, randperm,
-} from './ops/create.js';
-export type { TensorOptions, FromDataOptions, RandomOptions, TensorData } from './ops/create.js';
-export { cat, stack, split, chunk, where, oneHot, gather, indexSelect } from './ops/indexing.js';
-export { matmul } from './ops/matmul.js';
-export { softmax, logSoftmax } from './ops/softmax.js';
-export {
-  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, log1p, expm1, sqrt, rsqrt, square, abs,
-  sign, sin, cos, relu, sigmoid, tanh, softplus, gelu, leakyRelu, elu, clamp,
-} from './ops/elementwise.js';
-export { Module, Parameter } from './nn/module.js';
-export * as nn from './nn/index.js';
-export * as optim from './optim/index.js';
 export * as data from './data/index.js';
-export { save, load, serialize, deserialize, loadSafetensors, parseSafetensors } from './io/safetensors.js';
-export type { SaveOptions, SafetensorsContents, Saveable } from './io/safetensors.js';
-export { explain, Explanation, graph, AutogradGraph } from './explain/index.js';
-export type { ExplainOptions, ExplanationData, LayerStep, RenderOptions, HtmlOptions, GraphNode, GraphOptions } from './explain/index.js';
-export * as report from './report/index.js';
 export * as train from './train/index.js';
-export { fit, evaluate } from './train/fit.js';
 export * as onnx from './onnx/index.js';
 export * as text from './text/index.js';
+// Node only
+export { save, load, loadSafetensors } from './io/safetensors-file.js';
+export * as report from './report/index.js';

@@ -6,6 +6,8 @@
  * Environment: NABLA_BACKEND=ts|native forces a backend; NABLA_NO_NATIVE_WARNING=1 silences the
  * warning (e.g. on machines without a compiler, where 'ts' is intended).
  */
+// Node's platform hooks (environment, warnings, stderr, files) come with Node's backends
+import '../node/install.js';
 import { registerBackend, setBackend } from './registry.js';
 import { loadNativeBackend, nativeLoadError } from './native/index.js';
 

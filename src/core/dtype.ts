@@ -63,19 +63,20 @@ export function trackAllocations(sink: Set<TypedArray> | null): Set<TypedArray> 
 /**
  * Uninitialised allocation for kernel outputs that the kernel overwrites entirely: zero-filling a
  * large array costs as much as the kernel's own pass (a 3.2 MB activation takes ~130 us to clear
- * on the development machine), so arrays of 64 KiB and more come from `Buffer.allocUnsafeSlow`
- * (malloc without the memset) where Node's Buffer exists; smaller ones and other hosts use the
- * zero-filled constructors.
+ * on the development machine), so arrays of 64 KiB and more come from the host's uninitialised
+ * allocator when it has one (the Node entry installs `Buffer.allocUnsafeSlow`, malloc without the
+ * memset, with `setUninitAllocator`); smaller ones and other hosts use the zero-filled constructors.
  *
- * With `NABLA_POISON_UNINIT=1` in the environment (the test script sets it) every array from here,
- * whatever its size, is filled with a poison value instead (NaN, 0x7badbeef, 0xaa for bool), so a
- * kernel that forgets to write an element shows up as a wrong result in the tests.
+ * With `NABLA_POISON_UNINIT=1` in the environment (read by the Node entry; the test script sets
+ * it) every array from here, whatever its size, is filled with a poison value instead (NaN,
+ * 0x7badbeef, 0xaa for bool), so a kernel that forgets to write an element shows up as a wrong
+ * result in the tests.
  */
 export function allocateUninit(dtype: DType, size: number): TypedArray {
   if (poisonUninit) return poisoned(dtype, size);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
-  if (bytes < UNINIT_MIN_BYTES || !hasBuffer) return allocate(dtype, size);
-  const buf = Buffer.allocUnsafeSlow(bytes).buffer;
+  if (bytes < UNINIT_MIN_BYTES || uninitAllocator === null) return allocate(dtype, size);
+  const buf = uninitAllocator(bytes);
   const a = viewOf(dtype, buf, size);
   if (freshSink !== null) freshSink.add(a);
   return a;
@@ -96,8 +97,17 @@ function viewOf(dtype: DType, buf: ArrayBuffer, size: number): TypedArray {
 
 const UNINIT_MIN_BYTES = 64 * 1024;
 const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
-const hasBuffer = typeof Buffer === 'function' && typeof Buffer.allocUnsafeSlow === 'function';
-let poisonUninit = typeof process === 'object' && process.env?.['NABLA_POISON_UNINIT'] === '1';
+/** Returns a fresh ArrayBuffer of exactly `bytes` bytes whose contents need not be zero. */
+let uninitAllocator: ((bytes: number) => ArrayBuffer) | null = null;
+let poisonUninit = false;
+
+/**
+ * Installs the host's allocator of uninitialised memory for large kernel outputs (null: use the
+ * zero-filled constructors). It must return a fresh, unshared ArrayBuffer of exactly `bytes` bytes.
+ */
+export function setUninitAllocator(alloc: ((bytes: number) => ArrayBuffer) | null): void {
+  uninitAllocator = alloc;
+}
 
 /** Turns the poison mode of `allocateUninit` on or off (for tests); returns the previous setting. */
 export function setUninitPoison(on: boolean): boolean {

@@ -23,8 +23,11 @@ import { stack } from '../ops/indexing.js';
 import { tensor } from '../ops/create.js';
 import { type Dataset, hasGetBatch } from './dataset.js';
 
-/** What the default collation makes of samples of type T. */
-export type Batch<T> = T extends Tensor ? Tensor : T extends readonly Tensor[] ? Tensor[] : T extends number ? Tensor : T[];
+/**
+ * What the default collation makes of samples of type T: a tensor of a tensor or a number, and a
+ * tuple of tensors position by position (`[Tensor, Tensor]` samples give `[Tensor, Tensor]` batches).
+ */
+export type Batch<T> = T extends Tensor ? Tensor : T extends readonly Tensor[] ? { -readonly [K in keyof T]: Tensor } : T extends number ? Tensor : T[];
 
 export interface DataLoaderOptions<T, B> {
   /** samples per batch (the last batch may be smaller unless `dropLast`) */

@@ -33,18 +33,20 @@ function checkIndex(op: string, i: number, n: number): void {
 }
 
 /**
- * Tensors sharing their first dimension: sample i is `[t0[i], t1[i], ...]`.
+ * Tensors sharing their first dimension: sample i is `[t0[i], t1[i], ...]`, typed as a tuple of
+ * as many tensors as the constructor was given (so `const [x, y] = ds.get(0)` is two Tensors,
+ * also under `noUncheckedIndexedAccess`).
  *
  *   const ds = new TensorDataset(x, y);   // x [N, 784], y [N]
  *   const [xi, yi] = ds.get(0);           // xi [784], yi [] (views, no copy)
  *   const [xb, yb] = ds.getBatch(Int32Array.of(3, 1, 4)); // xb [3, 784], yb [3] (one copy each)
  */
-export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
+export class TensorDataset<T extends Tensor[] = Tensor[]> implements BatchDataset<T, T> {
   /** the tensors, contiguous and detached from any graph */
-  readonly tensors: readonly Tensor[];
+  readonly tensors: Readonly<T>;
   readonly length: number;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     if (tensors.length === 0) throw new NablaError('TensorDataset: needs at least one tensor');
     const bad = tensors.findIndex((t) => !(t instanceof Tensor) || t.ndim === 0);
     if (bad >= 0) throw new ShapeError(`TensorDataset: argument ${bad} must be a tensor with at least one dimension (its first axis indexes the samples)`);
@@ -52,23 +54,23 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
     if (tensors.some((t) => t.shape[0] !== n)) {
       throw new ShapeError(`TensorDataset: all tensors must have the same first dimension, got shapes ${tensors.map((t) => fmtShape(t.shape)).join(', ')}`);
     }
-    this.tensors = tensors.map((t) => t.detach().contiguous());
+    this.tensors = tensors.map((t) => t.detach().contiguous()) as T;
     this.length = n;
   }
 
   /** Sample i: one view per tensor, sharing storage. */
-  get(i: number): Tensor[] {
+  get(i: number): T {
     checkIndex('TensorDataset.get', i, this.length);
     return this.tensors.map((t) => {
       const row = t.shape.slice(1);
       return new Tensor(t.storage, row, t.strides.slice(1), t.offset + i * sizeOf(row));
-    });
+    }) as T;
   }
 
   /** The rows at `indices`, gathered into one new contiguous tensor per dataset tensor. */
-  getBatch(indices: Int32Array): Tensor[] {
+  getBatch(indices: Int32Array): T {
     for (const i of indices) checkIndex('TensorDataset.getBatch', i, this.length);
-    return this.tensors.map((t) => gatherRows(t, indices));
+    return this.tensors.map((t) => gatherRows(t, indices)) as T;
   }
 }
 

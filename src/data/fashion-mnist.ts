@@ -41,7 +41,7 @@ const FILES = {
   test: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'],
 } as const;
 
-function loadSplit(dir: string, split: 'train' | 'test', shape: 'flat' | 'image', limit: number | undefined): TensorDataset {
+function loadSplit(dir: string, split: 'train' | 'test', shape: 'flat' | 'image', limit: number | undefined): TensorDataset<[Tensor, Tensor]> {
   const [imgName, lblName] = FILES[split];
   const imgPath = join(dir, imgName);
   const lblPath = join(dir, lblName);
@@ -87,11 +87,11 @@ function checkSize(name: string, v: number | undefined): void {
  *   const { train, test } = nb.data.fashionMNIST();
  *   const test = nb.data.fashionMNIST({ split: 'test' });
  */
-export function fashionMNIST(opts?: FashionMNISTOptions & { split?: undefined }): { train: TensorDataset; test: TensorDataset };
-export function fashionMNIST(opts: FashionMNISTOptions & { split: 'train' | 'test' }): TensorDataset;
+export function fashionMNIST(opts?: FashionMNISTOptions & { split?: undefined }): { train: TensorDataset<[Tensor, Tensor]>; test: TensorDataset<[Tensor, Tensor]> };
+export function fashionMNIST(opts: FashionMNISTOptions & { split: 'train' | 'test' }): TensorDataset<[Tensor, Tensor]>;
 export function fashionMNIST(
   opts: FashionMNISTOptions & { split?: 'train' | 'test' } = {},
-): TensorDataset | { train: TensorDataset; test: TensorDataset } {
+): TensorDataset<[Tensor, Tensor]> | { train: TensorDataset<[Tensor, Tensor]>; test: TensorDataset<[Tensor, Tensor]> } {
   const dir = opts.dir ?? FASHION_MNIST_DIR;
   const shape = opts.shape ?? 'flat';
   checkSize('trainSize', opts.trainSize);

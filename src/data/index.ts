@@ -1,14 +1,10 @@
-/** `nb.data`: datasets and the DataLoader. Each line re-exports one file. */
-export {};
-export { TensorDataset, Subset, randomSplit } from './dataset.js';
-export type { Dataset, BatchDataset } from './dataset.js';
-export { DataLoader, defaultCollate } from './dataloader.js';
-export type { DataLoaderOptions, Batch } from './dataloader.js';
-export { mnist, MNIST_SPLIT_SEED } from './mnist.js';
-export type { MnistOptions } from './mnist.js';
+/**
+ * `nb.data` in Node: everything of browser.ts plus the synchronous `mnist()` (the shipped digits
+ * read from disk), Fashion-MNIST and IDX files. Each line re-exports one file.
+ */
+export * from './browser.js';
+export { mnist } from './mnist-node.js';
 export { fashionMNIST, fashionMNISTClasses, FASHION_MNIST_DIR } from './fashion-mnist.js';
 export type { FashionMNISTOptions } from './fashion-mnist.js';
 export { readIdx, parseIdx } from './idx.js';
 export type { IdxData, IdxArray } from './idx.js';
-export { xor, spirals, moons, circles, sine } from './synthetic.js';
-export type { SyntheticOptions, SineOptions } from './synthetic.js';

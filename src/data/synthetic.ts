@@ -42,7 +42,7 @@ function checkNoise(op: string, noise: number): void {
  * x = [[0,0],[0,1],[1,0],[1,1]], y = [[0],[1],[1],[0]] (the classic 2-2-1 sigmoid network task).
  * With n > 4, sample i is corner i mod 4 plus Gaussian noise.
  */
-export function xor(opts: SyntheticOptions = {}): TensorDataset {
+export function xor(opts: SyntheticOptions = {}): TensorDataset<[Tensor, Tensor]> {
   const { n = 4, noise = 0 } = opts;
   checkN('xor', n);
   checkNoise('xor', noise);
@@ -64,7 +64,7 @@ export function xor(opts: SyntheticOptions = {}): TensorDataset {
  * r = k/(m-1) and angle t = 4c + 4r + noise*N(0,1) (radians), x = [r sin t, r cos t].
  * n points in total, split as evenly as possible; ordered by class.
  */
-export function spirals(opts: SyntheticOptions & { classes?: number } = {}): TensorDataset {
+export function spirals(opts: SyntheticOptions & { classes?: number } = {}): TensorDataset<[Tensor, Tensor]> {
   const { n = 300, noise = 0.2, classes = 3 } = opts;
   checkN('spirals', n);
   checkNoise('spirals', noise);
@@ -91,7 +91,7 @@ export function spirals(opts: SyntheticOptions & { classes?: number } = {}): Ten
  * class 1 is (1 - cos s, 0.5 - sin s) for s evenly spaced in [0, pi], plus noise*N(0,1);
  * ceil(n/2) points of class 0 first, then floor(n/2) of class 1.
  */
-export function moons(opts: SyntheticOptions = {}): TensorDataset {
+export function moons(opts: SyntheticOptions = {}): TensorDataset<[Tensor, Tensor]> {
   const { n = 200, noise = 0.1 } = opts;
   checkN('moons', n, 2);
   checkNoise('moons', noise);
@@ -116,7 +116,7 @@ export function moons(opts: SyntheticOptions = {}): TensorDataset {
  * (class 0), then floor(n/2) on the circle of radius `factor` (class 1), angles evenly spaced,
  * plus noise*N(0,1).
  */
-export function circles(opts: SyntheticOptions & { factor?: number } = {}): TensorDataset {
+export function circles(opts: SyntheticOptions & { factor?: number } = {}): TensorDataset<[Tensor, Tensor]> {
   const { n = 200, noise = 0.05, factor = 0.5 } = opts;
   checkN('circles', n, 2);
   checkNoise('circles', noise);
@@ -150,7 +150,7 @@ export interface SineOptions extends SyntheticOptions {
  * random phase p_i in [0, 2 pi) and holds x[i, t, 0] = sin(p_i + t*step) + noise*N(0,1) for
  * t < seqLen; its target is the clean next value y[i, 0] = sin(p_i + seqLen*step).
  */
-export function sine(opts: SineOptions = {}): TensorDataset {
+export function sine(opts: SineOptions = {}): TensorDataset<[Tensor, Tensor]> {
   const { n = 256, noise = 0, seqLen = 20, step = 0.2 } = opts;
   checkN('sine', n);
   checkNoise('sine', noise);

@@ -13,11 +13,23 @@
 import { recordStep, type RecordOptions } from './record.js';
 import { renderText } from './text.js';
 import { renderMarkdown } from './latex.js';
-import { renderHtml, type HtmlOptions } from './html.js';
+import type { HtmlOptions } from './html.js';
+import { NablaError } from '../core/errors.js';
 import type { RenderOptions } from './doc.js';
 import type { ExplanationData } from './types.js';
 
 export interface ExplainOptions extends RecordOptions, RenderOptions {}
+
+type HtmlRenderer = (data: ExplanationData, opts: HtmlOptions) => string;
+let htmlRenderer: HtmlRenderer | null = null;
+
+/**
+ * Installs the HTML renderer behind `toHTML` (the Node entry installs html.ts's, which inlines
+ * KaTeX's stylesheet and fonts read from disk).
+ */
+export function setHtmlRenderer(render: HtmlRenderer | null): void {
+  htmlRenderer = render;
+}
 
 /** A recorded training step and its renderers. */
 export class Explanation {
@@ -38,7 +50,10 @@ export class Explanation {
 
   /** Self-contained HTML, math typeset by KaTeX on the server (no network needed to view it). */
   toHTML(opts: HtmlOptions = {}): string {
-    return renderHtml(this.data, { ...this.defaults, ...opts });
+    if (htmlRenderer === null) {
+      throw new NablaError('explain: toHTML() embeds KaTeX read from disk and needs nabla\'s Node entry; in a browser use toJSON(), toMarkdown() or toText()');
+    }
+    return htmlRenderer(this.data, { ...this.defaults, ...opts });
   }
 
   /** Every recorded value as plain data (full precision, nothing summarised). */

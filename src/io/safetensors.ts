@@ -11,7 +11,8 @@
  * Writing follows the official library byte for byte: tensors sorted by dtype (larger alignment
  * first: F64, I64, F32, I32, ..., BOOL), then by name (bytewise UTF-8); compact JSON with
  * `__metadata__` first and tensors in data order; the header padded with spaces to a multiple of 8;
- * data contiguous in that order. Files are written atomically (temp file, fsync, rename).
+ * data contiguous in that order. This file works on bytes and runs anywhere; safetensors-file.ts
+ * (Node) writes files atomically (temp file, fsync, rename) and reads them.
  *
  * Reading never trusts the file. It checks: the header length (<= 100 MB and within the file),
  * UTF-8, a JSON object without duplicate keys, string metadata, known dtypes, shapes of
@@ -26,12 +27,10 @@
  * U64 to int32 when every value fits (a FileFormatError names the tensor and the first value
  * that does not). The 8-bit and smaller float formats (F8_*, F6_*, F4) are rejected.
  */
-import fs from 'node:fs';
 import { Tensor } from '../core/tensor.js';
 import type { DType, TypedArray } from '../core/dtype.js';
 import { FileFormatError, NablaError, fmtShape } from '../core/errors.js';
 import { alignedCopy, bf16ToF32, f16ToF32, toLEBytes } from './bytes.js';
-import { writeFileAtomic } from './atomic.js';
 import { findDuplicateKey } from './json-keys.js';
 
 /** Tensors by name, as `Module.stateDict()` returns them. */
@@ -115,6 +114,13 @@ function checkMetadata(op: string, metadata: unknown): Record<string, string> | 
 
 const utf8 = new TextEncoder();
 
+/** Bytewise order of two byte strings (a proper prefix first), as Rust orders the official writer's names. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
 /** The bytes of a safetensors file holding `sd` (see the module comment for the layout). */
 export function serialize(sd: Saveable, opts: SaveOptions = {}): Uint8Array {
   const metadata = checkMetadata('serialize', opts.metadata);
@@ -122,7 +128,7 @@ export function serialize(sd: Saveable, opts: SaveOptions = {}): Uint8Array {
     const dtype = TO_SAFETENSORS[t.dtype];
     return { name, key: utf8.encode(name), t, dtype, rank: DTYPES[dtype]!.rank };
   });
-  items.sort((a, b) => b.rank - a.rank || Buffer.compare(a.key, b.key));
+  items.sort((a, b) => b.rank - a.rank || compareBytes(a.key, b.key));
   const parts: string[] = [];
   if (metadata !== undefined) parts.push(`"__metadata__":${JSON.stringify(metadata)}`);
   const blobs: Uint8Array[] = [];
@@ -148,16 +154,6 @@ export function serialize(sd: Saveable, opts: SaveOptions = {}): Uint8Array {
     at += b.length;
   }
   return out;
-}
-
-/**
- * Saves tensors to `path` as safetensors, atomically (a temporary file in the same directory,
- * fsync, rename): an error leaves any existing file untouched. Parent directories are created.
- *
- *   nb.save(model.stateDict(), 'ckpt/model.safetensors', { metadata: { epoch: '3' } });
- */
-export function save(sd: Saveable, path: string, opts: SaveOptions = {}): void {
-  writeFileAtomic(path, serialize(sd, opts));
 }
 
 // ------------------------------------------------------------------------------------ reading
@@ -336,28 +332,4 @@ export function parseSafetensors(bytes: Uint8Array, source = '<bytes>'): Safeten
 /** Parses the bytes of a safetensors file into tensors by name (see `parseSafetensors`). */
 export function deserialize(bytes: Uint8Array, source?: string): StateDict {
   return parseSafetensors(bytes, source).tensors;
-}
-
-function readFile(path: string): Uint8Array {
-  try {
-    return fs.readFileSync(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new FileFormatError(`safetensors: cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }
-}
-
-/** Loads a safetensors file with its metadata. */
-export function loadSafetensors(path: string): SafetensorsContents {
-  return parseSafetensors(readFile(path), path);
-}
-
-/**
- * Loads the tensors of a safetensors file (written by nabla, PyTorch's `safetensors.torch.save_file`,
- * or any conforming writer), validating it completely.
- *
- *   model.loadStateDict(nb.load('model.safetensors'));
- */
-export function load(path: string): StateDict {
-  return loadSafetensors(path).tensors;
 }

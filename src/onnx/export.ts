@@ -1,6 +1,7 @@
 /**
- * ONNX export: `nb.onnx.export(model, exampleInput, path)` writes a model that ONNX Runtime
- * runs with the same outputs (opset 17, IR version 8).
+ * ONNX export: `nb.onnx.toOnnx(model, exampleInput)` gives the bytes of a model that ONNX Runtime
+ * runs with the same outputs (opset 17, IR version 8); `nb.onnx.export(model, exampleInput, path)`
+ * (Node, export-file.ts) writes them to a file.
  *
  * How: one forward pass of the model on `exampleInput` in eval mode is traced through the
  * core's op events (src/onnx/trace.ts); every op becomes ONNX nodes (src/onnx/ops.ts lists the
@@ -40,7 +41,6 @@
 import { Tensor } from '../core/tensor.js';
 import { NablaError, fmtShape } from '../core/errors.js';
 import { cat } from '../ops/indexing.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import type { Module } from '../nn/module.js';
 import { type Trace, type TracedOp, trace } from './trace.js';
 import { GraphBuilder, Poison, type Ref, ValueTable, onnxType } from './graph.js';
@@ -77,8 +77,8 @@ export interface OnnxExportResult {
   initializers: string[];
 }
 
-type AnyModule = Module<never[], unknown>;
-type ExampleInput = Tensor | readonly Tensor[];
+export type AnyModule = Module<never[], unknown>;
+export type ExampleInput = Tensor | readonly Tensor[];
 
 function asInputs(x: ExampleInput): Tensor[] {
   const xs = x instanceof Tensor ? [x] : Array.isArray(x) ? [...x] : null;
@@ -385,18 +385,4 @@ export function toOnnx(model: AnyModule, exampleInput: ExampleInput, opts: OnnxE
     nodeTypes: built.graph.nodes.map((n) => n.opType),
     initializers: built.graph.initializers.map((t) => t.name),
   };
-}
-
-/**
- * Writes `model` traced on `exampleInput` as an ONNX file at `path` (atomically: a temporary
- * file renamed over the target). Returns what was written. See the file comment for the
- * supported ops.
- *
- *   nb.onnx.export(net, nb.randn([1, 784]), 'mlp.onnx');
- */
-export function exportOnnx(model: AnyModule, exampleInput: ExampleInput, path: string, opts: OnnxExportOptions = {}): OnnxExportResult {
-  if (typeof path !== 'string' || path === '') throw new NablaError('onnx.export: path must be a non-empty string (the .onnx file to write)');
-  const r = toOnnx(model, exampleInput, opts);
-  writeFileAtomic(path, r.bytes);
-  return r;
 }

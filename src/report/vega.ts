@@ -43,11 +43,15 @@ function uniquifyIds(svg: string): string {
     .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${prefix}${id}"`);
 }
 
+/** A Vega-Lite specification (typed loosely in the public API so vega-lite's types stay internal). */
+export type VegaLiteSpec = object;
+
 /**
  * Compiles and renders a Vega-Lite spec (the shared `CHART_CONFIG` is merged under the spec's own
  * `config`) to a standalone `<svg>` string that scales down to narrow pages.
  */
-export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+export async function renderVegaLite(vlSpec: VegaLiteSpec): Promise<string> {
+  const spec = vlSpec as unknown as TopLevelSpec;
   const [vega, vl] = await loadVega();
   const withConfig = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   const view = new vega.View(vega.parse(vl.compile(withConfig).spec), { renderer: 'none' });

@@ -3,11 +3,13 @@
  * names, so `nb.load` + `loadStateDict` read it directly, and PyTorch can too), the optimizer's
  * and scheduler's tensors (prefixed `__optim__.` / `__sched__.`), and everything else needed to
  * resume exactly (epoch, RNG state, history, optimizer scalars) as JSON in the metadata.
- * Written atomically by `save` (temp file + rename), so an interrupted write loses nothing.
+ * This file turns a checkpoint into safetensors contents and back, and into bytes
+ * (`serializeCheckpoint` / `deserializeCheckpoint`, which work everywhere); checkpoint-file.ts
+ * (Node) writes and reads the files, atomically, so an interrupted write loses nothing.
  */
 import { Tensor } from '../core/tensor.js';
 import { FileFormatError } from '../core/errors.js';
-import { loadSafetensors, save } from '../io/safetensors.js';
+import { parseSafetensors, serialize, type SafetensorsContents } from '../io/safetensors.js';
 
 const OPTIM = '__optim__.';
 const SCHED = '__sched__.';
@@ -66,7 +68,8 @@ function unflatten(json: Json, tensors: Record<string, Tensor>, file: string): u
   return json;
 }
 
-export function saveCheckpoint(path: string, data: CheckpointData): void {
+/** The tensors and metadata of a checkpoint file holding `data`. */
+export function checkpointContents(data: CheckpointData): SafetensorsContents {
   const all: Record<string, Tensor> = { ...data.model };
   const optimTensors: Record<string, Tensor> = {};
   const schedTensors: Record<string, Tensor> = {};
@@ -77,11 +80,22 @@ export function saveCheckpoint(path: string, data: CheckpointData): void {
   };
   for (const [k, t] of Object.entries(optimTensors)) all[OPTIM + k] = t;
   for (const [k, t] of Object.entries(schedTensors)) all[SCHED + k] = t;
-  save(all, path, { metadata: { format: 'pt', [META_KEY]: JSON.stringify(meta) } });
+  return { tensors: all, metadata: { format: 'pt', [META_KEY]: JSON.stringify(meta) } };
 }
 
-export function loadCheckpoint(path: string): CheckpointData {
-  const { tensors, metadata } = loadSafetensors(path);
+/** A checkpoint as the bytes of a safetensors file. */
+export function serializeCheckpoint(data: CheckpointData): Uint8Array {
+  const { tensors, metadata } = checkpointContents(data);
+  return serialize(tensors, { metadata });
+}
+
+/** The checkpoint in the bytes of a safetensors file (`source` names it in errors). */
+export function deserializeCheckpoint(bytes: Uint8Array, source = '<bytes>'): CheckpointData {
+  return checkpointFromContents(parseSafetensors(bytes, source), source);
+}
+
+/** The checkpoint held by a parsed safetensors file (`path` names it in errors). */
+export function checkpointFromContents({ tensors, metadata }: SafetensorsContents, path: string): CheckpointData {
   const model: Record<string, Tensor> = {};
   const optimTensors: Record<string, Tensor> = {};
   const schedTensors: Record<string, Tensor> = {};

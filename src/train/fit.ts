@@ -5,15 +5,14 @@
  * run with the same seed (the checkpoint holds the model, optimizer and scheduler state, the
  * library RNG state and the history; the loader's shuffle order is a function of the epoch).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Tensor } from '../core/tensor.js';
 import { NablaError } from '../core/errors.js';
 import { noGrad } from '../core/autograd.js';
 import { defaultGenerator } from '../core/rng.js';
 import type { Module } from '../nn/module.js';
 import { ProgressBar, formatDuration, formatMetrics } from './progress.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { runFiles, type RunFiles } from './run-files.js';
+import { platform } from '../core/platform.js';
 import { clipGradNorm } from '../nn/utils.js';
 
 export interface OptimizerLike {
@@ -166,26 +165,24 @@ export function evaluate(
   }
 }
 
-function appendJsonl(file: string, record: object): void {
-  fs.appendFileSync(file, JSON.stringify(record) + '\n');
-}
-
 /** Trains `model`; see FitOptions. */
 export function fit(opts: FitOptions): FitResult {
   const { model, optimizer, scheduler, train, test, epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new NablaError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const log = opts.log ?? ((line: string) => platform.stderr.write(line + '\n'));
   const forward = opts.forward ?? ((m: Module<[Tensor], Tensor>, x: Tensor) => m.forward(x));
   const history: EpochRecord[] = [];
   let startEpoch = 0;
   const outDir = opts.outDir;
-  const ckptPath = outDir ? path.join(outDir, 'checkpoint.safetensors') : undefined;
-  const metricsPath = outDir ? path.join(outDir, 'metrics.jsonl') : undefined;
-  if (outDir) fs.mkdirSync(outDir, { recursive: true });
+  // the file system, only when a run directory or a resume is asked for (a browser has none)
+  const files: RunFiles | null = outDir ? runFiles('outDir') : opts.resume ? runFiles('resume') : null;
+  const ckptPath = outDir && files ? files.join(outDir, 'checkpoint.safetensors') : undefined;
+  const metricsPath = outDir && files ? files.join(outDir, 'metrics.jsonl') : undefined;
+  if (outDir) files?.mkdir(outDir);
 
-  const resumeFrom = typeof opts.resume === 'string' ? opts.resume : opts.resume && ckptPath && fs.existsSync(ckptPath) ? ckptPath : undefined;
-  if (resumeFrom !== undefined) {
-    const ck = loadCheckpoint(resumeFrom);
+  const resumeFrom = typeof opts.resume === 'string' ? opts.resume : opts.resume && ckptPath && files?.exists(ckptPath) ? ckptPath : undefined;
+  if (resumeFrom !== undefined && files) {
+    const ck = files.loadCheckpoint(resumeFrom);
     model.loadStateDict(ck.model);
     if (ck.optimizer !== undefined && optimizer.loadStateDict) optimizer.loadStateDict(ck.optimizer as never);
     if (ck.scheduler !== undefined && scheduler?.loadStateDict) scheduler.loadStateDict(ck.scheduler as never);
@@ -194,8 +191,8 @@ export function fit(opts: FitOptions): FitResult {
     if (st.rng) defaultGenerator.setState(st.rng);
     if (st.history) history.push(...st.history);
     log(`resumed from ${resumeFrom} at epoch ${startEpoch}`);
-  } else if (metricsPath && fs.existsSync(metricsPath)) {
-    fs.rmSync(metricsPath);
+  } else if (metricsPath && files?.exists(metricsPath)) {
+    files.remove(metricsPath);
   }
 
   let stoppedEarly = false;
@@ -273,9 +270,9 @@ export function fit(opts: FitOptions): FitResult {
       })}  ${formatDuration(seconds)} (${Math.round(record.samplesPerSecond)} samples/s)`,
     );
     if (opts.progress === false && opts.log) log(`epoch ${epoch + 1}/${epochs} ${formatMetrics({ loss: record.trainLoss, acc: record.trainAcc, 'test acc': record.testAcc })}`);
-    if (metricsPath) appendJsonl(metricsPath, record);
-    if (ckptPath) {
-      saveCheckpoint(ckptPath, {
+    if (metricsPath && files) files.appendLine(metricsPath, JSON.stringify(record));
+    if (ckptPath && files) {
+      files.saveCheckpoint(ckptPath, {
         model: model.stateDict(),
         optimizer: optimizer.stateDict?.(),
         scheduler: scheduler?.stateDict?.(),

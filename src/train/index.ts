@@ -1,8 +1,8 @@
-/** `nb.train`: the training loop, evaluation, checkpoints, progress bar and recipes. */
-export { fit, evaluate } from './fit.js';
-export type { FitOptions, FitResult, EvalResult, EpochRecord, Callback, EarlyStoppingOptions, OptimizerLike, SchedulerLike, BatchSource } from './fit.js';
-export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
-export type { CheckpointData } from './checkpoint.js';
-export { ProgressBar, formatDuration } from './progress.js';
+/**
+ * `nb.train` in Node: everything of browser.ts (the training loop, evaluation, progress bar,
+ * checkpoints as bytes) plus checkpoint files and the recipes of `npx nabla train`.
+ */
+export * from './browser.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint-file.js';
 export { MODELS, DATASETS, modelRecipe, datasetRecipe, asLayout } from './recipes.js';
 export type { ModelRecipe, DatasetRecipe } from './recipes.js';

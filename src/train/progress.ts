@@ -3,11 +3,13 @@
  * latest metrics; elsewhere (CI logs, pipes) it prints a plain line at most every few seconds
  * and at the end, so logs stay readable.
  */
+import { platform, type TextSink } from '../core/platform.js';
+
 export interface ProgressOptions {
   total: number;
   label?: string;
-  /** where to write (default process.stderr) */
-  stream?: NodeJS.WriteStream | { write(s: string): boolean; isTTY?: boolean; columns?: number };
+  /** where to write (default: stderr in Node, the console elsewhere) */
+  stream?: TextSink;
   /** plain-line interval when not a terminal, ms (default 5000) */
   plainEveryMs?: number;
   /** disable output entirely */
@@ -40,8 +42,8 @@ export class ProgressBar {
   private readonly tty: boolean;
 
   constructor(private readonly opts: ProgressOptions) {
-    this.stream = opts.stream ?? process.stderr;
-    this.tty = !!this.stream.isTTY && !process.env['CI'];
+    this.stream = opts.stream ?? platform.stderr;
+    this.tty = !!this.stream.isTTY && !platform.env('CI');
   }
 
   /** Marks `n` more units done and shows the metrics. */

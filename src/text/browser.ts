@@ -1,0 +1,13 @@
+/**
+ * `nb.text` everywhere: character vocabularies, a character LSTM language model, sampling with a
+ * temperature, and batches streamed from one long text. The Node entry adds Debian's fortune
+ * corpora and the checkpoint directory (files on disk). Each line re-exports one file.
+ */
+export { CharVocab, UNK_CHAR } from './vocab.js';
+export type { CharVocabOptions, CharVocabJSON } from './vocab.js';
+export { CharLSTM } from './char-model.js';
+export type { CharLSTMConfig, LSTMState } from './char-model.js';
+export { sampleText, sampleLogits } from './sample.js';
+export type { SampleOptions } from './sample.js';
+export { streamBatches } from './batches.js';
+export type { StreamBatches } from './batches.js';
