@@ -9,7 +9,7 @@ import { uniform } from '../ops/create.js';
 import { cat } from '../ops/indexing.js';
 import * as nn from '../nn/index.js';
 import * as F from '../functional/index.js';
-import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
+import { type FlagSpec, helpText, matchName, numberFlag, parseFlags } from './args.js';
 
 type Check = () => { fn: (...xs: Tensor[]) => Tensor; inputs: Tensor[]; names: string[] };
 
@@ -77,7 +77,7 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 export async function gradcheckCommand(argv: readonly string[]): Promise<number> {
-  const { values: v, positionals } = parseFlags('gradcheck', argv, FLAGS);
+  const { values: v, positionals } = parseFlags('gradcheck', argv, FLAGS, { positionals: { max: Infinity, name: 'names' } });
   if (v['help']) {
     process.stdout.write(helpText('gradcheck <op-or-layer> [...]', 'Compare autograd gradients with central finite differences in float64 and report the worst element of each input.', FLAGS, ['nabla gradcheck matmul', 'nabla gradcheck LSTM Conv2d', 'nabla gradcheck --list']));
     return 0;
@@ -92,9 +92,9 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
     rtol: numberFlag('gradcheck', 'rtol', v['rtol'], { min: 0 })!,
   };
   let failed = 0;
-  for (const name of positionals) {
-    const check = CHECKS[name];
-    if (!check) throw new UsageError(`nabla gradcheck: unknown op or layer '${name}'; choose from: ${Object.keys(CHECKS).join(', ')}`);
+  const names = positionals.map((p) => matchName('gradcheck', 'op or layer', p, Object.keys(CHECKS)));
+  for (const name of names) {
+    const check = CHECKS[name]!;
     manualSeed(numberFlag('gradcheck', 'seed', v['seed'], { integer: true })!);
     const { fn, inputs, names } = check();
     const reports = gradcheckReport(fn, inputs, opts);

@@ -3,7 +3,7 @@
  * binary ops broadcast as NumPy does, and autograd sums their gradients back to each input's
  * shape (in `sumToShape`, not here).
  */
-import { Tensor, type Operand } from '../core/tensor.js';
+import { Tensor, type Operand, checkTensor } from '../core/tensor.js';
 import { isDonatedGrad } from '../core/autograd.js';
 import { type DType, allocate, isFloat, promote } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
@@ -17,7 +17,9 @@ import { where } from './indexing.js';
 // ------------------------------------------------------------------ kernels without a graph
 
 /** Runs a unary kernel; the result dtype is the input's (float32 for integer inputs of float ops). */
-export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType): Tensor {
+  checkTensor(op, x);
+  dtype ??= x.dtype;
   const out = emptyUninit(dtype, x.shape);
   B().unary(op, strided(x), x.shape, out.storage);
   return out;
@@ -118,7 +120,8 @@ function floatOut(x: Tensor): DType {
   return isFloat(x.dtype) ? x.dtype : 'float32';
 }
 
-function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype: DType = floatOut(x)): Tensor {
+function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype?: DType): Tensor {
+  dtype ??= floatOut(checkTensor(op, x));
   const y = unaryKernel(op, x, dtype);
   // the backward closure only when a graph is recorded (inference makes none)
   const record = backward !== null && x.requiresGrad && isGradEnabled();

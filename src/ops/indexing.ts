@@ -2,7 +2,7 @@
  * Indexing and joining: gather (class targets), indexSelect (embeddings), where, cat, stack,
  * split, oneHot.
  */
-import { Tensor, type Operand } from '../core/tensor.js';
+import { Tensor, type Operand, checkTensor, checkTensorList } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { promote } from '../core/dtype.js';
@@ -28,6 +28,8 @@ function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: r
  * Gradient: the upstream values are added back at the gathered positions (scatter-add).
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  checkTensor('gather', x);
+  checkTensor('gather', index, 'index');
   const a = normAxis('gather', axis, x.ndim);
   if (index.ndim !== x.ndim) {
     throw new ShapeError(`gather: index has ${index.ndim} dimensions ${fmtShape(index.shape)} but the input has ${x.ndim} ${fmtShape(x.shape)}`);
@@ -57,6 +59,10 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 
 /** Whole slices along `axis`, picked by a 1-D int32 index (an embedding lookup on axis 0). */
 export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
+  checkTensor('indexSelect', x);
+  if (!(index instanceof Tensor) && !(Array.isArray(index) && index.every((i) => Number.isInteger(i)))) {
+    throw new NablaError(`indexSelect: index must be an int32 Tensor or an array of integers, got ${Array.isArray(index) ? `[${index.slice(0, 8).join(', ')}${index.length > 8 ? ', ...' : ''}]` : String(index)}`);
+  }
   const a = normAxis('indexSelect', axis, x.ndim);
   const idxT = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
   if (idxT.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idxT.shape)}`);
@@ -76,6 +82,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly nu
 
 /** out = cond ? a : b, broadcasting all three. Gradient: to a where cond holds, to b elsewhere. */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  checkTensor('where', cond, 'the condition');
   const at = a instanceof Tensor ? a : scalarLike(a, b instanceof Tensor ? b.dtype : 'float32');
   const bt = b instanceof Tensor ? b : scalarLike(b, at.dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, at.shape), bt.shape);
@@ -92,7 +99,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 
 /** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
 export function cat(ts: readonly Tensor[], axis = 0): Tensor {
-  if (ts.length === 0) throw new NablaError('cat: expected a non-empty list of tensors');
+  checkTensorList('cat', ts);
   const first = ts[0]!;
   const a = normAxis('cat', axis, first.ndim);
   let dtype = first.dtype;
@@ -124,7 +131,7 @@ export function cat(ts: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors of equal shape along a new axis. */
 export function stack(ts: readonly Tensor[], axis = 0): Tensor {
-  if (ts.length === 0) throw new NablaError('stack: expected a non-empty list of tensors');
+  checkTensorList('stack', ts);
   const first = ts[0]!;
   ts.forEach((t, i) => {
     if (!shapesEqual(t.shape, first.shape)) {
@@ -137,6 +144,10 @@ export function stack(ts: readonly Tensor[], axis = 0): Tensor {
 
 /** Splits into pieces of `size` along `axis` (the last may be smaller); views. */
 export function split(x: Tensor, size: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor('split', x);
+  if (typeof size !== 'number' && !(Array.isArray(size) && size.every((s) => Number.isInteger(s) && s >= 0))) {
+    throw new ShapeError(`split: size must be a positive integer or a list of non-negative integer sizes, got ${JSON.stringify(size) ?? String(size)}`);
+  }
   const a = normAxis('split', axis, x.ndim);
   const n = x.shape[a]!;
   const sizes: number[] = [];
@@ -158,6 +169,8 @@ export function split(x: Tensor, size: number | readonly number[], axis = 0): Te
 
 /** Splits into `chunks` nearly equal pieces along `axis`. */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
+  checkTensor('chunk', x);
+  if (!Number.isInteger(chunks) || chunks < 1) throw new ShapeError(`chunk: chunks must be a positive integer, got ${JSON.stringify(chunks) ?? String(chunks)}`);
   const a = normAxis('chunk', axis, x.ndim);
   return split(x, Math.max(1, Math.ceil(x.shape[a]! / chunks)), a);
 }
