@@ -96,6 +96,11 @@ test('names are matched case-insensitively, with a suggestion for a typo', async
   const gc = await run(['gradcheck', 'LINEAR', 'Matmul']);
   assert.equal(gc.code, 0, gc.err);
   assert.match(gc.out, /Linear: ok[\s\S]*matmul: ok/);
+  const ex = await run(['explain', '--LOSS', 'BCE', '--Format', 'JSON']);
+  assert.equal(ex.code, 0, ex.err);
+  assert.doesNotThrow(() => JSON.parse(ex.out));
+  const exTypo = await run(['explain', '--los', 'bce']);
+  assert.match(exTypo.err, /unknown flag '--los' \(did you mean --loss\?\)/);
   const typo = await run(['gradcheck', 'lstn']);
   assert.match(typo.err, /unknown op or layer 'lstn' \(did you mean 'LSTM'\?\)/);
 });
