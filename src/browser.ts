@@ -22,6 +22,9 @@ export { gradcheck, gradcheckReport, GradcheckError } from './core/gradcheck.js'
 export type { GradcheckOptions, GradcheckInputReport } from './core/gradcheck.js';
 export { manualSeed, Generator } from './core/rng.js';
 export { onOp } from './core/events.js';
+export { detectAnomaly, isAnomalyEnabled, AnomalyError } from './core/anomaly.js';
+export type { AnomalyOptions } from './core/anomaly.js';
+export { AllocationError } from './core/dtype.js';
 export type { OpEvent, ForwardEvent, BackwardEvent } from './core/events.js';
 export { setBackend, getBackend, availableBackends } from './backend/registry.js';
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/absent.js';

@@ -5,7 +5,7 @@
 import { setBackend } from '../backend/registry.js';
 import { loadCharModel } from '../text/checkpoint.js';
 import { sampleText } from '../text/sample.js';
-import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
+import { type FlagSpec, helpText, matchName, numberFlag, parseFlags, UsageError } from './args.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   checkpoint: { type: 'string', short: 'c', help: 'directory holding model.safetensors and vocab.json' },
@@ -30,7 +30,7 @@ export async function generateCommand(argv: readonly string[]): Promise<number> 
   const temperature = numberFlag('generate', 'temperature', v['temperature'], { min: 0 })!;
   const length = numberFlag('generate', 'length', v['length'], { integer: true, min: 0 })!;
   const seed = numberFlag('generate', 'seed', v['seed'], { integer: true })!;
-  if (typeof v['backend'] === 'string') setBackend(v['backend']);
+  if (typeof v['backend'] === 'string') setBackend(matchName('generate', 'backend', v['backend'], ['ts', 'native']));
   const { model, vocab } = loadCharModel(dir);
   const prime = typeof v['prime'] === 'string' ? v['prime'] : '';
   const text = sampleText(model, vocab, { prime, length, temperature, seed });

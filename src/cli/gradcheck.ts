@@ -9,7 +9,7 @@ import { manualSeed } from '../core/rng.js';
 import { gradcheckReport } from '../core/gradcheck.js';
 import { uniform } from '../ops/create.js';
 import * as nn from '../nn/index.js';
-import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
+import { type FlagSpec, helpText, matchName, numberFlag, parseFlags, UsageError } from './args.js';
 import { OP_TABLE, findOp, gradcheckFn, gradcheckSamples, leafOf, wantsGrad } from '../optable/index.js';
 
 type Check = () => { fn: (...xs: Tensor[]) => Tensor; inputs: Tensor[]; names: string[] };
@@ -49,7 +49,7 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 export async function gradcheckCommand(argv: readonly string[]): Promise<number> {
-  const { values: v, positionals } = parseFlags('gradcheck', argv, FLAGS);
+  const { values: v, positionals } = parseFlags('gradcheck', argv, FLAGS, { positionals: { max: Infinity, name: 'names' } });
   if (v['help']) {
     process.stdout.write(helpText('gradcheck <op-or-layer> [...]', 'Compare autograd gradients with central finite differences in float64 and report the worst element of each input.', FLAGS, ['nabla gradcheck matmul', 'nabla gradcheck LSTM Conv2d', 'nabla gradcheck --list']));
     return 0;
@@ -67,7 +67,9 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
   };
   const seed = numberFlag('gradcheck', 'seed', v['seed'], { integer: true })!;
   let failed = 0;
-  for (const name of positionals) {
+  for (const given of positionals) {
+    // exact or case-insensitive match, else an error with the nearest name ("did you mean")
+    const name = matchName('gradcheck', 'op or layer', given, names);
     const layerName = Object.keys(LAYERS).find((k) => k.toLowerCase() === name.toLowerCase());
     const op = findOp(name);
     const runs: { sample: string | null; check: ReturnType<Check> }[] = [];

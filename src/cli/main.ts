@@ -2,7 +2,7 @@
  * `npx nabla <command>`: train, eval, explain, gradcheck, bench, generate.
  */
 import { NablaError } from '../core/errors.js';
-import { UsageError } from './args.js';
+import { UsageError, closest } from './args.js';
 import { initBackends } from '../backend/init.js';
 
 type Command = (argv: readonly string[]) => Promise<number>;
@@ -39,9 +39,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(pkg.version + '\n');
     return 0;
   }
-  const entry = COMMANDS[cmd];
-  if (!entry) {
-    process.stderr.write(`nabla: unknown command '${cmd}'; commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+  const name = COMMANDS[cmd] ? cmd : Object.keys(COMMANDS).find((k) => k.toLowerCase() === cmd.toLowerCase());
+  const entry = name === undefined ? undefined : COMMANDS[name];
+  if (name === undefined || !entry) {
+    const hint = cmd.startsWith('-') ? undefined : closest(cmd, Object.keys(COMMANDS));
+    const what = cmd.startsWith('-') ? `a flag before the command: '${cmd}'` : `unknown command '${cmd}'`;
+    process.stderr.write(`nabla: ${what}${hint ? ` (did you mean '${hint}'?)` : ''}; commands: ${Object.keys(COMMANDS).join(', ')} (see nabla --help)\n`);
     return 2;
   }
   try {
@@ -52,7 +55,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (e instanceof NablaError) {
-      process.stderr.write(`nabla ${cmd}: ${e.name}: ${e.message}\n`);
+      // the message names the problem; the class name would only be noise here
+      process.stderr.write(e.message.startsWith('nabla ') ? `${e.message}\n` : `nabla ${name}: ${e.message}\n`);
+      return 1;
+    }
+    const code = (e as { code?: unknown } | null)?.code;
+    if (e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      // a system error (a missing file, a directory that cannot be written): its message says it all
+      process.stderr.write(`nabla ${name}: ${e.message}\n`);
       return 1;
     }
     throw e;

@@ -21,7 +21,7 @@ import { asLayout, DATASETS, MODELS, datasetRecipe, modelRecipe } from '../train
 import { confusionMatrix } from '../report/metrics.js';
 import { writeTrainingReport, type MisclassifiedSample } from '../report/training-report.js';
 import { cnnSections } from './cnn-report.js';
-import { type FlagSpec, helpText, numberFlag, parseFlags, UsageError } from './args.js';
+import { type FlagSpec, helpText, matchName, numberFlag, parseFlags } from './args.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string', help: `model recipe: ${Object.keys(MODELS).join(', ')}`, default: 'mlp' },
@@ -53,15 +53,15 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     );
     return 0;
   }
-  const model = modelRecipe(String(v['model']));
-  const dataset = datasetRecipe(String(v['dataset']));
-  const epochs = numberFlag('train', 'epochs', v['epochs'], { integer: true, min: 0 }) ?? model.defaults.epochs;
+  const model = modelRecipe(matchName('train', 'model', String(v['model']), Object.keys(MODELS)));
+  const dataset = datasetRecipe(matchName('train', 'dataset', String(v['dataset']), Object.keys(DATASETS)));
+  const epochs = numberFlag('train', 'epochs', v['epochs'], { integer: true, positive: true }) ?? model.defaults.epochs;
   const lr = numberFlag('train', 'lr', v['lr'], { positive: true }) ?? model.defaults.lr;
   const batchSize = numberFlag('train', 'batch-size', v['batch-size'], { integer: true, positive: true }) ?? model.defaults.batchSize;
   const weightDecay = numberFlag('train', 'weight-decay', v['weight-decay'], { min: 0 }) ?? 0;
   const seed = numberFlag('train', 'seed', v['seed'], { integer: true }) ?? 0;
   const trainSize = numberFlag('train', 'train-size', v['train-size'], { integer: true, positive: true });
-  if (typeof v['backend'] === 'string') setBackend(v['backend']);
+  if (typeof v['backend'] === 'string') setBackend(matchName('train', 'backend', v['backend'], ['ts', 'native']));
   const outDir = typeof v['out'] === 'string' ? v['out'] : path.join('runs', `${model.name}-${dataset.name}`);
 
   manualSeed(seed);
@@ -77,8 +77,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const net = model.build();
   const criterion = new CrossEntropyLoss();
   const optimizer = new Adam(net.parameters(), { lr, weightDecay });
-  const schedName = String(v['scheduler']);
-  if (schedName !== 'none' && schedName !== 'cosine') throw new UsageError(`nabla train: --scheduler must be none or cosine, got '${schedName}'`);
+  const schedName = matchName('train', 'scheduler', String(v['scheduler']), ['none', 'cosine']);
   const scheduler = schedName === 'cosine' && epochs > 0 ? new CosineAnnealingLR(optimizer, { tMax: epochs, etaMin: 0 }) : undefined;
   const lossFn = (out: Tensor, y: Tensor): Tensor => criterion.forward(out, y);
   const config = {

@@ -13,7 +13,7 @@
  * - dtype: a gradient has the dtype of the tensor it belongs to.
  */
 import type { Tensor } from './tensor.js';
-import { NablaError, ShapeError, fmtShape } from './errors.js';
+import { NablaError, ShapeError, describe, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
 import { emitBackward, hasAnyListener, muteForward } from './events.js';
 import { type TypedArray, trackAllocations } from './dtype.js';
@@ -36,6 +36,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs `fn` without recording a graph (inference, optimizer updates). Returns what `fn` returns. */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NablaError(`noGrad: expected a function to run, got ${describe(fn)}`);
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -47,6 +48,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Runs `fn` with graph recording on (inside a noGrad block, e.g. for a double backward). */
 export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new NablaError(`enableGrad: expected a function to run, got ${describe(fn)}`);
   const prev = gradEnabled;
   gradEnabled = true;
   try {
@@ -57,6 +59,7 @@ export function enableGrad<T>(fn: () => T): T {
 }
 
 export function setGradEnabled(flag: boolean): void {
+  if (typeof flag !== 'boolean') throw new NablaError(`setGradEnabled: expected true or false, got ${describe(flag)}`);
   gradEnabled = flag;
 }
 

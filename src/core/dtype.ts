@@ -4,9 +4,37 @@
  *
  * `bool` is what comparisons return (stored as bytes 0/1); it promotes to any other dtype.
  */
+import { DTypeError, NablaError, describe } from './errors.js';
+
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type FloatDType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * The most elements one typed array may have here (V8's limit in Node 20: 2^32). Code that
+ * would build a larger result piece by piece checks against it first, so that it fails at
+ * once instead of working for hours towards an array it cannot make.
+ */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/** An array that cannot be allocated (too many elements, or out of memory). */
+export class AllocationError extends NablaError {}
+
+/**
+ * Runs `fn`, naming `where` (an op or a layer with its arguments) in any allocation error it
+ * throws: `Linear(100000, 100000): cannot allocate 10,000,000,000 float32 elements (37.3 GB): ...`.
+ */
+export function withAllocationContext<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof AllocationError && !e.message.startsWith(where)) throw new AllocationError(`${where}: ${e.message}`);
+    if (e instanceof RangeError && /allocation failed|typed array length|out of memory/i.test(e.message)) {
+      throw new AllocationError(`${where}: cannot allocate the array: ${/allocation failed|out of memory/i.test(e.message) ? 'the system is out of memory' : 'more elements than one typed array can hold'}`);
+    }
+    throw e;
+  }
+}
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
@@ -29,7 +57,12 @@ export function isFloat(d: DType): d is FloatDType {
  * an ArrayBuffer: to transfer values, transfer `t.data()` (a copy), not `t.storage.buffer`.
  */
 export function allocate(dtype: DType, size: number): TypedArray {
-  const a = allocateZeroed(dtype, size);
+  let a: TypedArray;
+  try {
+    a = allocateZeroed(dtype, size);
+  } catch (e) {
+    throw allocationError(dtype, size, e);
+  }
   if (freshSink !== null) freshSink.add(a);
   return a;
 }
@@ -76,7 +109,14 @@ export function allocateUninit(dtype: DType, size: number): TypedArray {
   if (poisonUninit) return poisoned(dtype, size);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes < UNINIT_MIN_BYTES || uninitAllocator === null) return allocate(dtype, size);
-  const buf = uninitAllocator(bytes);
+  let buf: ArrayBuffer;
+  try {
+    buf = uninitAllocator(bytes);
+  } catch {
+    // beyond what the host allocator holds (Node's Buffer: 4 GB): the typed-array constructors may
+    // still succeed, or say why not
+    return allocate(dtype, size);
+  }
   const a = viewOf(dtype, buf, size);
   if (freshSink !== null) freshSink.add(a);
   return a;
@@ -107,6 +147,29 @@ let poisonUninit = false;
  */
 export function setUninitAllocator(alloc: ((bytes: number) => ArrayBuffer) | null): void {
   uninitAllocator = alloc;
+}
+/**
+ * The error for an array that cannot be made: more elements than a typed array holds (V8's
+ * limit), or memory that the system refuses. Callers that know the op and shape say so
+ * (see `withContext`).
+ */
+function allocationError(dtype: DType, size: number, cause: unknown): Error {
+  if (!(cause instanceof RangeError)) return cause as Error;
+  if (!(Number.isSafeInteger(size) && size >= 0)) return new AllocationError(`cannot allocate ${String(size)} ${dtype} elements: a size must be a non-negative integer`);
+  const bytes = size * BYTES_PER_ELEMENT[dtype];
+  const why = /allocation failed/i.test(cause.message) ? 'the system is out of memory' : 'more elements than one typed array can hold';
+  return new AllocationError(`cannot allocate ${Number.isFinite(size) ? size.toLocaleString('en-US') : String(size)} ${dtype} elements (${fmtBytes(bytes)}): ${why}`);
+}
+
+function fmtBytes(n: number): string {
+  if (!Number.isFinite(n)) return String(n) + ' bytes';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${n.toFixed(1)} ${units[u]}`;
 }
 
 /** Turns the poison mode of `allocateUninit` on or off (for tests); returns the previous setting. */
@@ -144,6 +207,25 @@ export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
   return 'bool';
+}
+
+/** The dtype of a tensor's storage, or a clear error for anything that cannot be one. */
+export function storageDType(op: string, a: unknown): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint8Array) return 'bool';
+  throw new DTypeError(`${op}: storage must be a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${describe(a)}`);
+}
+
+/**
+ * Checks a dtype given by the user. `to('int64')` says which dtypes exist; `to('cuda')` adds
+ * that nabla runs on the CPU only.
+ */
+export function checkDType(op: string, d: unknown): DType {
+  if (isDType(d)) return d;
+  const device = typeof d === 'string' && /^(cuda|cpu|mps|gpu|meta|xla)(:\d+)?$/i.test(d) ? ` ('${d}' is a device: nabla runs on the CPU, there is nothing to move)` : '';
+  throw new DTypeError(`${op}: unknown dtype ${describe(d)}${device}; nabla's dtypes are 'float32', 'float64', 'int32' and 'bool'`);
 }
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };

@@ -22,3 +22,20 @@ export class FileFormatError extends NablaError {}
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/**
+ * A value as a message shows it when it is not what was expected: `3`, `'cuda'`, `null`,
+ * `an Int8Array`, `an object`, `a function`. Never throws (hostile inputs reach it).
+ */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') return String(x);
+  if (typeof x === 'string') return `'${x.length > 40 ? x.slice(0, 40) + '...' : x}'`;
+  if (typeof x === 'function') return 'a function';
+  if (typeof x === 'symbol') return 'a symbol';
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name === 'string' && name !== 'Object' && name !== '') return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  return 'an object';
+}

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from './tensor.js';
 import type { Node } from './autograd.js';
+import { NablaError, describe } from './errors.js';
 
 export interface ForwardEvent {
   kind: 'forward';
@@ -54,6 +55,7 @@ export function muteForward<T>(fn: () => T): T {
 
 /** Subscribes to op events; returns the function that unsubscribes. */
 export function onOp(fn: OpListener): () => void {
+  if (typeof fn !== 'function') throw new NablaError(`onOp: expected a listener function (event) => void, got ${describe(fn)}`);
   listeners.push(fn);
   return () => {
     const i = listeners.indexOf(fn);

@@ -5,7 +5,7 @@
  * random tensor (so every output element is checked, not just their sum).
  */
 import { Tensor } from './tensor.js';
-import { NablaError, fmtShape } from './errors.js';
+import { NablaError, describe, fmtShape } from './errors.js';
 import { noGrad } from './autograd.js';
 import { isFloat } from './dtype.js';
 import { Generator } from './rng.js';
@@ -39,6 +39,11 @@ export interface GradcheckInputReport {
  * and reports, per input, the worst element (whether or not it is within tolerance).
  */
 export function gradcheckReport(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckInputReport[] {
+  if (typeof fn !== 'function') throw new NablaError(`gradcheck: fn must be a function of the input tensors, got ${describe(fn)}`);
+  if (!Array.isArray(inputs)) throw new NablaError(`gradcheck: inputs must be an array of tensors, got ${describe(inputs)}`);
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new NablaError(`gradcheck: input ${i} is not a Tensor but ${describe(x)}`);
+  });
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

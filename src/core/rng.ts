@@ -5,6 +5,8 @@
  * The generator is xoshiro128** (32-bit state words, fast in JavaScript); normal samples use
  * the Box-Muller transform.
  */
+import { NablaError, describe } from './errors.js';
+
 export class Generator {
   private s0 = 0;
   private s1 = 0;
@@ -18,6 +20,7 @@ export class Generator {
 
   /** Re-seeds; the state is expanded from the seed with splitmix32 so nearby seeds differ. */
   seed(seed: number): void {
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new NablaError(`seed: the seed must be a finite number (an integer), got ${describe(seed)}`);
     let x = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;

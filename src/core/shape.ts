@@ -1,5 +1,5 @@
 /** Shape arithmetic: sizes, strides, broadcasting, axis normalisation. */
-import { ShapeError, fmtShape } from './errors.js';
+import { ShapeError, describe, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -74,11 +74,69 @@ export function normAxis(op: string, axis: number, ndim: number): number {
   return a;
 }
 
-export function checkShape(op: string, shape: readonly number[]): number[] {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${fmtShape(shape)}: sizes must be non-negative integers`);
+/**
+ * Checks a shape given by the user: an array of non-negative integers. Returns a copy.
+ * `checkShape('zeros', 3)` throws `zeros: shape must be an array of sizes such as [3], got 3`.
+ */
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) {
+    const hint = typeof shape === 'number' && Number.isInteger(shape) && shape >= 0 ? `[${shape}]` : '[2, 3]';
+    throw new ShapeError(`${op}: shape must be an array of sizes such as ${hint}, got ${describe(shape)}`);
   }
-  return [...shape];
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(`${op}: invalid shape ${fmtShapeLoose(shape)}: sizes must be non-negative integers, but axis ${i} is ${describe(d)}`);
+    }
+  }
+  return [...(shape as number[])];
+}
+
+/** A shape that may hold anything, for messages. */
+function fmtShapeLoose(shape: readonly unknown[]): string {
+  return `[${shape.map((d) => (typeof d === 'number' ? String(d) : describe(d))).join(',')}]`;
+}
+
+/**
+ * Checks a view's layout against its storage: shape (non-negative integers), strides (one
+ * non-negative integer per axis; default row-major), offset (a non-negative integer), and that
+ * every element the view addresses lies inside the storage. Returns the number of elements.
+ * Called by the Tensor constructor, so a short storage or a stride that reaches past its end is
+ * refused before any kernel can read out of bounds.
+ */
+export function checkLayout(storageLength: number, shape: unknown, strides: unknown, offset: unknown): number {
+  if (!Array.isArray(shape)) throw new ShapeError(`Tensor: shape must be an array of sizes, got ${describe(shape)}`);
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(`Tensor: invalid shape ${fmtShapeLoose(shape)}: sizes must be non-negative integers, but axis ${i} is ${describe(d)}`);
+    }
+    size *= d;
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new ShapeError(`Tensor: offset must be a non-negative integer, got ${describe(offset)}`);
+  }
+  let last = offset; // the highest storage index the view reads
+  if (strides === undefined) last += size - 1;
+  else {
+    if (!Array.isArray(strides) || strides.length !== shape.length) {
+      throw new ShapeError(`Tensor: strides must be an array with one entry per axis (${shape.length}), got ${Array.isArray(strides) ? fmtShapeLoose(strides) : describe(strides)}`);
+    }
+    for (let i = 0; i < strides.length; i++) {
+      const s: unknown = strides[i];
+      if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) {
+        throw new ShapeError(`Tensor: invalid strides ${fmtShapeLoose(strides)}: strides must be non-negative integers, but axis ${i} has ${describe(s)}`);
+      }
+      last += (shape[i] - 1) * s;
+    }
+  }
+  if (size > 0 && last >= storageLength) {
+    throw new ShapeError(
+      `Tensor: shape ${fmtShape(shape)}${strides === undefined ? '' : ` with strides ${fmtShape(strides as number[])}`}${offset === 0 ? '' : ` at offset ${offset}`} reads storage element ${last}, but the storage has ${storageLength} element${storageLength === 1 ? '' : 's'}`,
+    );
+  }
+  return size;
 }
 
 /** The multi-index of flat (row-major) position `i` in `shape`, formatted as messages print it: `[1,0,2]`. */

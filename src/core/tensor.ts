@@ -8,9 +8,9 @@
  * The methods are thin: each calls the op of the same name in `src/ops/`, where the forward
  * computation, its derivative and its formula live together.
  */
-import { type DType, type TypedArray, allocate, dtypeOfArray, isFloat } from './dtype.js';
-import { DTypeError, NablaError, fmtShape } from './errors.js';
-import { contiguousStrides, sizeOf } from './shape.js';
+import { type DType, type TypedArray, allocate, checkDType, isFloat, storageDType } from './dtype.js';
+import { DTypeError, NablaError, ShapeError, describe, fmtShape } from './errors.js';
+import { checkLayout, contiguousStrides, shapesEqual, sizeOf } from './shape.js';
 import { type BackwardOptions, type Node, runBackward } from './autograd.js';
 import { B } from '../backend/registry.js';
 import * as ew from '../ops/elementwise.js';
@@ -36,8 +36,7 @@ export class Tensor {
   readonly size: number;
   /** whether gradients flow to this tensor */
   requiresGrad = false;
-  /** dJ/d(this), filled by backward() for leaves (and non-leaves that called retainGrad) */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   /** an optional name, shown by explain and graph */
   name: string | undefined = undefined;
   /** how this tensor was computed (null for leaves) */
@@ -46,13 +45,30 @@ export class Tensor {
   /** @internal a plain number an op turned into a 0-d tensor: it does not up-cast other operands (see resultType) */
   _wrappedNumber = false;
 
+  /**
+   * A view of `storage` (a Float32Array, Float64Array, Int32Array, or Uint8Array for bool) with
+   * `shape`, `strides` (default row-major) and `offset`. Every element the view addresses must
+   * lie inside the storage: anything else is refused here, before a kernel could read past it.
+   */
   constructor(storage: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this.dtype = storageDType('Tensor', storage);
+    this.size = checkLayout(storage.length, shape, strides, offset);
     this.storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.dtype = dtypeOfArray(storage);
-    this.size = sizeOf(shape);
+  }
+
+  /**
+   * dJ/d(this), filled by backward() for leaves (and non-leaves that called retainGrad). May be
+   * set by hand to a tensor of this tensor's shape and dtype, or null.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) checkGrad(this, g);
+    this._grad = g;
   }
 
   get ndim(): number {
@@ -148,6 +164,11 @@ export class Tensor {
 
   /** Backpropagates from this tensor: fills `.grad` of every leaf that requires it. */
   backward(grad?: Tensor | number, opts?: BackwardOptions): void {
+    if (grad !== undefined && grad !== null && !(grad instanceof Tensor) && typeof grad !== 'number') {
+      throw new NablaError(`backward: the gradient must be a Tensor or a number, got ${describe(grad)}`);
+    }
+    if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new NablaError(`backward: options must be an object such as { createGraph: true }, got ${describe(opts)}`);
+    if (grad === null) grad = undefined;
     const g = grad === undefined ? undefined : grad instanceof Tensor ? grad : this._full(grad);
     runBackward(this, g, opts);
   }
@@ -191,7 +212,7 @@ export class Tensor {
 
   /** A copy converted to `dtype` (this tensor if it already has it). Differentiable between float types. */
   to(dtype: DType): Tensor {
-    return ew.cast(this, dtype);
+    return ew.cast(this, checkDType('to', dtype));
   }
   float(): Tensor {
     return this.to('float32');
@@ -325,6 +346,8 @@ export class Tensor {
   }
   /** Where `mask` is true, `value`; elsewhere this tensor's values. */
   maskedFill(mask: Tensor, value: number): Tensor {
+    checkTensor('maskedFill', mask, 'mask');
+    if (typeof value !== 'number') throw new NablaError(`maskedFill: the fill value must be a number, got ${describe(value)}`);
     return ix.maskedFill(this, mask, value);
   }
 
@@ -332,27 +355,28 @@ export class Tensor {
 
   /** Sum over all elements, one axis, or several axes. */
   sum(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.sum(this, axis ?? null, keepdim);
+    return red.sum(this, axesArg('sum', this, axis), keepdim);
   }
   mean(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.mean(this, axis ?? null, keepdim);
+    return red.mean(this, axesArg('mean', this, axis), keepdim);
   }
   /** Maximum values (not indices: see argmax) over all elements or the given axes. */
   max(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.max(this, axis ?? null, keepdim);
+    return red.max(this, axesArg('max', this, axis), keepdim);
   }
   min(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.min(this, axis ?? null, keepdim);
+    return red.min(this, axesArg('min', this, axis), keepdim);
   }
   /** Variance; `correction` 1 (default) is the unbiased estimator, as PyTorch. */
   var(axis?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return red.variance(this, axis ?? null, keepdim, correction);
+    return red.variance(this, axesArg('var', this, axis), keepdim, correctionArg('var', correction));
   }
   std(axis?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return red.std(this, axis ?? null, keepdim, correction);
+    return red.std(this, axesArg('std', this, axis), keepdim, correctionArg('std', correction));
   }
   logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
-    return red.logsumexp(this, axis, keepdim);
+    if (axis === undefined || axis === null) throw new NablaError('logsumexp: give the axis (or axes) to reduce, e.g. logsumexp(-1)');
+    return red.logsumexp(this, axesArg('logsumexp', this, axis)!, keepdim);
   }
   /** Index of the maximum (int32); over the flattened tensor when no axis is given. */
   argmax(axis?: number | null, keepdim = false): Tensor {
@@ -379,11 +403,11 @@ export class Tensor {
 
   /** Same values, new shape (one axis may be -1). A view when the layout allows, else a copy. */
   reshape(shape: readonly number[]): Tensor {
-    return vw.reshape(this, shape);
+    return vw.reshape(this, shapeArg('reshape', shape));
   }
   /** Like reshape, but always a view: throws if the layout does not allow one. */
   view(shape: readonly number[]): Tensor {
-    return vw.view(this, shape);
+    return vw.view(this, shapeArg('view', shape));
   }
   transpose(a: number, b: number): Tensor {
     return vw.transpose(this, a, b);
@@ -411,7 +435,7 @@ export class Tensor {
   }
   /** A broadcast view with the given shape (size-1 axes stretched; -1 keeps an axis). No copy. */
   expand(shape: readonly number[]): Tensor {
-    return vw.expand(this, shape);
+    return vw.expand(this, shapeArg('expand', shape));
   }
   expandAs(o: Tensor): Tensor {
     return vw.expand(this, o.shape);
@@ -424,6 +448,11 @@ export class Tensor {
    * e.g. `x.slice(0)` is row 0, `x.slice(null, [1, 3])` is columns 1..2, `x.slice([null, null, 2])` is every other row.
    */
   slice(...specs: SliceSpec[]): Tensor {
+    specs.forEach((s, i) => {
+      if (s !== null && typeof s !== 'number' && !Array.isArray(s)) {
+        throw new NablaError(`slice: spec ${i} must be an index, [start, end, step] or null, got ${describe(s)}`);
+      }
+    });
     return vw.slice(this, specs);
   }
   /** `length` elements along `axis` from `start` (a view). */
@@ -443,7 +472,7 @@ export class Tensor {
 
   /** out[i][j] = x[i][index[i][j]] along `axis` (PyTorch's gather); index is int32. */
   gather(axis: number, index: Tensor): Tensor {
-    return ix.gather(this, axis, index);
+    return ix.gather(this, axis, checkTensor('gather', index, 'index'));
   }
   /** Picks whole slices along `axis` by an int32 index vector. */
   indexSelect(axis: number, index: Tensor | readonly number[]): Tensor {
@@ -495,3 +524,57 @@ export class Tensor {
 }
 
 export type NestedArray = number | NestedArray[];
+
+/** Checks that an argument is a tensor: `gather: index must be a Tensor, got an array of length 2`. */
+export function checkTensor(op: string, x: unknown, what = 'the input'): Tensor {
+  if (!(x instanceof Tensor)) throw new NablaError(`${op}: ${what} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+/** Checks a non-empty list of tensors (cat, stack). */
+export function checkTensorList(op: string, ts: unknown): readonly Tensor[] {
+  if (!Array.isArray(ts)) throw new NablaError(`${op}: expected a list of tensors, got ${describe(ts)}`);
+  if (ts.length === 0) throw new NablaError(`${op}: expected a non-empty list of tensors`);
+  ts.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new NablaError(`${op}: item ${i} of the list is not a Tensor but ${describe(t)}`);
+  });
+  return ts as Tensor[];
+}
+
+/** A shape argument of reshape/view/expand: an array of integers (-1 allowed; the op checks the rest). */
+function shapeArg(op: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${op}: the shape must be an array of sizes such as [2, -1], got ${describe(shape)}`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d)) throw new ShapeError(`${op}: sizes must be integers, got ${describe(d)} in the shape`);
+  }
+  return shape;
+}
+
+/** The axes of a reduction: an integer, a list of distinct integers, or null/undefined for all. */
+function axesArg(op: string, x: Tensor, axis: unknown): number | readonly number[] | null {
+  if (axis === undefined || axis === null) return null;
+  if (typeof axis === 'number') return axis;
+  if (!Array.isArray(axis)) throw new ShapeError(`${op}: axis must be an integer or a list of integers, got ${describe(axis)}`);
+  const seen = new Set<number>();
+  for (const a of axis) {
+    if (typeof a !== 'number' || !Number.isInteger(a)) throw new ShapeError(`${op}: axis must be an integer or a list of integers, got ${describe(a)} in the list`);
+    const n = a < 0 ? a + x.ndim : a;
+    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} appears more than once in ${fmtShape(axis)}`);
+    seen.add(n);
+  }
+  return axis;
+}
+
+function correctionArg(op: string, c: unknown): number {
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw new NablaError(`${op}: correction must be a finite number, got ${describe(c)}`);
+  return c;
+}
+
+/** A gradient must be a tensor of its tensor's shape and dtype (as PyTorch requires of `.grad`). */
+function checkGrad(t: Tensor, g: unknown): void {
+  if (!(g instanceof Tensor)) throw new NablaError(`grad: a gradient must be a Tensor or null, got ${describe(g)}`);
+  if (!shapesEqual(g.shape, t.shape)) {
+    throw new ShapeError(`grad: the gradient has shape ${fmtShape(g.shape)} but its tensor has shape ${fmtShape(t.shape)}`);
+  }
+  if (g.dtype !== t.dtype) throw new DTypeError(`grad: the gradient is ${g.dtype} but its tensor is ${t.dtype}`);
+}

@@ -17,7 +17,7 @@
  * the `collate` option.
  */
 import { Tensor } from '../core/tensor.js';
-import { NablaError } from '../core/errors.js';
+import { NablaError, describe } from '../core/errors.js';
 import { Generator, defaultGenerator } from '../core/rng.js';
 import { stack } from '../ops/indexing.js';
 import { tensor } from '../ops/create.js';
@@ -61,10 +61,17 @@ export class DataLoader<T, B = Batch<T>> implements Iterable<B> {
   private nextEpoch: number;
 
   constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B>) {
+    const ds = dataset as Partial<Dataset<T>> | null;
+    if (ds === null || typeof ds !== 'object' || !Number.isSafeInteger(ds.length) || (ds.length as number) < 0 || typeof ds.get !== 'function') {
+      throw new NablaError(`DataLoader: expected a dataset (an object with a length and get(i), e.g. a TensorDataset), got ${describe(dataset)}`);
+    }
+    if (opts === null || typeof opts !== 'object') throw new NablaError(`DataLoader: options must be an object such as { batchSize: 64, shuffle: true }, got ${describe(opts)}`);
     const { batchSize, shuffle = false, dropLast = false, startEpoch = 0 } = opts;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new NablaError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(startEpoch) || startEpoch < 0) throw new NablaError(`DataLoader: startEpoch must be a non-negative integer, got ${startEpoch}`);
-    if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new NablaError(`DataLoader: seed must be an integer, got ${opts.seed}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new NablaError(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
+    if (!Number.isInteger(startEpoch) || startEpoch < 0) throw new NablaError(`DataLoader: startEpoch must be a non-negative integer, got ${describe(startEpoch)}`);
+    if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new NablaError(`DataLoader: seed must be an integer, got ${describe(opts.seed)}`);
+    if (typeof shuffle !== 'boolean' || typeof dropLast !== 'boolean') throw new NablaError(`DataLoader: shuffle and dropLast must be true or false, got ${describe(shuffle)} and ${describe(dropLast)}`);
+    if (opts.collate !== undefined && typeof opts.collate !== 'function') throw new NablaError(`DataLoader: collate must be a function, got ${describe(opts.collate)}`);
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;

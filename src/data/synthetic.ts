@@ -31,6 +31,7 @@ function gen(seed: number | undefined): Generator {
 
 function checkN(op: string, n: number, min = 1): void {
   if (!Number.isInteger(n) || n < min) throw new NablaError(`${op}: n must be an integer >= ${min}, got ${n}`);
+  if (n > 2 ** 26) throw new NablaError(`${op}: n = ${n} samples is more than a synthetic dataset makes (at most ${2 ** 26})`);
 }
 
 function checkNoise(op: string, noise: number): void {

@@ -10,6 +10,7 @@ import { explain } from './explain.js';
 import { DenseNet, SEED_EXAMPLE, type Activation, type LayerWeights } from './seed.js';
 import type { LossName } from './losses.js';
 import type { Verbosity } from './types.js';
+import { closest } from '../cli/args.js';
 
 export const EXPLAIN_HELP = `Usage: nabla explain [flags]
 
@@ -54,8 +55,12 @@ class ExplainUsageError extends Error {}
 const LOSS_FLAG: Record<string, LossName> = { 'half-mse': 'halfSquaredError', mse: 'mse', bce: 'bce' };
 
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new ExplainUsageError(`nabla explain: ${flag} must be one of ${allowed.join(', ')}, got '${v}'`);
-  return v as T;
+  const found = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+  if (found === undefined) {
+    const hint = closest(v, allowed);
+    throw new ExplainUsageError(`nabla explain: ${flag} must be one of ${allowed.join(', ')}, got '${v}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
+  }
+  return found;
 }
 
 function number(flag: string, v: string, min: number, strict: boolean): number {
@@ -76,9 +81,13 @@ export function parseExplainArgs(argv: readonly string[]): Parsed {
     }
     if (!arg.startsWith('--')) throw new ExplainUsageError(`nabla explain: unexpected argument '${arg}' (flags start with --; see nabla explain --help)`);
     const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
     const known = ['--loss', '--lr', '--weight-decay', '--weights', '--activation', '--dtype', '--format', '--verbosity', '--digits', '--out'];
-    if (!known.includes(flag)) throw new ExplainUsageError(`nabla explain: unknown flag '${flag}'; flags: ${known.join(', ')}, --help`);
+    const given = eq >= 0 ? arg.slice(0, eq) : arg;
+    const flag = known.find((k) => k === given.toLowerCase()) ?? given;
+    if (!known.includes(flag)) {
+      const hint = closest(given.slice(2), known.map((k) => k.slice(2)));
+      throw new ExplainUsageError(`nabla explain: unknown flag '${given}'${hint ? ` (did you mean --${hint}?)` : ''}; flags: ${known.join(', ')}, --help`);
+    }
     let v: string;
     if (eq >= 0) v = arg.slice(eq + 1);
     else {

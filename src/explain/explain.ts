@@ -11,10 +11,10 @@
  *   console.log(ex.toText());
  */
 import { recordStep, type RecordOptions } from './record.js';
+import { NablaError, describe } from '../core/errors.js';
 import { renderText } from './text.js';
 import { renderMarkdown } from './latex.js';
 import type { HtmlOptions } from './html.js';
-import { NablaError } from '../core/errors.js';
 import type { RenderOptions } from './doc.js';
 import type { ExplanationData } from './types.js';
 
@@ -68,6 +68,7 @@ export class Explanation {
 
 /** Records one training step (forward, loss, backward, update) of `model` and returns its explanation. */
 export function explain(opts: ExplainOptions): Explanation {
+  if (opts === null || typeof opts !== 'object') throw new NablaError(`explain: expected options { model, input, target, ... }, got ${describe(opts)}`);
   const data = recordStep(opts);
   const render: RenderOptions = {};
   if (opts.verbosity !== undefined) render.verbosity = opts.verbosity;

@@ -9,7 +9,8 @@
  *   J.backward();
  *   console.log(nb.graph(J).mermaid);
  */
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
+import { NablaError, describe } from '../core/errors.js';
 import { fmt, shapeText } from './snapshot.js';
 
 export interface GraphNode {
@@ -90,6 +91,7 @@ function summary(t: Tensor, digits: number, maxEntries: number): string {
 
 /** The autograd graph below `root` as nodes and edges, with Mermaid and DOT renderings. */
 export function graph(root: Tensor, opts: GraphOptions = {}): AutogradGraph {
+  if (!(root instanceof Tensor)) throw new NablaError(`graph: expected the Tensor whose graph to draw (e.g. the loss), got ${describe(root)}`);
   const digits = opts.digits ?? 4;
   const maxEntries = opts.maxEntries ?? 4;
   const ids = new Map<Tensor, string>();

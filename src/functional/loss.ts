@@ -8,7 +8,7 @@
  * targets [N] or [N, d1, ...] (or a scalar); cross-entropy also takes class probabilities of the
  * input's shape.
  */
-import { Tensor } from '../core/tensor.js';
+import { Tensor, checkTensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { allocate, isFloat } from '../core/dtype.js';
 import { where } from '../ops/indexing.js';
@@ -70,6 +70,8 @@ function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Ten
 }
 
 function sameShape(op: string, input: Tensor, target: Tensor): void {
+  checkTensor(op, input);
+  checkTensor(op, target, 'the target');
   if (input.shape.length !== target.shape.length || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
       `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape (reshape one of them, e.g. target.reshape(${fmtShape(input.shape)}))`,
@@ -121,7 +123,9 @@ function classTargetShape(input: Tensor): number[] {
   return input.ndim === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
 }
 
-function checkClassInput(op: string, input: Tensor): void {
+function checkClassInput(op: string, input: Tensor, target: Tensor): void {
+  checkTensor(op, input);
+  checkTensor(op, target, 'the target');
   if (input.ndim === 0) throw new ShapeError(`${op}: input must be [C], [N, C] or [N, C, d1, ...], got a scalar`);
   if (!isFloat(input.dtype)) throw new DTypeError(`${op}: input must be floating-point, got ${input.dtype}`);
 }
@@ -206,7 +210,7 @@ function nllCore(op: string, logp: Tensor, target: Tensor, opts: NLLOptions): { 
  *   L_i = -w_{y_i} x[i, y_i];  'mean' = sum_i L_i / sum_i w_{y_i}  (ignored targets excluded)
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): Tensor {
-  checkClassInput('nllLoss', input);
+  checkClassInput('nllLoss', input, target);
   return nllCore('nllLoss', input, target, opts).loss;
 }
 
@@ -220,7 +224,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NLLOptions = {}): T
  * (a float target of the input's shape): L_i = -sum_c w_c q_ic log p_ic, 'mean' divides by N d1 ...
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  checkClassInput('crossEntropy', input);
+  checkClassInput('crossEntropy', input, target);
   const ls = opts.labelSmoothing ?? 0;
   if (!(ls >= 0 && ls <= 1)) throw new NablaError(`crossEntropy: labelSmoothing must be in [0, 1], got ${ls}`);
   const axis = input.ndim === 1 ? 0 : 1;

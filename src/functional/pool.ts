@@ -8,7 +8,8 @@
  * When `out` divides H and W the windows are regular and the pooling kernel is used directly.
  */
 import type { Tensor } from '../core/tensor.js';
-import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
+import { AllocationError, MAX_ELEMENTS } from '../core/dtype.js';
 import { cat } from '../ops/indexing.js';
 import { expect4d } from '../ops/conv.js';
 import { avgPool2d, maxPool2d } from '../ops/pool.js';
@@ -21,9 +22,16 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
 
 function outSizes(op: string, x: Tensor, size: AdaptiveSize): [number, number] {
   expect4d(op, x);
+  if (typeof size !== 'number' && !(Array.isArray(size) && size.length === 2)) {
+    throw new NablaError(`${op}: the output size must be a number or a pair [h, w], got ${describe(size)}`);
+  }
   const [oh, ow] = typeof size === 'number' ? [size, size] : [size[0] ?? x.shape[2]!, size[1] ?? x.shape[3]!];
   for (const d of [oh, ow]) {
     if (!Number.isInteger(d) || d < 1) throw new NablaError(`${op}: the output size must be positive integers, got ${JSON.stringify(size)}`);
+  }
+  const elements = x.shape[0]! * x.shape[1]! * oh * ow;
+  if (elements > MAX_ELEMENTS) {
+    throw new AllocationError(`${op}: an output of ${fmtShape([x.shape[0]!, x.shape[1]!, oh, ow])} has ${elements.toLocaleString('en-US')} elements, more than one typed array can hold`);
   }
   return [oh, ow];
 }

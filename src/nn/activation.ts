@@ -5,6 +5,15 @@
 import type { Tensor } from '../core/tensor.js';
 import { Module } from './module.js';
 import * as F from '../functional/activation.js';
+import { NablaError, describe } from '../core/errors.js';
+
+function checkAxis(layer: string, axis: unknown): void {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new NablaError(`${layer}: axis must be an integer, got ${describe(axis)}`);
+}
+
+function checkFinite(layer: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new NablaError(`${layer}: ${name} must be a finite number, got ${describe(v)}`);
+}
 
 /** a = max(0, z) */
 export class ReLU extends Module {
@@ -31,6 +40,7 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   constructor(readonly axis = -1) {
     super();
+    checkAxis('Softmax', axis);
   }
   forward(x: Tensor): Tensor {
     return x.softmax(this.axis);
@@ -44,6 +54,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly axis = -1) {
     super();
+    checkAxis('LogSoftmax', axis);
   }
   forward(x: Tensor): Tensor {
     return x.logSoftmax(this.axis);
@@ -57,6 +68,7 @@ export class LogSoftmax extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: F.GeluApproximation = 'none') {
     super();
+    if (approximate !== 'none' && approximate !== 'tanh') throw new NablaError(`GELU: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);
@@ -70,6 +82,7 @@ export class GELU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkFinite('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return F.leakyRelu(x, this.negativeSlope);
@@ -83,6 +96,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkFinite('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return F.elu(x, this.alpha);
@@ -99,6 +113,8 @@ export class Softplus extends Module {
     readonly threshold = 20,
   ) {
     super();
+    checkFinite('Softplus', 'beta', beta);
+    checkFinite('Softplus', 'threshold', threshold);
   }
   forward(x: Tensor): Tensor {
     return F.softplus(x, this.beta, this.threshold);

@@ -12,7 +12,7 @@
  */
 import { Tensor } from '../core/tensor.js';
 import type { FloatDType } from '../core/dtype.js';
-import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
 import { full, zeros } from '../ops/create.js';
 import { batchNorm } from '../functional/batchnorm.js';
 import { Module, Parameter } from './module.js';
@@ -51,8 +51,13 @@ export abstract class BatchNormBase extends Module {
   ) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new NablaError(`${new.target.name}: numFeatures must be a positive integer, got ${numFeatures}`);
+    if (opts === null || typeof opts !== 'object') throw new NablaError(`${new.target.name}: options must be an object, got ${describe(opts)}`);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    if (typeof this.eps !== 'number' || !(this.eps >= 0) || this.eps === Infinity) throw new NablaError(`${new.target.name}: eps must be a finite number >= 0, got ${describe(this.eps)}`);
+    if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
+      throw new NablaError(`${new.target.name}: momentum must be in [0, 1] (or null for a cumulative average), got ${describe(this.momentum)}`);
+    }
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
     const dtype = opts.dtype ?? 'float32';

@@ -3,7 +3,7 @@
  * Thin state over `conv2d` / `conv1d` (src/functional/conv.ts), which hold the math.
  */
 import type { Tensor } from '../core/tensor.js';
-import type { FloatDType } from '../core/dtype.js';
+import { type FloatDType, withAllocationContext } from '../core/dtype.js';
 import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { empty } from '../ops/result.js';
 import { type Conv2dPadding, type Pair, conv1d, conv2d } from '../functional/conv.js';
@@ -43,6 +43,15 @@ function checkChannels(layer: string, inC: number, outC: number, groups: number)
   if (inC % groups !== 0 || outC % groups !== 0) {
     throw new NablaError(`${layer}: groups ${groups} must divide both inChannels (${inC}) and outChannels (${outC})`);
   }
+}
+
+/** Checks stride, padding and dilation when the layer is made (not at its first forward). */
+function checkGeometry(layer: string, stride: Pair, padding: Conv2dPadding | number, dilation: Pair): void {
+  pair(layer, 'stride', stride, 1);
+  pair(layer, 'dilation', dilation, 1);
+  if (typeof padding === 'string') {
+    if (padding !== 'same' && padding !== 'valid') throw new NablaError(`${layer}: padding must be a number, a pair, 'same' or 'valid', got '${padding}'`);
+  } else pair(layer, 'padding', padding, 0);
 }
 
 /** Runs fn, prefixing the layer's name to a ShapeError (e.g. a kernel larger than the input). */
@@ -96,9 +105,12 @@ export class Conv2d extends Module {
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
     this.dilation = opts.dilation ?? 1;
+    checkGeometry('Conv2d', this.stride, this.padding, this.dilation);
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(empty(dtype, [outChannels, inChannels / this.groups, ...this.kernelSize]));
-    this.bias = opts.bias === false ? null : new Parameter(empty(dtype, [outChannels]));
+    [this.weight, this.bias] = withAllocationContext(`Conv2d(${inChannels}, ${outChannels}, ${JSON.stringify(kernelSize)})`, () => [
+      new Parameter(empty(dtype, [outChannels, inChannels / this.groups, ...this.kernelSize])),
+      opts.bias === false ? null : new Parameter(empty(dtype, [outChannels])),
+    ]);
     this.resetParameters();
   }
 
@@ -157,9 +169,15 @@ export class Conv1d extends Module {
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
     this.dilation = opts.dilation ?? 1;
+    for (const [k, v] of [['stride', this.stride], ['dilation', this.dilation]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new NablaError(`Conv1d: ${k} must be a positive integer, got ${JSON.stringify(v) ?? String(v)}`);
+    }
+    checkGeometry('Conv1d', 1, this.padding, 1);
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(empty(dtype, [outChannels, inChannels / this.groups, kernelSize]));
-    this.bias = opts.bias === false ? null : new Parameter(empty(dtype, [outChannels]));
+    [this.weight, this.bias] = withAllocationContext(`Conv1d(${inChannels}, ${outChannels}, ${kernelSize})`, () => [
+      new Parameter(empty(dtype, [outChannels, inChannels / this.groups, kernelSize])),
+      opts.bias === false ? null : new Parameter(empty(dtype, [outChannels])),
+    ]);
     this.resetParameters();
   }
 

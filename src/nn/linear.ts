@@ -2,7 +2,7 @@
  * Fully connected layers: `Linear` (z = W a + b, the seed's layer) and `Identity`.
  */
 import type { Tensor } from '../core/tensor.js';
-import type { FloatDType } from '../core/dtype.js';
+import { type FloatDType, withAllocationContext } from '../core/dtype.js';
 import { NablaError } from '../core/errors.js';
 import { empty } from '../ops/result.js';
 import { linear } from '../functional/linear.js';
@@ -36,8 +36,10 @@ export class Linear extends Module {
       if (!Number.isInteger(v) || v < 0) throw new NablaError(`Linear: ${k} must be a non-negative integer, got ${v}`);
     }
     const dtype = opts.dtype ?? 'float32';
-    this.weight = new Parameter(empty(dtype, [outFeatures, inFeatures]));
-    this.bias = opts.bias === false ? null : new Parameter(empty(dtype, [outFeatures]));
+    [this.weight, this.bias] = withAllocationContext(`Linear(${inFeatures}, ${outFeatures})`, () => [
+      new Parameter(empty(dtype, [outFeatures, inFeatures])),
+      opts.bias === false ? null : new Parameter(empty(dtype, [outFeatures])),
+    ]);
     this.resetParameters();
   }
 

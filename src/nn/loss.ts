@@ -3,7 +3,8 @@
  * holds its options and calls the functional form (src/functional/loss.ts, where the formulas
  * are). `reduction` is 'mean' (default), 'sum' or 'none'.
  */
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
+import { NablaError, describe } from '../core/errors.js';
 import * as F from '../functional/loss.js';
 import { Module } from './module.js';
 
@@ -15,7 +16,14 @@ export abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
 
   constructor(opts: F.LossOptions = {}) {
     super();
+    const name = new.target.name;
+    if (opts === null || typeof opts !== 'object') throw new NablaError(`${name}: options must be an object such as { reduction: 'sum' }, got ${describe(opts)}`);
     this.reduction = opts.reduction ?? 'mean';
+    if (!['mean', 'sum', 'none'].includes(this.reduction)) throw new NablaError(`${name}: reduction must be 'mean', 'sum' or 'none', got ${describe(this.reduction)}`);
+    for (const key of ['weight', 'posWeight'] as const) {
+      const w = (opts as Record<string, unknown>)[key];
+      if (w !== undefined && w !== null && !(w instanceof Tensor)) throw new NablaError(`${name}: ${key} must be a Tensor, got ${describe(w)}`);
+    }
   }
 
   override extraRepr(): string {

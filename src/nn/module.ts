@@ -9,14 +9,16 @@
  * `registerParameter` / `registerBuffer`.
  */
 import { Tensor } from '../core/tensor.js';
-import type { DType } from '../core/dtype.js';
-import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { type DType, checkDType, isFloat } from '../core/dtype.js';
+import { DTypeError, NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
 import { noGrad } from '../core/autograd.js';
 import { shapesEqual } from '../core/shape.js';
 
 /** A tensor that a module learns: a leaf that requires grad. */
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new NablaError(`Parameter: expected a Tensor, got ${describe(data)}`);
+    if (requiresGrad && !isFloat(data.dtype)) throw new DTypeError(`Parameter: only floating-point tensors can require gradients, got ${data.dtype} ${fmtShape(data.shape)}`);
     const c = data.isContiguous() && data.offset === 0 && data.storage.length === data.size ? data : data.contiguous(true);
     super(c.storage, c.shape);
     this.requiresGrad = requiresGrad;
@@ -57,11 +59,15 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Registers a parameter under a name that is not a field (e.g. `weight_ih_l0`). */
   registerParameter(name: string, p: Parameter | null): void {
+    if (typeof name !== 'string' || name === '') throw new NablaError(`registerParameter: the name must be a non-empty string, got ${describe(name)}`);
+    if (p !== null && !(p instanceof Parameter)) throw new NablaError(`registerParameter('${name}'): expected a Parameter or null, got ${describe(p)}`);
     this._explicitParams.set(name, p);
   }
 
   /** Declares a buffer: a field name whose tensor is saved in the state dict, or a named tensor. */
   registerBuffer(name: string, t: Tensor | null, asField = true): void {
+    if (typeof name !== 'string' || name === '') throw new NablaError(`registerBuffer: the name must be a non-empty string, got ${describe(name)}`);
+    if (t !== null && !(t instanceof Tensor)) throw new NablaError(`registerBuffer('${name}'): expected a Tensor or null, got ${describe(t)}`);
     if (asField) {
       (this as unknown as Record<string, unknown>)[name] = t;
       this._bufferFields.add(name);
@@ -190,6 +196,11 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * every missing, unexpected and mis-shaped key at once.
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
+    const who = `${this.constructor.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor) {
+      throw new NablaError(`${who}: expected a state dict (an object or Map from names to tensors, e.g. from stateDict() or nb.load), got ${describe(sd)}`);
+    }
+    if (opts === null || typeof opts !== 'object') throw new NablaError(`${who}: options must be an object such as { strict: false }, got ${describe(opts)}`);
     const strict = opts.strict ?? true;
     const src = sd instanceof Map ? sd : new Map(Object.entries(sd));
     const targets = new Map<string, Tensor>();
@@ -201,7 +212,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     for (const [k, t] of targets) {
       const s = src.get(k);
       if (s === undefined) continue;
-      if (!(s instanceof Tensor)) misshaped.push(`${k}: expected a Tensor, got ${typeof s}`);
+      if (!(s instanceof Tensor)) misshaped.push(`${k}: expected a Tensor, got ${describe(s)}`);
       else if (!shapesEqual(s.shape, t.shape)) misshaped.push(`${k}: checkpoint has ${fmtShape(s.shape)}, model has ${fmtShape(t.shape)}`);
     }
     if (misshaped.length > 0 || (strict && (missing.length > 0 || unexpected.length > 0))) {
@@ -224,6 +235,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Training mode (or evaluation mode with `train(false)`) for this module and all children. */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new NablaError(`${this.constructor.name}.train: mode must be true or false, got ${describe(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -245,6 +257,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Converts every floating-point parameter and buffer to `dtype` (e.g. 'float64' for gradcheck). */
   to(dtype: DType): this {
+    checkDType(`${this.constructor.name}.to`, dtype);
+    if (!isFloat(dtype)) throw new DTypeError(`${this.constructor.name}.to: a module's parameters can only be converted to a floating-point dtype (float32 or float64), got ${dtype}`);
     for (const kind of ['param', 'buffer'] as const) {
       for (const [, t, slot] of this.slots(kind)) {
         if (t.dtype === dtype || t.dtype === 'int32' || t.dtype === 'bool') continue;

@@ -3,11 +3,16 @@
  * `clip_grad_norm_` / `clip_grad_value_`.
  */
 import type { Tensor } from '../core/tensor.js';
-import { NablaError } from '../core/errors.js';
+import { NablaError, describe } from '../core/errors.js';
+import { Tensor as TensorClass } from '../core/tensor.js';
 import { noGrad } from '../core/autograd.js';
 
-function withGrads(params: Iterable<Tensor> | Tensor): Tensor[] {
-  const list = Symbol.iterator in Object(params) ? [...(params as Iterable<Tensor>)] : [params as Tensor];
+function withGrads(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
+  const list = params instanceof TensorClass ? [params] : params !== null && typeof params === 'object' && Symbol.iterator in params ? [...params] : null;
+  if (list === null) throw new NablaError(`${op}: expected parameters (a Tensor or an iterable of them, e.g. model.parameters()), got ${describe(params)}`);
+  list.forEach((p, i) => {
+    if (!(p instanceof TensorClass)) throw new NablaError(`${op}: parameter ${i} is not a Tensor but ${describe(p)}`);
+  });
   return list.filter((p) => p.grad !== null);
 }
 
@@ -20,8 +25,9 @@ function withGrads(params: Iterable<Tensor> | Tensor): Tensor[] {
  */
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, normType: number | 'inf' = 2): number {
   const q = normType === 'inf' ? Infinity : normType;
-  if (!(q > 0)) throw new NablaError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
-  const grads = withGrads(params).map((p) => p.grad!);
+  if (typeof q !== 'number' || !(q > 0)) throw new NablaError(`clipGradNorm: normType must be positive (or Infinity), got ${describe(normType)}`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) throw new NablaError(`clipGradNorm: maxNorm must be a number >= 0, got ${describe(maxNorm)}`);
+  const grads = withGrads('clipGradNorm', params).map((p) => p.grad!);
   if (grads.length === 0) return 0;
   const norms = grads.map((g) => {
     const d = g.data();
@@ -41,8 +47,8 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
 
 /** Clamps every gradient element into [-clipValue, clipValue], in place. */
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
-  if (!(clipValue >= 0)) throw new NablaError(`clipGradValue: clipValue must be >= 0, got ${clipValue}`);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0)) throw new NablaError(`clipGradValue: clipValue must be a number >= 0, got ${describe(clipValue)}`);
   noGrad(() => {
-    for (const p of withGrads(params)) p.grad!.copy_(p.grad!.clamp(-clipValue, clipValue));
+    for (const p of withGrads('clipGradValue', params)) p.grad!.copy_(p.grad!.clamp(-clipValue, clipValue));
   });
 }

@@ -47,8 +47,8 @@ export interface Conv2dOptions {
 
 /** Expands a `Pair` to [h, w], checking each is an integer >= `min`. */
 export function pair(op: string, name: string, v: Pair, min: number): [number, number] {
+  if (!(Array.isArray(v) && v.length === 2) && typeof v !== 'number') throw new NablaError(`${op}: ${name} must be a number or a pair [h, w], got ${JSON.stringify(v) ?? String(v)}`);
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!Array.isArray(v) && typeof v !== 'number') throw new NablaError(`${op}: ${name} must be a number or a pair [h, w], got ${String(v)}`);
   for (const d of p) {
     if (!Number.isInteger(d) || d < min) {
       throw new NablaError(`${op}: ${name} must be an integer >= ${min} (or a pair of them), got ${JSON.stringify(v)}`);

@@ -1,7 +1,7 @@
 /** Creating tensors: from data, filled, ranges, identity, and seeded random draws. */
 import { Tensor, type NestedArray } from '../core/tensor.js';
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType, isFloat } from '../core/dtype.js';
-import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
+import { type DType, type TypedArray, allocate, checkDType as checkDTypeArg, dtypeOfArray, isFloat, withAllocationContext } from '../core/dtype.js';
+import { DTypeError, NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
 import { checkShape, sizeOf } from '../core/shape.js';
 import { type Generator, defaultGenerator } from '../core/rng.js';
 
@@ -27,8 +27,29 @@ function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
 }
 
 function checkDType(op: string, d: unknown): DType {
-  if (!isDType(d)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)}; use 'float32', 'float64', 'int32' or 'bool'`);
-  return d;
+  return checkDTypeArg(op, d);
+}
+
+/** A finite number argument, or a clear error naming the op and the argument. */
+function num(op: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new NablaError(`${op}: ${name} must be a finite number, got ${describe(x)}`);
+  return x;
+}
+
+/** A non-negative integer argument (a count or a size). */
+function count(op: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) throw new NablaError(`${op}: ${name} must be a non-negative integer, got ${describe(x)}`);
+  return x;
+}
+
+function checkTensor(op: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new NablaError(`${op}: expected a Tensor, got ${describe(t)}`);
+  return t;
+}
+
+/** `allocate` with the op and shape named in its error. */
+function alloc(op: string, dtype: DType, shape: readonly number[]): TypedArray {
+  return withAllocationContext(`${op}(${fmtShape(shape)})`, () => allocate(dtype, sizeOf(shape)));
 }
 
 /**
@@ -72,12 +93,13 @@ export function tensor(data: TensorData, opts: FromDataOptions = {}): Tensor {
     x.forEach((v, i) => walk(v, depth + 1, [...path, i]));
   };
   walk(data, 0, []);
+  if (opts.shape !== undefined) checkShape('tensor', opts.shape);
   if (opts.shape !== undefined && sizeOf(opts.shape) !== flat.length) {
     throw new ShapeError(`tensor: shape ${fmtShape(opts.shape)} needs ${sizeOf(opts.shape)} elements but the data has ${flat.length}`);
   }
   const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
   const d = dtype ?? (allBool ? 'bool' : 'float32');
-  const storage = allocate(d, flat.length);
+  const storage = alloc('tensor', d, [flat.length]);
   for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
   return finish(new Tensor(storage, opts.shape === undefined ? shape : checkShape('tensor', opts.shape)), opts);
 }
@@ -85,26 +107,29 @@ export function tensor(data: TensorData, opts: FromDataOptions = {}): Tensor {
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   const s = checkShape('full', shape);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new NablaError(`full: the fill value must be a number, got ${describe(value)}`);
   const d = checkDType('full', opts.dtype ?? 'float32');
-  const storage = allocate(d, sizeOf(s));
+  const storage = alloc('full', d, s);
   if (value !== 0) storage.fill(value);
   return finish(new Tensor(storage, s), opts);
 }
 
 export function zeros(shape: readonly number[], opts?: TensorOptions): Tensor {
+  checkShape('zeros', shape);
   return full(shape, 0, opts);
 }
 export function ones(shape: readonly number[], opts?: TensorOptions): Tensor {
+  checkShape('ones', shape);
   return full(shape, 1, opts);
 }
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+  return full(checkTensor('zerosLike', t).shape, 0, { dtype: t.dtype, ...opts });
 }
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+  return full(checkTensor('onesLike', t).shape, 1, { dtype: t.dtype, ...opts });
 }
 export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...opts });
+  return full(checkTensor('fullLike', t).shape, value, { dtype: t.dtype, ...opts });
 }
 
 /**
@@ -112,24 +137,29 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
  * when all arguments are integers, else float32 (override with `opts.dtype`).
  */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  const [s, e] = end === undefined ? [0, start] : [start, end];
-  if (step === 0 || !Number.isFinite(step)) throw new NablaError(`arange: step must be a non-zero finite number, got ${step}`);
+  const [s, e] = end === undefined ? [0, num('arange', 'end', start)] : [num('arange', 'start', start), num('arange', 'end', end)];
+  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step)) throw new NablaError(`arange: step must be a non-zero finite number, got ${describe(step)}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
   const d = opts.dtype ?? ([s, e, step].every(Number.isInteger) ? 'int32' : 'float32');
-  const storage = allocate(checkDType('arange', d), n);
+  const storage = alloc('arange', checkDType('arange', d), [n]);
   for (let i = 0; i < n; i++) storage[i] = s + i * step;
   return finish(new Tensor(storage, [n]), opts);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  const storage = allocate(checkDType('linspace', opts.dtype ?? 'float32'), steps);
+  num('linspace', 'start', start);
+  num('linspace', 'end', end);
+  count('linspace', 'steps', steps);
+  const storage = alloc('linspace', checkDType('linspace', opts.dtype ?? 'float32'), [steps]);
   for (let i = 0; i < steps; i++) storage[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(new Tensor(storage, [steps]), opts);
 }
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  count('eye', 'n', n);
+  count('eye', 'm', m);
   const t = zeros([n, m], opts);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;
@@ -140,7 +170,7 @@ function randomFloat(op: string, shape: readonly number[], opts: RandomOptions, 
   if (!isFloat(d)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${d}`);
   const s = checkShape(op, shape);
   const g = opts.generator ?? defaultGenerator;
-  const storage = allocate(d, sizeOf(s));
+  const storage = alloc(op, d, s);
   for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
   return finish(new Tensor(storage, s), opts);
 }
@@ -157,19 +187,31 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
 
 /** Uniform samples in [low, high). */
 export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {
+  num('uniform', 'low', low);
+  num('uniform', 'high', high);
+  if (low > high) throw new NablaError(`uniform: low must not exceed high, got low ${low} > high ${high}`);
   return randomFloat('uniform', shape, opts, (g) => low + (high - low) * g.random());
 }
 
 /** Uniform integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
   const s = checkShape('randint', shape);
+  for (const [name, v] of [['low', low], ['high', high]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31) {
+      throw new NablaError(`randint: ${name} must be an integer in the int32 range, got ${describe(v)}`);
+    }
+  }
+  if (!(high > low)) throw new NablaError(`randint: high must be greater than low (values are drawn from [low, high)), got low ${low}, high ${high}`);
   const g = opts.generator ?? defaultGenerator;
-  const storage = new Int32Array(sizeOf(s));
+  const storage = alloc('randint', 'int32', s) as Int32Array;
   for (let i = 0; i < storage.length; i++) storage[i] = low + g.randint(high - low);
   return new Tensor(storage, s);
 }
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  return new Tensor((opts.generator ?? defaultGenerator).permutation(n), [n]);
+  count('randperm', 'n', n);
+  if (n > 2 ** 31) throw new NablaError(`randperm: n must fit int32 indices (at most 2^31), got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  return new Tensor(withAllocationContext(`randperm(${n})`, () => g.permutation(n)), [n]);
 }

@@ -3,7 +3,7 @@
  * binary ops broadcast as NumPy does, and autograd sums their gradients back to each input's
  * shape (in `sumToShape`, not here).
  */
-import { Tensor, type Operand } from '../core/tensor.js';
+import { Tensor, type Operand, checkTensor } from '../core/tensor.js';
 import { isDonatedGrad } from '../core/autograd.js';
 import { type DType, allocate, isFloat, resultType } from '../core/dtype.js';
 import { DTypeError } from '../core/errors.js';
@@ -17,7 +17,9 @@ import { where } from './indexing.js';
 // ------------------------------------------------------------------ kernels without a graph
 
 /** Runs a unary kernel; the result dtype is the input's (float32 for integer inputs of float ops). */
-export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType): Tensor {
+  checkTensor(op, x);
+  dtype ??= x.dtype;
   const out = emptyUninit(dtype, x.shape);
   B().unary(op, strided(x), x.shape, out.storage);
   return out;
@@ -150,10 +152,12 @@ function floatOut(x: Tensor): DType {
 /** PyTorch refuses these on bool tensors (they are integer ops with no bool meaning). */
 const NO_BOOL = new Set<UnaryOp>(['neg', 'abs', 'floor', 'ceil', 'round', 'relu']);
 
-function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype: DType = floatOut(x)): Tensor {
+function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Tensor) | null, dtype?: DType): Tensor {
+  checkTensor(op, x);
   if (x.dtype === 'bool' && NO_BOOL.has(op)) {
     throw new DTypeError(`${op}: not supported for bool tensors${op === 'neg' ? '; to invert a mask use logicalNot()' : ''}`);
   }
+  dtype ??= floatOut(x);
   const y = unaryKernel(op, x, dtype);
   // the backward closure only when a graph is recorded (inference makes none)
   const record = backward !== null && x.requiresGrad && isGradEnabled();

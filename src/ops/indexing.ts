@@ -2,7 +2,7 @@
  * Indexing and joining: gather (class targets), indexSelect (embeddings), where, cat, stack,
  * split, oneHot.
  */
-import { Tensor, type Operand } from '../core/tensor.js';
+import { Tensor, type Operand, checkTensor, checkTensorList } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
 import { promote, resultType } from '../core/dtype.js';
@@ -28,6 +28,8 @@ function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: r
  * Gradient: the upstream values are added back at the gathered positions (scatter-add).
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  checkTensor('gather', x);
+  checkTensor('gather', index, 'index');
   if (x.ndim === 0 && index.ndim === 0) {
     // a 0-d input and index: the input viewed as [1], as PyTorch
     normAxis('gather', axis, 0);
@@ -62,6 +64,10 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 
 /** Whole slices along `axis`, picked by a 1-D int32 index (an embedding lookup on axis 0). */
 export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly number[]): Tensor {
+  checkTensor('indexSelect', x);
+  if (!(index instanceof Tensor) && !(Array.isArray(index) && index.every((i) => Number.isInteger(i)))) {
+    throw new NablaError(`indexSelect: index must be an int32 Tensor or an array of integers, got ${Array.isArray(index) ? `[${index.slice(0, 8).join(', ')}${index.length > 8 ? ', ...' : ''}]` : String(index)}`);
+  }
   const a = normAxis('indexSelect', axis, x.ndim);
   let idxT = index instanceof Tensor ? index : new Tensor(Int32Array.from(index), [index.length]);
   if (idxT.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idxT.shape)}`);
@@ -91,6 +97,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor | readonly nu
  * where cond holds, to b elsewhere.
  */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  checkTensor('where', cond, 'the condition');
   const [at, bt] = operands('where', a, b);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, at.shape), bt.shape);
   const dtype = resultType([at, bt]);
@@ -116,7 +123,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 
 /** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
 export function cat(ts: readonly Tensor[], axis = 0): Tensor {
-  if (ts.length === 0) throw new NablaError('cat: expected a non-empty list of tensors');
+  checkTensorList('cat', ts);
   ts.forEach((t, i) => {
     if (t.ndim === 0) throw new ShapeError(`cat: tensor ${i} is 0-d and cannot be concatenated (use stack, or unsqueeze it)`);
   });
@@ -159,7 +166,7 @@ function catParts(all: readonly Tensor[], parts: readonly Tensor[], axis: number
 
 /** Joins tensors of equal shape along a new axis. */
 export function stack(ts: readonly Tensor[], axis = 0): Tensor {
-  if (ts.length === 0) throw new NablaError('stack: expected a non-empty list of tensors');
+  checkTensorList('stack', ts);
   const first = ts[0]!;
   ts.forEach((t, i) => {
     if (!shapesEqual(t.shape, first.shape)) {
@@ -175,6 +182,10 @@ export function stack(ts: readonly Tensor[], axis = 0): Tensor {
  * one empty piece (size 0 is allowed only there), as PyTorch.
  */
 export function split(x: Tensor, size: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor('split', x);
+  if (typeof size !== 'number' && !(Array.isArray(size) && size.every((s) => Number.isInteger(s) && s >= 0))) {
+    throw new ShapeError(`split: size must be a positive integer or a list of non-negative integer sizes, got ${JSON.stringify(size) ?? String(size)}`);
+  }
   if (x.ndim === 0) throw new ShapeError('split: cannot split a 0-d tensor');
   const a = normAxis('split', axis, x.ndim);
   const n = x.shape[a]!;
@@ -203,7 +214,8 @@ export function split(x: Tensor, size: number | readonly number[], axis = 0): Te
  * axis gives `chunks` empty pieces, as PyTorch.
  */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks < 1) throw new ShapeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  checkTensor('chunk', x);
+  if (!Number.isInteger(chunks) || chunks < 1) throw new ShapeError(`chunk: chunks must be a positive integer, got ${JSON.stringify(chunks) ?? String(chunks)}`);
   if (x.ndim === 0) throw new ShapeError('chunk: cannot chunk a 0-d tensor');
   const a = normAxis('chunk', axis, x.ndim);
   const n = x.shape[a]!;

@@ -16,8 +16,9 @@
  * `adamStep` (so a native backend runs it in one fused pass); the amsgrad path (and any
  * parameter that is a view into a larger storage) spells the equations out with tensor ops.
  */
-import type { Tensor } from '../core/tensor.js';
-import { NablaError } from '../core/errors.js';
+import { Tensor } from '../core/tensor.js';
+import { shapesEqual } from '../core/shape.js';
+import { NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
 import { B } from '../backend/registry.js';
 import { zerosLike } from '../ops/create.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
@@ -38,12 +39,14 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
 
   protected override validate(g: ParamGroup<AdamHyper>): void {
     super.validate(g);
-    const [b1, b2] = g.betas;
     const name = this.constructor.name;
-    if (!(b1 >= 0 && b1 < 1)) throw new NablaError(`${name}: invalid beta1 ${b1} (must be in [0, 1))`);
-    if (!(b2 >= 0 && b2 < 1)) throw new NablaError(`${name}: invalid beta2 ${b2} (must be in [0, 1))`);
-    if (!(g.eps >= 0)) throw new NablaError(`${name}: invalid eps ${g.eps}`);
-    if (!(g.weightDecay >= 0)) throw new NablaError(`${name}: invalid weightDecay ${g.weightDecay}`);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new NablaError(`${name}: betas must be a pair [beta1, beta2], got ${describe(g.betas)}`);
+    const [b1, b2] = g.betas;
+    this.checkHyper('beta1', b1, 0, 1, { max: true });
+    this.checkHyper('beta2', b2, 0, 1, { max: true });
+    this.checkHyper('eps', g.eps, 0);
+    this.checkHyper('weightDecay', g.weightDecay, 0);
+    if (typeof g.amsgrad !== 'boolean') throw new NablaError(`${name}: amsgrad must be true or false, got ${describe(g.amsgrad)}`);
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, h: ParamGroup<AdamHyper>): void {
@@ -53,10 +56,12 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
       state.exp_avg_sq = zerosLike(p);
       if (h.amsgrad) state.max_exp_avg_sq = zerosLike(p);
     }
+    const name = this.constructor.name;
+    const m = moment(name, p, state, 'exp_avg');
+    const v = moment(name, p, state, 'exp_avg_sq');
+    if (h.amsgrad) moment(name, p, state, 'max_exp_avg_sq');
     const t = (state.step as number) + 1;
     state.step = t;
-    const m = state.exp_avg as Tensor;
-    const v = state.exp_avg_sq as Tensor;
     const [beta1, beta2] = h.betas;
     if (!h.amsgrad && packed(p) && packed(m) && packed(v)) {
       const args = { lr: h.lr, beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled: this.decoupled, step: t };
@@ -81,6 +86,16 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
     const denom = vhat.sqrt().div(Math.sqrt(biasCorrection2)).add(h.eps);
     p.add_(m.div(denom), -h.lr / biasCorrection1);
   }
+}
+
+/** A moment estimate from the state, checked against its parameter (the fused kernel writes p.size elements into it). */
+function moment(opt: string, p: Tensor, state: ParamState, key: string): Tensor {
+  const t = state[key];
+  if (!(t instanceof Tensor) || !shapesEqual(t.shape, p.shape) || t.dtype !== p.dtype) {
+    const got = t instanceof Tensor ? `${t.dtype} ${fmtShape(t.shape)}` : describe(t);
+    throw new ShapeError(`${opt}.step: state '${key}' of a ${p.dtype} parameter ${fmtShape(p.shape)} must be a tensor of the same shape and dtype, got ${got}`);
+  }
+  return t;
 }
 
 /** True if the tensor owns its whole storage, row-major (what the fused kernel writes into). */

@@ -12,7 +12,6 @@
  *   else:       theta_t <- theta_{t-1} - gamma g_t / s_t
  */
 import type { Tensor } from '../core/tensor.js';
-import { NablaError } from '../core/errors.js';
 import { zerosLike } from '../ops/create.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
@@ -34,10 +33,10 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
 
   protected override validate(g: ParamGroup<RMSpropHyper>): void {
     super.validate(g);
-    if (!(g.alpha >= 0)) throw new NablaError(`RMSprop: invalid alpha ${g.alpha}`);
-    if (!(g.eps >= 0)) throw new NablaError(`RMSprop: invalid eps ${g.eps}`);
-    if (!(g.momentum >= 0)) throw new NablaError(`RMSprop: invalid momentum ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new NablaError(`RMSprop: invalid weightDecay ${g.weightDecay}`);
+    this.checkHyper('alpha', g.alpha, 0);
+    this.checkHyper('eps', g.eps, 0);
+    this.checkHyper('momentum', g.momentum, 0);
+    this.checkHyper('weightDecay', g.weightDecay, 0);
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, h: ParamGroup<RMSpropHyper>): void {

@@ -9,8 +9,21 @@
  *
  * Construction sets epoch 0's lr; call `step()` once at the end of every epoch.
  */
-import { NablaError } from '../core/errors.js';
-import type { BaseHyper, Optimizer } from './optimizer.js';
+import { NablaError, describe } from '../core/errors.js';
+import { type BaseHyper, Optimizer } from './optimizer.js';
+
+/** The options object of a scheduler, or a clear error. */
+function options<T>(name: string, opts: T, example: string): T {
+  if (opts === null || typeof opts !== 'object') throw new NablaError(`${name}: options must be an object such as ${example}, got ${describe(opts)}`);
+  return opts;
+}
+
+/** A finite number option (or its default when absent). */
+function finite(name: string, key: string, v: unknown, dflt?: number): number {
+  if (v === undefined && dflt !== undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new NablaError(`${name}: ${key} must be a finite number, got ${describe(v)}`);
+  return v;
+}
 
 export interface SchedulerStateDict {
   lastEpoch: number;
@@ -25,6 +38,7 @@ export abstract class LRScheduler {
   private lastLr: number[];
 
   constructor(readonly optimizer: Optimizer<BaseHyper>) {
+    if (!(optimizer instanceof Optimizer)) throw new NablaError(`${new.target.name}: expected an optimizer (e.g. new optim.SGD(...)), got ${describe(optimizer)}`);
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
     // epoch 0 runs at the base lr for every schedule here (so lrAt, which reads the subclass's
@@ -59,7 +73,7 @@ export abstract class LRScheduler {
 
   /** Restores the epoch counter (the optimizer's own state dict restores the lr values). */
   loadStateDict(sd: SchedulerStateDict): void {
-    if (typeof sd?.lastEpoch !== 'number' || !Array.isArray(sd.baseLrs)) {
+    if (typeof sd?.lastEpoch !== 'number' || !Number.isInteger(sd.lastEpoch) || sd.lastEpoch < 0 || !Array.isArray(sd.baseLrs) || !sd.baseLrs.every((b) => typeof b === 'number')) {
       throw new NablaError(`${this.constructor.name}.loadStateDict: expected { lastEpoch, baseLrs, lastLr } as returned by stateDict()`);
     }
     if (sd.baseLrs.length !== this.baseLrs.length) {
@@ -83,10 +97,12 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyper>, opts: StepLROptions) {
-    if (!Number.isInteger(opts.stepSize) || opts.stepSize <= 0) throw new NablaError(`StepLR: stepSize must be a positive integer, got ${opts.stepSize}`);
+    options('StepLR', opts, '{ stepSize: 10, gamma: 0.1 }');
+    if (!Number.isInteger(opts.stepSize) || opts.stepSize <= 0) throw new NablaError(`StepLR: stepSize must be a positive integer, got ${describe(opts.stepSize)}`);
+    const gamma = finite('StepLR', 'gamma', opts.gamma, 0.1);
     super(optimizer);
     this.stepSize = opts.stepSize;
-    this.gamma = opts.gamma ?? 0.1;
+    this.gamma = gamma;
   }
   protected lrAt(base: number, epoch: number): number {
     return base * Math.pow(this.gamma, Math.floor(epoch / this.stepSize));
@@ -102,8 +118,9 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseHyper>, opts: ExponentialLROptions) {
+    const gamma = finite('ExponentialLR', 'gamma', options('ExponentialLR', opts, '{ gamma: 0.9 }').gamma);
     super(optimizer);
-    this.gamma = opts.gamma;
+    this.gamma = gamma;
   }
   protected lrAt(base: number, epoch: number): number {
     return base * Math.pow(this.gamma, epoch);
@@ -122,10 +139,12 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: Optimizer<BaseHyper>, opts: CosineAnnealingLROptions) {
-    if (!(opts.tMax > 0)) throw new NablaError(`CosineAnnealingLR: tMax must be positive, got ${opts.tMax}`);
+    options('CosineAnnealingLR', opts, '{ tMax: 10 }');
+    if (typeof opts.tMax !== 'number' || !(opts.tMax > 0) || opts.tMax === Infinity) throw new NablaError(`CosineAnnealingLR: tMax must be a positive number, got ${describe(opts.tMax)}`);
+    const etaMin = finite('CosineAnnealingLR', 'etaMin', opts.etaMin, 0);
     super(optimizer);
     this.tMax = opts.tMax;
-    this.etaMin = opts.etaMin ?? 0;
+    this.etaMin = etaMin;
   }
   protected lrAt(base: number, epoch: number): number {
     return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;

@@ -11,7 +11,7 @@
  *   theta_t <- theta_{t-1} - gamma g_t
  */
 import type { Tensor } from '../core/tensor.js';
-import { NablaError } from '../core/errors.js';
+import { NablaError, describe } from '../core/errors.js';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions {
@@ -26,13 +26,15 @@ export type SGDHyper = Required<SGDOptions>;
 
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: ParamsInput<SGDHyper>, opts: SGDOptions) {
+    if (opts === null || typeof opts !== 'object') throw new NablaError(`SGD: options must be an object with a learning rate, e.g. { lr: 0.1 }, got ${describe(opts)}`);
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
   }
 
   protected override validate(g: ParamGroup<SGDHyper>): void {
     super.validate(g);
-    if (!(g.momentum >= 0)) throw new NablaError(`SGD: invalid momentum ${g.momentum} (must be >= 0)`);
-    if (!(g.weightDecay >= 0)) throw new NablaError(`SGD: invalid weightDecay ${g.weightDecay} (must be >= 0)`);
+    this.checkHyper('momentum', g.momentum, 0);
+    this.checkHyper('dampening', g.dampening, -Infinity);
+    this.checkHyper('weightDecay', g.weightDecay, 0);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new NablaError('SGD: nesterov momentum requires momentum > 0 and dampening 0');
   }
 

@@ -9,6 +9,7 @@ import { Tensor } from '../core/tensor.js';
 import { NablaError } from '../core/errors.js';
 import { noGrad } from '../core/autograd.js';
 import { defaultGenerator } from '../core/rng.js';
+import { detectAnomaly } from '../core/anomaly.js';
 import type { Module } from '../nn/module.js';
 import { ProgressBar, formatDuration, formatMetrics } from './progress.js';
 import { runFiles, type RunFiles } from './run-files.js';
@@ -71,6 +72,8 @@ export interface FitOptions {
   epochs: number;
   /** clip the global gradient norm to this value before each step */
   clipGradNorm?: number;
+  /** run in anomaly mode (nb.detectAnomaly): stop at the first op whose forward or backward makes NaN or infinity, naming it (slow) */
+  detectAnomaly?: boolean;
   /** directory for metrics.jsonl and checkpoint.safetensors (written each epoch) */
   outDir?: string;
   /** resume from this checkpoint (or `true`: outDir/checkpoint.safetensors if it exists) */
@@ -167,6 +170,7 @@ export function evaluate(
 
 /** Trains `model`; see FitOptions. */
 export function fit(opts: FitOptions): FitResult {
+  if (opts?.detectAnomaly === true) return detectAnomaly(() => fit({ ...opts, detectAnomaly: false }));
   const { model, optimizer, scheduler, train, test, epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new NablaError(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const log = opts.log ?? ((line: string) => platform.stderr.write(line + '\n'));

@@ -32,18 +32,94 @@ test('help everywhere', async () => {
 test('bad commands and flags get a clear message', async () => {
   const r1 = await run(['trian']);
   assert.equal(r1.code, 2);
-  assert.match(r1.err, /unknown command 'trian'/);
+  assert.match(r1.err, /unknown command 'trian' \(did you mean 'train'\?\)/);
   const r2 = await run(['train', '--epoch', '3']);
   assert.equal(r2.code, 2);
-  assert.match(r2.err, /unknown flag --epoch; valid flags: --model, --dataset, --epochs/);
+  assert.match(r2.err, /unknown flag --epoch \(did you mean --epochs\?\); valid flags: --model, --dataset, --epochs/);
   const r3 = await run(['train', '--epochs', 'many']);
   assert.equal(r3.code, 2);
-  assert.match(r3.err, /--epochs must be an integer, got 'many'/);
+  assert.match(r3.err, /--epochs must be a positive integer, got 'many'/);
   const r4 = await run(['train', '--model', 'transformer']);
-  assert.equal(r4.code, 1);
+  assert.equal(r4.code, 2);
   assert.match(r4.err, /unknown model 'transformer'; choose one of: mlp, cnn/);
   const r5 = await run(['train', '--lr=-1']);
-  assert.match(r5.err, /--lr must be a positive number/);
+  assert.match(r5.err, /--lr must be a positive number, got '-1'/);
+});
+
+test('negative numbers are values: --lr -1 gets the same message as --lr=-1', async () => {
+  const spaced = await run(['train', '--lr', '-1']);
+  const joined = await run(['train', '--lr=-1']);
+  assert.equal(spaced.code, 2);
+  assert.equal(spaced.err, joined.err);
+  assert.equal(spaced.err, "nabla train: --lr must be a positive number, got '-1'\n");
+  const e = await run(['train', '--weight-decay', '-1e-3']);
+  assert.match(e.err, /--weight-decay must be a number >= 0, got '-1e-3'/);
+  const t = await run(['generate', '-t', '-0.5', '--checkpoint', 'nowhere']);
+  assert.match(t.err, /--temperature must be a number >= 0, got '-0\.5'/);
+  const lone = await run(['train', '-5']);
+  assert.equal(lone.code, 2);
+  assert.match(lone.err, /unexpected -5: a negative number must follow a flag that takes a value/);
+});
+
+test('stray arguments, --epochs 0 and values given to switches are errors', async () => {
+  const stray = await run(['train', 'mnist']);
+  assert.equal(stray.code, 2);
+  assert.match(stray.err, /^nabla train: unexpected argument 'mnist': it takes no arguments besides flags/);
+  const two = await run(['eval', 'a', 'b']);
+  assert.equal(two.code, 2);
+  assert.match(two.err, /unexpected argument 'b': it takes at most 1 run directory or \.safetensors file/);
+  const zero = await run(['train', '--epochs', '0']);
+  assert.equal(zero.code, 2);
+  assert.match(zero.err, /--epochs must be a positive integer, got '0'/);
+  const sw = await run(['train', '--quiet=yes']);
+  assert.equal(sw.code, 2);
+  assert.match(sw.err, /--quiet is a switch and takes no value/);
+  const missing = await run(['train', '--out']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--out needs a value/);
+});
+
+test('names are matched case-insensitively, with a suggestion for a typo', async () => {
+  for (const args of [['TRAIN', '--help'], ['Eval', '--help']]) {
+    const r = await run(args);
+    assert.equal(r.code, 0, args.join(' ') + r.err);
+    assert.match(r.out, /Usage: nabla/);
+  }
+  const flag = await run(['train', '--Epochs', '0']);
+  assert.match(flag.err, /--epochs must be a positive integer, got '0'/, 'flag names ignore case');
+  const model = await run(['train', '--model', 'mpl']);
+  assert.match(model.err, /^nabla train: unknown model 'mpl' \(did you mean 'mlp'\?\); choose one of: mlp, cnn, bn-cnn\n$/);
+  const dataset = await run(['train', '--dataset', 'fashion-mnsit']);
+  assert.match(dataset.err, /unknown dataset 'fashion-mnsit' \(did you mean 'fashion-mnist'\?\)/);
+  const sched = await run(['train', '--scheduler', 'cosin']);
+  assert.match(sched.err, /unknown scheduler 'cosin' \(did you mean 'cosine'\?\)/);
+  const gc = await run(['gradcheck', 'LINEAR', 'Matmul']);
+  assert.equal(gc.code, 0, gc.err);
+  assert.match(gc.out, /Linear: ok[\s\S]*matmul: ok/);
+  const ex = await run(['explain', '--LOSS', 'BCE', '--Format', 'JSON']);
+  assert.equal(ex.code, 0, ex.err);
+  assert.doesNotThrow(() => JSON.parse(ex.out));
+  const exTypo = await run(['explain', '--los', 'bce']);
+  assert.match(exTypo.err, /unknown flag '--los' \(did you mean --loss\?\)/);
+  const typo = await run(['gradcheck', 'lstn']);
+  assert.match(typo.err, /unknown op or layer 'lstn' \(did you mean 'LSTM'\?\)/);
+});
+
+test('messages never show class names', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nabla-cli-'));
+  const bad = path.join(dir, 'bad.safetensors');
+  fs.writeFileSync(bad, 'not a safetensors file');
+  const cases = [
+    await run(['eval', bad, '--model', 'mlp', '--dataset', 'mnist']),
+    await run(['train', '--backend', 'TS', '--model', 'mlp', '--epochs', '1', '--train-size', '0']),
+    await run(['generate', '--checkpoint', path.join(dir, 'missing')]),
+  ];
+  for (const r of cases) {
+    assert.notEqual(r.code, 0);
+    assert.ok(r.err.length > 0);
+    assert.doesNotMatch(r.err, /(Nabla|Shape|DType|FileFormat|Usage|Type|Range)Error/, r.err);
+    assert.doesNotMatch(r.err, /^\s+at /m, 'no stack trace');
+  }
 });
 
 test('train writes a run directory with a report; eval reads it back', async () => {
@@ -64,6 +140,29 @@ test('train writes a run directory with a report; eval reads it back', async () 
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, new RegExp(`accuracy ${(100 * summary.testAccuracy).toFixed(2)}%`));
   assert.match(ev.out, /confusion matrix/);
+  // a .safetensors file works as the help says: its model and dataset come from the config.json beside it
+  const file = await run(['eval', path.join(out, 'model.safetensors')]);
+  assert.equal(file.code, 0, file.err);
+  assert.equal(file.out, ev.out);
+  // a bare weights file elsewhere: the model is recognised from the tensors, the dataset is asked for
+  const lone = path.join(dir, 'weights.safetensors');
+  fs.copyFileSync(path.join(out, 'model.safetensors'), lone);
+  const asked = await run(['eval', lone]);
+  assert.equal(asked.code, 2);
+  assert.match(asked.err, /which dataset\? .*weights\.safetensors has no config\.json beside it; add --dataset mnist or --dataset fashion-mnist/);
+  const given = await run(['eval', lone, '--dataset', 'MNIST']);
+  assert.equal(given.code, 0, given.err);
+  assert.equal(given.out, ev.out);
+});
+
+test('the confusion matrix prints every label whole', async () => {
+  const { confusionLines } = await import('../../src/cli/eval.js');
+  const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot with a long name'];
+  const m = classes.map((_, i) => classes.map((__, j) => (i === j ? 1000 : 3)));
+  const lines = confusionLines(m, classes);
+  classes.forEach((c, i) => assert.ok(lines[i + 2]!.startsWith(`${i} ${c} `), lines[i + 2]));
+  const widths = new Set(lines.slice(1).map((l) => l.length));
+  assert.equal(widths.size, 1, 'columns line up');
 });
 
 test('gradcheck reports the worst element and fails on request of an unknown name', async () => {

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedArray } from '../../core/dtype.js';
+import { NablaError, describe } from '../../core/errors.js';
 import type {
   AdamArgs,
   BinaryOp,
@@ -191,6 +192,7 @@ export function nativeInfo(): NativeInfo | null {
 
 /** Sets the number of threads the native kernels use (default: all cores, or NABLA_NUM_THREADS). */
 export function setNumThreads(n: number): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new NablaError(`setNumThreads: n must be a positive integer, got ${describe(n)}`);
   const a = loadAddon();
   return a ? a.setNumThreads(Math.max(1, Math.floor(n))) : 1;
 }
