@@ -64,6 +64,19 @@ test('train writes a run directory with a report; eval reads it back', async () 
   assert.equal(ev.code, 0, ev.err);
   assert.match(ev.out, new RegExp(`accuracy ${(100 * summary.testAccuracy).toFixed(2)}%`));
   assert.match(ev.out, /confusion matrix/);
+
+  // --resume of a run that does not exist: an error, and nothing created
+  const never = path.join(dir, 'never');
+  const missing = await run(['train', '--resume', '--out', never, '--quiet']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--resume: nothing to resume in .*never \(no such directory\)/);
+  assert.ok(!fs.existsSync(never));
+  // a resume that fails (another model's checkpoint) leaves config.json and everything else as it was
+  const before = Object.fromEntries(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]));
+  const wrong = await run(['train', '--model', 'cnn', '--epochs', '2', '--train-size', '512', '--out', out, '--resume', '--quiet']);
+  assert.equal(wrong.code, 1, wrong.err);
+  const after = Object.fromEntries(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]));
+  assert.deepEqual(after, before);
 });
 
 test('gradcheck reports the worst element and fails on request of an unknown name', async () => {
