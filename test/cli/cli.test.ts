@@ -87,3 +87,34 @@ test('gradcheck reports the worst element and fails on request of an unknown nam
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown op or layer 'nope'/);
 });
+
+test('build-native: help, a bad flag, and an up-to-date addon is not rebuilt', async () => {
+  const help = await run(['build-native', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /Usage: nabla build-native \[--force\]/);
+  const bad = await run(['build-native', '--fast']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown argument --fast/);
+  const stamp = new URL('../../build/Release/.nabla-native-stamp', import.meta.url);
+  if (fs.existsSync(stamp) && fs.existsSync(new URL('../../build/Release/nabla_native.node', import.meta.url))) {
+    const r = await run(['build-native']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /native addon is up to date/);
+    assert.doesNotMatch(r.err, /compiling/);
+  }
+});
+
+test('the hint for getting the native backend fits where nabla is installed', async () => {
+  const { nativeBuildHint, installedAsDependency } = await import('../../src/backend/native/hint.js');
+  assert.equal(installedAsDependency('file:///home/me/app/node_modules/nabla/dist/backend/native/hint.js'), true);
+  assert.equal(installedAsDependency('file:///home/me/nabla/src/backend/native/hint.ts'), false);
+  assert.match(nativeBuildHint(true), /npm install-scripts approve nabla && npm rebuild nabla.*npx nabla build-native/);
+  assert.match(nativeBuildHint(false), /npm run build:native/);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)});`], {
+    encoding: 'utf8',
+    env: { ...process.env, NABLA_NATIVE: '0', NABLA_NO_NATIVE_WARNING: '' },
+  });
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^nabla: running on the TypeScript backend.*npm run build:native/);
+});
