@@ -36,7 +36,7 @@ export class Explanation {
     return renderMarkdown(this.data, { ...this.defaults, ...opts });
   }
 
-  /** Self-contained HTML, math typeset by KaTeX on the server (no network needed to view it). */
+  /** Self-contained HTML, the math as MathML that the browser typesets (no script, webfont or network needed). */
   toHTML(opts: HtmlOptions = {}): string {
     return renderHtml(this.data, { ...this.defaults, ...opts });
   }
