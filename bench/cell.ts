@@ -19,15 +19,10 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
   }
   if (spec.lib === 'purejs' && spec.workload === 'W1') return (await import('./purejs/gemm.js')).runPureJs(spec);
   if (spec.lib === 'tfjs') {
-    const { prepareTfjs } = await import('./tfjs/setup.js');
-    await prepareTfjs(spec);
-    switch (spec.workload) {
-      case 'W1': return (await import('./tfjs/gemm.js')).runGemm(spec);
-      case 'W2': case 'W3': return (await import('./tfjs/classify.js')).runClassify(spec);
-      case 'W4': return (await import('./tfjs/charlstm.js')).runCharLstm(spec);
-      case 'W5': return (await import('./tfjs/latency.js')).runLatency(spec);
-      case 'OPS': return (await import('./tfjs/latency.js')).runOps(spec);
-    }
+    // a computed path: the peers live in bench/node_modules (bench/peers.ts), outside the typecheck
+    const entry = new URL('./tfjs/index.js', import.meta.url).href;
+    const tfjs = (await import(entry)) as { runTfjs(spec: CellSpec): Promise<CellResult[]> };
+    return tfjs.runTfjs(spec);
   }
   throw new Error(`bench/cell.ts: unknown lib ${spec.lib}`);
 }

@@ -22,6 +22,7 @@ import { planCells, type Availability, type PlannedCell } from './plan.js';
 import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, targetsTable, w1Summary } from './report.js';
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
 import { loadCorpus } from './corpus.js';
+import { ensurePeers } from '../scripts/peers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -76,7 +77,8 @@ async function availability(): Promise<Availability & { nativeInfo: unknown; nat
   const native = await import('../src/backend/native/index.js');
   const ok = native.loadNativeBackend() !== null;
   const py = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__, numpy.__version__)'], { encoding: 'utf8' });
-  const req = createRequire(import.meta.url);
+  // the JS peers live in bench/node_modules (scripts/peers.mjs), resolved from this directory
+  const req = createRequire(join(HERE, 'package.json'));
   const version = (name: string): string | null => {
     try {
       return (req(`${name}/package.json`) as { version: string }).version;
@@ -166,6 +168,8 @@ async function main(): Promise<void> {
 }
 
 async function measure(args: Args, t0: number): Promise<void> {
+  // TensorFlow.js is a benchmark-only peer, installed on first use (bench/package.json)
+  if (args.peers) ensurePeers(HERE, { what: 'benchmark peers', size: '~290 MB; `npm run bench -- --no-peers` skips them' });
   const av = await availability();
   const lines: string[] = [];
   const log = (s: string): void => { process.stdout.write(s + '\n'); };

@@ -6,13 +6,24 @@
 // node-gyp: the project's own (node_modules/.bin), else the copy bundled with npm. Headers:
 // npm's `nodedir` setting if given, else the headers installed beside this node binary
 // (<prefix>/include/node), so the build works offline.
-import { spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+//
+// Skips when the addon is up to date: build/Release/.nabla-native-stamp holds a hash of the
+// sources (native/, binding.gyp), node-addon-api's version, the platform and the compiler
+// settings; `--force` rebuilds anyway. While compiling it prints one line saying so, then the
+// progress (one updating line on a terminal, a line per file otherwise); `--quiet` keeps the
+// "compiling" line and the result but not the per-file progress.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder, hashInputs, readStamp, writeStamp } from './stamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
+const force = process.argv.includes('--force');
+const addonPath = join(root, 'build', 'Release', 'nabla_native.node');
+const stampPath = join(root, 'build', 'Release', '.nabla-native-stamp');
 
 function findNodeGyp() {
   const candidates = [join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')];
@@ -38,10 +49,13 @@ function nodedirArgs() {
   return [];
 }
 
+// inside a consumer's node_modules the package's own npm scripts are not at hand: the CLI is
+const rebuildCommand = /[\\/]node_modules[\\/]/.test(root) ? 'npx nabla build-native' : 'npm run build:native';
+
 function warn(why) {
   console.warn(
     `nabla: WARNING: the native addon was not built (${why}); nabla will use its TypeScript kernels, ` +
-      'which are much slower. Install a C++ compiler (g++ or clang), make and Python 3, then run `npm run build:native`.',
+      `which are much slower. Install a C++ compiler (g++ or clang), make and Python 3, then run \`${rebuildCommand}\`.`,
   );
   process.exit(0);
 }
@@ -50,6 +64,21 @@ if (process.env.NABLA_SKIP_NATIVE === '1') {
   if (!quiet) console.log('nabla: NABLA_SKIP_NATIVE=1, not building the native addon');
   process.exit(0);
 }
+function addonApiVersion() {
+  try {
+    const req = createRequire(join(root, 'package.json'));
+    return JSON.parse(readFileSync(req.resolve('node-addon-api/package.json'), 'utf8')).version;
+  } catch {
+    return 'none';
+  }
+}
+const sources = [...filesUnder(join(root, 'native')), join(root, 'binding.gyp')].filter((f) => existsSync(f));
+const hash = hashInputs(root, sources, [process.platform, process.arch, addonApiVersion(), process.env.CXX ?? '', process.env.CXXFLAGS ?? '', nodedirArgs().join(' ')]);
+if (!force && existsSync(addonPath) && readStamp(stampPath) === hash) {
+  if (!quiet) console.log('nabla: the native addon is up to date (build/Release/nabla_native.node); `npm run build:native -- --force` rebuilds it');
+  process.exit(0);
+}
+
 // A compiler first: its absence is the common failure, and worth naming plainly.
 function hasCompiler() {
   if (process.platform === 'win32') return true; // node-gyp finds MSVC itself
@@ -57,20 +86,57 @@ function hasCompiler() {
   return cxx.some((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 }
 if (!hasCompiler()) warn(process.env.CXX ? `the C++ compiler CXX=${process.env.CXX} does not run` : 'no C++ compiler found (c++, g++ or clang++)');
+
 const gyp = findNodeGyp();
 if (!gyp) warn('node-gyp not found');
+// the compile steps, for the progress count: each .cc named in binding.gyp
+const gypText = readFileSync(join(root, 'binding.gyp'), 'utf8');
+const total = new Set(gypText.match(/native\/[\w/.-]+\.cc/g) ?? []).size;
+const tty = process.stderr.isTTY === true && !quiet;
+process.stderr.write(`nabla: compiling the native addon (${total} C++ files; a minute or two on 2 cores)...\n`);
+const t0 = Date.now();
+rmSync(stampPath, { force: true });
 const args = [gyp, 'rebuild', '--release', ...nodedirArgs()];
 if (process.env.JOBS || process.env.npm_config_jobs === undefined) args.push('--jobs=max');
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit', encoding: 'utf8' });
-if (r.error) warn(`node-gyp could not run: ${r.error.message}`);
-if (r.status !== 0) {
+const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+let done = 0;
+let stderr = '';
+let pending = '';
+child.stdout.setEncoding('utf8');
+child.stderr.setEncoding('utf8');
+child.stdout.on('data', (chunk) => {
+  pending += chunk;
+  const lines = pending.split('\n');
+  pending = lines.pop();
+  for (const l of lines) {
+    // make prints "  CXX(target) Release/obj.target/<target>/native/kernels/gemm.o" per file
+    const m = /CXX\(target\) \S*?obj\.target\/[^/\s]+\/(\S+)\.o\b/.exec(l);
+    if (!m) continue;
+    done++;
+    if (quiet) continue;
+    const msg = `nabla: [${done}/${total}] ${m[1]}.cc`;
+    if (tty) process.stderr.write(`\r\x1b[K${msg}`);
+    else process.stderr.write(msg + '\n');
+  }
+});
+child.stderr.on('data', (chunk) => {
+  stderr += chunk;
+});
+const status = await new Promise((resolve) => {
+  child.on('error', (e) => resolve({ error: e }));
+  child.on('close', (code) => resolve({ code }));
+});
+if (tty) process.stderr.write('\r\x1b[K');
+if (status.error) warn(`node-gyp could not run: ${status.error.message}`);
+if (status.code !== 0) {
   // the most telling line: the first compiler/make error, else the last lines of node-gyp
-  const lines = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
   const first =
     lines.find((l) => !l.startsWith('gyp') && /error|not found|no such file|cannot/i.test(l)) ??
     lines.find((l) => /You need to install|not found:|ENOENT/.test(l))?.replace(/^gyp ERR!( find Python| stack)?\s*/, '');
   const tail = first ? first.trim() : lines.slice(-2).join(' | ');
-  warn(`node-gyp exited with code ${r.status}${tail ? `: ${tail}` : ''}`);
+  warn(`node-gyp exited with code ${status.code}${tail ? `: ${tail}` : ''}`);
 }
-if (!existsSync(join(root, 'build', 'Release', 'nabla_native.node'))) warn('the build produced no addon');
-console.log('nabla: native addon built (build/Release/nabla_native.node)');
+if (!existsSync(addonPath)) warn('the build produced no addon');
+writeStamp(stampPath, hash);
+console.log(`nabla: native addon built in ${((Date.now() - t0) / 1000).toFixed(0)} s (build/Release/nabla_native.node)`);

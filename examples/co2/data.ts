@@ -1,11 +1,11 @@
 /**
- * The Mauna Loa CO2 series shipped by npm `vega-datasets` (data/co2-concentration.csv: monthly
+ * The Mauna Loa CO2 series of npm `vega-datasets` (co2-concentration.csv, copied here: monthly
  * means in ppm, March 1958 to April 2020), as a gap-free monthly series, and the pieces of a
  * one-step-ahead forecast: differences, windows, a chronological split, baselines and RMSE.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface MonthlySeries {
   /** fractional year of each month (1958.167 = March 1958) */
@@ -16,20 +16,14 @@ export interface MonthlySeries {
   filled: number;
 }
 
-/** Path of co2-concentration.csv inside node_modules/vega-datasets. */
+/**
+ * Path of co2-concentration.csv, kept beside this file (18 KB): the file of npm `vega-datasets`
+ * 3.2.1 (BSD-3-Clause), whose numbers are NOAA's Mauna Loa monthly means (public domain). A copy
+ * rather than a devDependency, so the repository's install does not carry the other 42 MB.
+ */
 export function co2CsvPath(): string {
-  const require = createRequire(import.meta.url);
-  let main: string;
-  try {
-    main = require.resolve('vega-datasets');
-  } catch {
-    throw new Error('co2: the npm package vega-datasets is not installed; run `npm install` (it is a devDependency) or `npm install vega-datasets`');
-  }
-  // the package's entry lives in build/; the CSV files in data/ beside it
-  let dir = dirname(main);
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  const p = join(dir, 'data', 'co2-concentration.csv');
-  if (!existsSync(p)) throw new Error(`co2: ${p} not found in this vega-datasets version`);
+  const p = join(dirname(fileURLToPath(import.meta.url)), 'co2-concentration.csv');
+  if (!existsSync(p)) throw new Error(`co2: ${p} is missing; it is part of the repository (examples/co2/)`);
   return p;
 }
 

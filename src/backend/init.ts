@@ -10,6 +10,7 @@
 import '../node/install.js';
 import { registerBackend, setBackend } from './registry.js';
 import { loadNativeBackend, nativeLoadError } from './native/index.js';
+import { nativeBuildHint } from './native/hint.js';
 
 let initialized = false;
 
@@ -30,9 +31,9 @@ export function initBackends(): void {
   }
   setBackend('ts');
   if (native === null && wanted !== 'ts' && !process.env['NABLA_NO_NATIVE_WARNING']) {
-    process.emitWarning(
-      `nabla: the native backend is not available (${nativeLoadError() ?? 'unknown reason'}); using the TypeScript reference backend, which is much slower. Build the addon with \`npm run build:native\` (needs g++ and make), or set NABLA_NO_NATIVE_WARNING=1 to silence this.`,
-      { code: 'NABLA_NO_NATIVE' },
+    // one line on stderr (process.emitWarning would add a second line about --trace-warnings)
+    process.stderr.write(
+      `nabla: running on the TypeScript backend, which is much slower: the native addon is not available (${nativeLoadError() ?? 'unknown reason'}); ${nativeBuildHint()}. NABLA_NO_NATIVE_WARNING=1 silences this.\n`,
     );
   }
 }

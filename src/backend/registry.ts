@@ -19,7 +19,7 @@ export function registerBackend(b: PartialBackend): Backend {
 export function setBackend(name: string): void {
   const b = registered.get(name);
   if (!b) {
-    const hint = name === 'native' ? ' (the native addon did not load; see the warning printed at import, or run `npm run build:native`)' : '';
+    const hint = name === 'native' ? ' (the native addon did not load; the line nabla printed at start-up says why and how to build it)' : '';
     throw new NablaError(`setBackend: unknown backend '${name}'${hint}; available: ${[...registered.keys()].join(', ')}`);
   }
   current = b;

@@ -1,5 +1,5 @@
 /**
- * `npx nabla <command>`: train, eval, explain, gradcheck, bench, generate.
+ * `npx nabla <command>`: train, eval, explain, gradcheck, bench, generate, build-native.
  */
 import { NablaError } from '../core/errors.js';
 import { UsageError, closest } from './args.js';
@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   gradcheck: { summary: 'check a named op or layer\'s gradients against finite differences', load: async () => (await import('./gradcheck.js')).gradcheckCommand },
   bench: { summary: 'run the benchmark workloads against the installed peers', load: async () => (await import('./bench.js')).benchCommand },
   generate: { summary: 'sample text from a character LSTM checkpoint with a temperature', load: async () => (await import('./generate.js')).generateCommand },
+  'build-native': { summary: 'compile the native addon (when npm did not run nabla\'s install script)', load: async () => (await import('./build-native.js')).buildNativeCommand },
 };
 
 export function usage(): string {
@@ -27,8 +28,9 @@ export function registerCommand(name: string, summary: string, load: () => Promi
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  initBackends();
   const [cmd, ...rest] = argv;
+  // building the addon needs no backend (and no warning that the addon is missing)
+  if (cmd !== 'build-native') initBackends();
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(usage());
     return cmd === undefined ? 1 : 0;

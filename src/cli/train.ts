@@ -16,12 +16,13 @@ import { CrossEntropyLoss } from '../nn/loss.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/scheduler.js';
 import { save } from '../io/safetensors-file.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { fit, evaluate, type BatchSource } from '../train/fit.js';
 import { asLayout, DATASETS, MODELS, datasetRecipe, modelRecipe } from '../train/recipes.js';
 import { confusionMatrix } from '../report/metrics.js';
 import { writeTrainingReport, type MisclassifiedSample } from '../report/training-report.js';
 import { cnnSections } from './cnn-report.js';
-import { type FlagSpec, helpText, matchName, numberFlag, parseFlags } from './args.js';
+import { type FlagSpec, helpText, matchName, numberFlag, parseFlags, UsageError } from './args.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string', help: `model recipe: ${Object.keys(MODELS).join(', ')}`, default: 'mlp' },
@@ -63,6 +64,9 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const trainSize = numberFlag('train', 'train-size', v['train-size'], { integer: true, positive: true });
   if (typeof v['backend'] === 'string') setBackend(matchName('train', 'backend', v['backend'], ['ts', 'native']));
   const outDir = typeof v['out'] === 'string' ? v['out'] : path.join('runs', `${model.name}-${dataset.name}`);
+  if (v['resume'] === true && !fs.existsSync(path.join(outDir, 'checkpoint.safetensors'))) {
+    throw new UsageError(`nabla train: --resume: nothing to resume in ${outDir} (${fs.existsSync(outDir) ? 'it has no checkpoint.safetensors' : 'no such directory'}); run without --resume to start a new run`);
+  }
 
   manualSeed(seed);
   const loaded = dataset.load(typeof v['data-dir'] === 'string' ? { dataDir: v['data-dir'] } : {});
@@ -94,8 +98,6 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     testSamples: testDs.length,
     parameters: net.numParameters(),
   };
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const log = (s: string): void => void process.stderr.write(s + '\n');
   log(`nabla train: ${model.description} on ${dataset.name} (${trainDs.length} train / ${testDs.length} test), backend ${getBackend()}, ${epochs} epochs, Adam lr ${lr}, batch ${batchSize}, seed ${seed}`);
   log(net.toString());
@@ -112,6 +114,8 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     resume: v['resume'] === true,
     progress: v['quiet'] !== true,
     log,
+    // written once the run has started (locked, checkpoint applied): a refused or failed resume changes nothing
+    onStart: () => writeFileAtomic(path.join(outDir, 'config.json'), new TextEncoder().encode(JSON.stringify(config, null, 2) + '\n')),
   });
   save(net.stateDict(), path.join(outDir, 'model.safetensors'));
 

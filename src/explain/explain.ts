@@ -48,7 +48,7 @@ export class Explanation {
     return renderMarkdown(this.data, { ...this.defaults, ...opts });
   }
 
-  /** Self-contained HTML, math typeset by KaTeX on the server (no network needed to view it). */
+  /** Self-contained HTML, the math as MathML that the browser typesets (no script, webfont or network needed). */
   toHTML(opts: HtmlOptions = {}): string {
     if (htmlRenderer === null) {
       throw new NablaError('explain: toHTML() embeds KaTeX read from disk and needs nabla\'s Node entry; in a browser use toJSON(), toMarkdown() or toText()');

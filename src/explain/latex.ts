@@ -1,6 +1,6 @@
 /**
  * LaTeX for each step (an `aligned` block: the formula, then "= values" lines) and the Markdown
- * document built from it; the HTML renderer typesets the same LaTeX with KaTeX.
+ * document built from it; the HTML renderer converts the same LaTeX to MathML (mathml.ts).
  */
 import type { ExplanationData } from './types.js';
 import { buildDocument, describeNetwork, resolveRender, type RenderOptions, type Resolved, type Step, type Term } from './doc.js';

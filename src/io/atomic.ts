@@ -20,6 +20,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
+    testPause(path);
     fs.renameSync(tmp, path);
   } catch (e) {
     if (fd !== null) {
@@ -33,6 +34,28 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     throw e;
   }
   syncDir(dir);
+}
+
+const pauseCounts = new Map<string, number>();
+
+/**
+ * Test-only hook: NABLA_TEST_PAUSE_WRITE="<file name>:<n>" makes the n-th atomic write (in this
+ * process) onto a file of that name stop after its temporary file is complete and before the
+ * rename, print `nabla-test: paused before renaming <tmp>` to stderr, and sleep a minute; a test
+ * kills the process there, so the kill lands mid-write every time.
+ */
+function testPause(target: string): void {
+  const spec = process.env['NABLA_TEST_PAUSE_WRITE'];
+  if (!spec) return;
+  const at = spec.lastIndexOf(':');
+  const name = spec.slice(0, at);
+  const n = Number(spec.slice(at + 1));
+  if (basename(target) !== name) return;
+  const count = (pauseCounts.get(name) ?? 0) + 1;
+  pauseCounts.set(name, count);
+  if (count !== n) return;
+  process.stderr.write(`nabla-test: paused before renaming onto ${target}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
 }
 
 /** fsync the directory so the rename itself is durable (best effort: not every platform allows it). */

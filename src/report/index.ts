@@ -1,10 +1,10 @@
 /**
- * Reports: self-contained HTML files with charts (Vega-Lite rendered to SVG), tables and images
+ * Reports: self-contained HTML files with charts (SVG drawn by `charts.ts`), tables and images
  * (PNG data URLs). Pure functions from data to strings and files; nothing here runs a model.
  */
 export { lineChart, confusionMatrixChart, barChart, heatmap } from './charts.js';
 export type { Point, Series, LineChartOptions, ConfusionMatrixChartOptions, Bar, BarChartOptions, HeatmapOptions } from './charts.js';
-export { renderVegaLite } from './vega.js';
+export { numberFormat } from './number-format.js';
 export { encodePNG, crc32, PNG_SIGNATURE } from './png.js';
 export type { PNGColorType } from './png.js';
 export { grayscaleToPNG, pngDataUrl, imageGrid, colorBar, misclassifiedCaption, valueRange } from './images.js';

@@ -3,8 +3,8 @@
  * as bytes. The Node entry adds the run directory (`outDir`, `resume`), checkpoint files and the
  * recipes of `npx nabla train`.
  */
-export { fit, evaluate } from './fit.js';
-export type { FitOptions, FitResult, EvalResult, EpochRecord, Callback, EarlyStoppingOptions, OptimizerLike, SchedulerLike, BatchSource } from './fit.js';
+export { fit, evaluate, lossFunction } from './fit.js';
+export type { LossLike, FitOptions, FitResult, EvalResult, EpochRecord, Callback, EarlyStoppingOptions, OptimizerLike, SchedulerLike, BatchSource } from './fit.js';
 export { serializeCheckpoint, deserializeCheckpoint } from './checkpoint.js';
 export type { CheckpointData } from './checkpoint.js';
 export { ProgressBar, formatDuration } from './progress.js';

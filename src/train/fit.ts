@@ -12,7 +12,7 @@ import { defaultGenerator } from '../core/rng.js';
 import { detectAnomaly } from '../core/anomaly.js';
 import type { Module } from '../nn/module.js';
 import { ProgressBar, formatDuration, formatMetrics } from './progress.js';
-import { runFiles, type RunFiles } from './run-files.js';
+import { runFiles, type RunHandle } from './run-files.js';
 import { platform } from '../core/platform.js';
 import { clipGradNorm } from '../nn/utils.js';
 
@@ -60,10 +60,20 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
 }
 
+/** A loss: a function `(output, target) => scalar`, or a loss module such as `new nn.CrossEntropyLoss()`. */
+export type LossLike = ((output: Tensor, target: Tensor) => Tensor) | { forward(output: Tensor, target: Tensor): Tensor };
+
+/** The loss as a function, whichever form it was given in. */
+export function lossFunction(loss: LossLike, where = 'fit'): (output: Tensor, target: Tensor) => Tensor {
+  if (typeof loss === 'function') return loss;
+  if (loss !== null && typeof loss === 'object' && typeof (loss as { forward?: unknown }).forward === 'function') return (o, t) => loss.forward(o, t);
+  throw new NablaError(`${where}: loss must be a function (output, target) => Tensor or a loss module with forward(output, target), got ${loss === null ? 'null' : typeof loss}`);
+}
+
 export interface FitOptions {
   model: Module<[Tensor], Tensor>;
-  /** loss(output, target) -> scalar tensor */
-  loss: (output: Tensor, target: Tensor) => Tensor;
+  /** the loss: a function (output, target) -> scalar tensor, or a loss module (e.g. new nn.CrossEntropyLoss()) */
+  loss: LossLike;
   optimizer: OptimizerLike;
   /** stepped once per epoch */
   scheduler?: SchedulerLike;
@@ -74,10 +84,15 @@ export interface FitOptions {
   clipGradNorm?: number;
   /** run in anomaly mode (nb.detectAnomaly): stop at the first op whose forward or backward makes NaN or infinity, naming it (slow) */
   detectAnomaly?: boolean;
-  /** directory for metrics.jsonl and checkpoint.safetensors (written each epoch) */
+  /**
+   * directory for metrics.jsonl (one row per epoch) and checkpoint.safetensors (written each
+   * epoch, atomically); locked while the run lasts (a second run on it is refused)
+   */
   outDir?: string;
-  /** resume from this checkpoint (or `true`: outDir/checkpoint.safetensors if it exists) */
+  /** resume from this checkpoint file, or `true`: outDir's checkpoint (an error if there is none) */
   resume?: string | boolean;
+  /** called once the run has started (checkpoint applied, run directory locked), before the first epoch */
+  onStart?: (info: { startEpoch: number; resumedFrom?: string }) => void;
   earlyStopping?: EarlyStoppingOptions;
   callbacks?: Callback[];
   /** show a progress bar (default true) */
@@ -122,9 +137,10 @@ function correctCount(out: Tensor, target: Tensor): number {
 export function evaluate(
   model: Module<[Tensor], Tensor>,
   loader: BatchSource,
-  loss: (output: Tensor, target: Tensor) => Tensor,
+  lossFn: LossLike,
   opts: { collect?: boolean; forward?: FitOptions['forward'] } = {},
 ): EvalResult {
+  const loss = lossFunction(lossFn, 'evaluate');
   const wasTraining = model.training;
   model.eval();
   try {
@@ -152,7 +168,8 @@ export function evaluate(
           }
         } else classification = false;
       }
-      const r: EvalResult = { loss: n > 0 ? total / n : NaN };
+      if (n === 0) throw new NablaError('evaluate: the loader yielded no samples; an empty dataset has no loss or accuracy (check its size, batchSize and dropLast)');
+      const r: EvalResult = { loss: total / n };
       if (classification && n > 0) {
         r.accuracy = correct / n;
         if (opts.collect) {
@@ -171,34 +188,52 @@ export function evaluate(
 /** Trains `model`; see FitOptions. */
 export function fit(opts: FitOptions): FitResult {
   if (opts?.detectAnomaly === true) return detectAnomaly(() => fit({ ...opts, detectAnomaly: false }));
-  const { model, optimizer, scheduler, train, test, epochs } = opts;
+  const { model, optimizer, scheduler, train, epochs } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new NablaError(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const log = opts.log ?? ((line: string) => platform.stderr.write(line + '\n'));
   const forward = opts.forward ?? ((m: Module<[Tensor], Tensor>, x: Tensor) => m.forward(x));
+  const lossFn = lossFunction(opts.loss);
+  if (train.length === 0) throw new NablaError('fit: the training loader has no batches; an empty dataset cannot be trained on (check its size, batchSize and dropLast)');
   const history: EpochRecord[] = [];
   let startEpoch = 0;
-  const outDir = opts.outDir;
-  // the file system, only when a run directory or a resume is asked for (a browser has none)
-  const files: RunFiles | null = outDir ? runFiles('outDir') : opts.resume ? runFiles('resume') : null;
-  const ckptPath = outDir && files ? files.join(outDir, 'checkpoint.safetensors') : undefined;
-  const metricsPath = outDir && files ? files.join(outDir, 'metrics.jsonl') : undefined;
-  if (outDir) files?.mkdir(outDir);
-
-  const resumeFrom = typeof opts.resume === 'string' ? opts.resume : opts.resume && ckptPath && files?.exists(ckptPath) ? ckptPath : undefined;
-  if (resumeFrom !== undefined && files) {
-    const ck = files.loadCheckpoint(resumeFrom);
-    model.loadStateDict(ck.model);
-    if (ck.optimizer !== undefined && optimizer.loadStateDict) optimizer.loadStateDict(ck.optimizer as never);
-    if (ck.scheduler !== undefined && scheduler?.loadStateDict) scheduler.loadStateDict(ck.scheduler as never);
-    const st = ck.state as { epoch?: number; rng?: number[]; history?: EpochRecord[] };
-    startEpoch = st.epoch ?? 0;
-    if (st.rng) defaultGenerator.setState(st.rng);
-    if (st.history) history.push(...st.history);
-    log(`resumed from ${resumeFrom} at epoch ${startEpoch}`);
-  } else if (metricsPath && files?.exists(metricsPath)) {
-    files.remove(metricsPath);
+  if (opts.outDir === undefined && opts.resume !== undefined && opts.resume !== false && typeof opts.resume !== 'string') {
+    throw new NablaError('fit: resume: true needs outDir (the run directory whose checkpoint to resume)');
   }
+  // the run directory (lock, checkpoint, metrics.jsonl) needs a file system: the Node entry installs it
+  const run = opts.outDir !== undefined ? runFiles('outDir').open(opts.outDir, { resume: opts.resume ?? false, log }) : undefined;
+  try {
+    const ck = run ? run.checkpoint : typeof opts.resume === 'string' ? runFiles('resume').readCheckpoint(opts.resume) : undefined;
+    if (ck !== undefined) {
+      model.loadStateDict(ck.model);
+      if (ck.optimizer !== undefined && optimizer.loadStateDict) optimizer.loadStateDict(ck.optimizer as never);
+      if (ck.scheduler !== undefined && scheduler?.loadStateDict) scheduler.loadStateDict(ck.scheduler as never);
+      const st = ck.state as { epoch?: number; rng?: number[]; history?: EpochRecord[] };
+      startEpoch = st.epoch ?? 0;
+      if (st.rng) defaultGenerator.setState(st.rng);
+      if (st.history) history.push(...st.history.slice(0, startEpoch));
+      log(`resumed from ${run?.resumedFrom ?? String(opts.resume)} at epoch ${startEpoch}`);
+    }
+    run?.begin(history);
+    opts.onStart?.({ startEpoch, ...(ck !== undefined ? { resumedFrom: run?.resumedFrom ?? String(opts.resume) } : {}) });
+    return trainEpochs(opts, { lossFn, log, forward, history, startEpoch, run });
+  } finally {
+    run?.close();
+  }
+}
 
+interface LoopState {
+  lossFn: (output: Tensor, target: Tensor) => Tensor;
+  log: (line: string) => void;
+  forward: (m: Module<[Tensor], Tensor>, x: Tensor) => Tensor;
+  history: EpochRecord[];
+  startEpoch: number;
+  run: RunHandle | undefined;
+}
+
+/** The epochs themselves (everything on disk goes through `run`). */
+function trainEpochs(opts: FitOptions, st: LoopState): FitResult {
+  const { model, optimizer, scheduler, train, test, epochs } = opts;
+  const { lossFn, log, forward, history, startEpoch, run } = st;
   let stoppedEarly = false;
   let trainSeconds = 0;
   let best = Infinity;
@@ -233,7 +268,7 @@ export function fit(opts: FitOptions): FitResult {
       const [x, y] = batch as [Tensor, Tensor];
       optimizer.zeroGrad();
       const out = forward(model, x);
-      const loss = opts.loss(out, y);
+      const loss = lossFn(out, y);
       loss.backward();
       if (opts.clipGradNorm !== undefined) clipGradNorm(model.parameters(), opts.clipGradNorm);
       optimizer.step();
@@ -247,6 +282,7 @@ export function fit(opts: FitOptions): FitResult {
       batchIndex++;
       bar.tick(1, { loss: lossSum / seen, acc: classification ? correct / seen : undefined });
     }
+    if (seen === 0) throw new NablaError(`fit: the training loader yielded no batches in epoch ${epoch + 1}; an empty dataset cannot be trained on`);
     const seconds = (performance.now() - t0) / 1000;
     trainSeconds += seconds;
     const lr = scheduler?.getLastLr?.()[0] ?? (optimizer as { paramGroups?: { lr: number }[] }).paramGroups?.[0]?.lr;
@@ -260,7 +296,7 @@ export function fit(opts: FitOptions): FitResult {
     if (classification && seen > 0) record.trainAcc = correct / seen;
     if (lr !== undefined) record.lr = lr;
     if (test) {
-      const ev = evaluate(model, test, opts.loss, { forward });
+      const ev = evaluate(model, test, lossFn, { forward });
       record.testLoss = ev.loss;
       if (ev.accuracy !== undefined) record.testAcc = ev.accuracy;
     }
@@ -274,15 +310,12 @@ export function fit(opts: FitOptions): FitResult {
       })}  ${formatDuration(seconds)} (${Math.round(record.samplesPerSecond)} samples/s)`,
     );
     if (opts.progress === false && opts.log) log(`epoch ${epoch + 1}/${epochs} ${formatMetrics({ loss: record.trainLoss, acc: record.trainAcc, 'test acc': record.testAcc })}`);
-    if (metricsPath && files) files.appendLine(metricsPath, JSON.stringify(record));
-    if (ckptPath && files) {
-      files.saveCheckpoint(ckptPath, {
-        model: model.stateDict(),
-        optimizer: optimizer.stateDict?.(),
-        scheduler: scheduler?.stateDict?.(),
-        state: { epoch: epoch + 1, rng: defaultGenerator.getState(), history },
-      });
-    }
+    run?.endEpoch(record, {
+      model: model.stateDict(),
+      optimizer: optimizer.stateDict?.(),
+      scheduler: scheduler?.stateDict?.(),
+      state: { epoch: epoch + 1, rng: defaultGenerator.getState(), history },
+    });
     let stop = false;
     for (const cb of opts.callbacks ?? []) if (cb.onEpochEnd?.(record, history) === 'stop') stop = true;
     updateBest(record);

@@ -6,3 +6,5 @@ export * from './browser.js';
 export { saveCheckpoint, loadCheckpoint } from './checkpoint-file.js';
 export { MODELS, DATASETS, modelRecipe, datasetRecipe, asLayout } from './recipes.js';
 export type { ModelRecipe, DatasetRecipe } from './recipes.js';
+export { RunDir, lockOwnerAlive } from './run-dir.js';
+export type { LockInfo, OpenRunOptions } from './run-dir.js';

@@ -1,20 +1,30 @@
 /**
- * What `fit` needs from a file system to keep a run directory (metrics.jsonl, the checkpoint of
- * each epoch, resuming). The Node entry installs the implementation (run-files-node.ts); where
- * none is installed (a browser), `fit` trains as usual and only `outDir` / `resume` are refused.
+ * What `fit` needs from a file system to keep a run directory (a lock, the checkpoint of each
+ * epoch, metrics.jsonl, resuming). The Node entry installs the implementation (run-dir.ts, through
+ * run-files-node.ts); where none is installed (a browser), `fit` trains as usual and only
+ * `outDir` / `resume` are refused.
  */
 import { NablaError } from '../core/errors.js';
 import type { CheckpointData } from './checkpoint.js';
 
+/** An open run directory (Node: RunDir). Close it when the run ends, however it ends. */
+export interface RunHandle {
+  /** the checkpoint resumed from (loaded, not yet applied) */
+  readonly checkpoint: CheckpointData | undefined;
+  readonly resumedFrom: string | undefined;
+  /** once the checkpoint is applied: clean up interrupted writes, one metrics row per past epoch */
+  begin(history: readonly object[]): void;
+  /** the epoch's checkpoint (atomically), then its metrics row */
+  endEpoch(record: object, checkpoint: CheckpointData): void;
+  /** releases the lock */
+  close(): void;
+}
+
 export interface RunFiles {
-  join(dir: string, name: string): string;
-  /** creates the directory and its parents */
-  mkdir(dir: string): void;
-  exists(path: string): boolean;
-  remove(path: string): void;
-  appendLine(path: string, line: string): void;
-  saveCheckpoint(path: string, data: CheckpointData): void;
-  loadCheckpoint(path: string): CheckpointData;
+  /** opens (and locks) a run directory; `resume`: a checkpoint file, or true for the directory's own */
+  open(dir: string, opts: { resume?: string | boolean; log: (line: string) => void }): RunHandle;
+  /** reads a checkpoint file (resuming without a run directory) */
+  readCheckpoint(file: string): CheckpointData;
 }
 
 let installed: RunFiles | null = null;

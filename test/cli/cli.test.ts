@@ -153,6 +153,19 @@ test('train writes a run directory with a report; eval reads it back', async () 
   const given = await run(['eval', lone, '--dataset', 'MNIST']);
   assert.equal(given.code, 0, given.err);
   assert.equal(given.out, ev.out);
+
+  // --resume of a run that does not exist: an error, and nothing created
+  const never = path.join(dir, 'never');
+  const missing = await run(['train', '--resume', '--out', never, '--quiet']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--resume: nothing to resume in .*never \(no such directory\)/);
+  assert.ok(!fs.existsSync(never));
+  // a resume that fails (another model's checkpoint) leaves config.json and everything else as it was
+  const before = Object.fromEntries(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]));
+  const wrong = await run(['train', '--model', 'cnn', '--epochs', '2', '--train-size', '512', '--out', out, '--resume', '--quiet']);
+  assert.equal(wrong.code, 1, wrong.err);
+  const after = Object.fromEntries(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]));
+  assert.deepEqual(after, before);
 });
 
 test('the confusion matrix prints every label whole', async () => {
@@ -172,4 +185,35 @@ test('gradcheck reports the worst element and fails on request of an unknown nam
   const bad = await run(['gradcheck', 'nope']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /unknown op or layer 'nope'/);
+});
+
+test('build-native: help, a bad flag, and an up-to-date addon is not rebuilt', async () => {
+  const help = await run(['build-native', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.out, /Usage: nabla build-native \[--force\]/);
+  const bad = await run(['build-native', '--fast']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown argument --fast/);
+  const stamp = new URL('../../build/Release/.nabla-native-stamp', import.meta.url);
+  if (fs.existsSync(stamp) && fs.existsSync(new URL('../../build/Release/nabla_native.node', import.meta.url))) {
+    const r = await run(['build-native']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /native addon is up to date/);
+    assert.doesNotMatch(r.err, /compiling/);
+  }
+});
+
+test('the hint for getting the native backend fits where nabla is installed', async () => {
+  const { nativeBuildHint, installedAsDependency } = await import('../../src/backend/native/hint.js');
+  assert.equal(installedAsDependency('file:///home/me/app/node_modules/nabla/dist/backend/native/hint.js'), true);
+  assert.equal(installedAsDependency('file:///home/me/nabla/src/backend/native/hint.ts'), false);
+  assert.match(nativeBuildHint(true), /npm install-scripts approve nabla && npm rebuild nabla.*npx nabla build-native/);
+  assert.match(nativeBuildHint(false), /npm run build:native/);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)});`], {
+    encoding: 'utf8',
+    env: { ...process.env, NABLA_NATIVE: '0', NABLA_NO_NATIVE_WARNING: '' },
+  });
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^nabla: running on the TypeScript backend.*npm run build:native/);
 });

@@ -57,7 +57,7 @@ test('--weights file: a batch through a 1-layer tanh network', async () => {
 test('html and markdown formats', async () => {
   const html = join(dir, 'x.html');
   assert.equal((await run(['--format', 'html', '--out', html])).code, 0);
-  assert.match(readFileSync(html, 'utf8'), /<span class="katex">/);
+  assert.match(readFileSync(html, 'utf8'), /<div class="step math-display"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" displaystyle="true">/);
   const md = join(dir, 'x.md');
   assert.equal((await run(['--format', 'markdown', '--out', md])).code, 0);
   assert.match(readFileSync(md, 'utf8'), /\\delta\^\{\(2\)\}/);

@@ -167,7 +167,7 @@ test('LSTM: text, Markdown and HTML show gates, states, BPTT deltas and .grad va
     assert.ok(text.includes(s), s);
   }
   assert.match(md, /\\frac\{\\partial J\}\{\\partial c_\{2\}\}/);
-  assert.match(html, /class="katex/);
+  assert.match(html, /<math [^>]*displaystyle="true"><semantics><mrow>/);
   // sections run forward then backward in order: BPTT before the LSTM's gradients
   assert.ok(text.indexOf('LSTM 1: backpropagation through time') < text.indexOf('LSTM 1: gradients'));
 });
