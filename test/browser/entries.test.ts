@@ -12,7 +12,7 @@ import * as node from '../../src/index.js';
 const NODE_ONLY: Record<string, string[]> = {
   '': ['load', 'loadSafetensors', 'report', 'save'],
   data: ['FASHION_MNIST_DIR', 'fashionMNIST', 'fashionMNISTClasses', 'parseIdx', 'readIdx'],
-  train: ['DATASETS', 'MODELS', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'modelRecipe', 'saveCheckpoint'],
+  train: ['DATASETS', 'MODELS', 'RunDir', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'lockOwnerAlive', 'modelRecipe', 'saveCheckpoint'],
   onnx: ['export', 'exportOnnx'],
   text: ['CORPORA', 'FORTUNES_DIR', 'fortunesCorpus', 'loadCharModel', 'saveCharModel', 'stripAnsi'],
 };

