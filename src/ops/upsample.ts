@@ -156,52 +156,65 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   }, { mode, size: outSizes, alignCorners });
 }
 
+/**
+ * y = blend along W, then along H (the same products as the two-axis formula, W first as
+ * PyTorch groups them): t[h, p] = b0 x[h, c0(p)] + b1 x[h, c1(p)], y[o, p] = a0 t[i0(o), p] + a1 t[i1(o), p].
+ */
 function forward(x: TypedArray, y: TypedArray, planes: number, hIn: number, wIn: number, ph: AxisPlan, pw: AxisPlan): void {
   const hOut = ph.i0.length;
   const wOut = pw.i0.length;
+  const t = new Float64Array(hIn * wOut);
+  const { i0: c0, i1: c1, l0: b0, l1: b1 } = pw;
+  const { i0: r0, i1: r1, l0: a0, l1: a1 } = ph;
   for (let pl = 0; pl < planes; pl++) {
     const xb = pl * hIn * wIn;
+    for (let h = 0; h < hIn; h++) {
+      const xr = xb + h * wIn;
+      const tr = h * wOut;
+      for (let p = 0; p < wOut; p++) t[tr + p] = b0[p]! * x[xr + c0[p]!]! + b1[p]! * x[xr + c1[p]!]!;
+    }
     const yb = pl * hOut * wOut;
     for (let o = 0; o < hOut; o++) {
-      const r0 = xb + ph.i0[o]! * wIn;
-      const r1 = xb + ph.i1[o]! * wIn;
-      const a0 = ph.l0[o]!;
-      const a1 = ph.l1[o]!;
+      const t0 = r0[o]! * wOut;
+      const t1 = r1[o]! * wOut;
+      const w0 = a0[o]!;
+      const w1 = a1[o]!;
       const yr = yb + o * wOut;
-      for (let p = 0; p < wOut; p++) {
-        const c0 = pw.i0[p]!;
-        const c1 = pw.i1[p]!;
-        const b0 = pw.l0[p]!;
-        const b1 = pw.l1[p]!;
-        y[yr + p] = a0 * (b0 * x[r0 + c0]! + b1 * x[r0 + c1]!) + a1 * (b0 * x[r1 + c0]! + b1 * x[r1 + c1]!);
-      }
+      for (let p = 0; p < wOut; p++) y[yr + p] = w0 * t[t0 + p]! + w1 * t[t1 + p]!;
     }
   }
 }
 
+/** The adjoint of `forward`: scatter dJ/dy back along H into t, then along W into dx (which starts at 0). */
 function backward(g: TypedArray, dx: TypedArray, planes: number, hIn: number, wIn: number, ph: AxisPlan, pw: AxisPlan): void {
   const hOut = ph.i0.length;
   const wOut = pw.i0.length;
+  const t = new Float64Array(hIn * wOut);
+  const { i0: c0, i1: c1, l0: b0, l1: b1 } = pw;
+  const { i0: r0, i1: r1, l0: a0, l1: a1 } = ph;
   for (let pl = 0; pl < planes; pl++) {
-    const xb = pl * hIn * wIn;
+    t.fill(0);
     const gb = pl * hOut * wOut;
     for (let o = 0; o < hOut; o++) {
-      const r0 = xb + ph.i0[o]! * wIn;
-      const r1 = xb + ph.i1[o]! * wIn;
-      const a0 = ph.l0[o]!;
-      const a1 = ph.l1[o]!;
+      const t0 = r0[o]! * wOut;
+      const t1 = r1[o]! * wOut;
+      const w0 = a0[o]!;
+      const w1 = a1[o]!;
       const gr = gb + o * wOut;
       for (let p = 0; p < wOut; p++) {
         const v = g[gr + p]!;
-        if (v === 0) continue;
-        const c0 = pw.i0[p]!;
-        const c1 = pw.i1[p]!;
-        const b0 = pw.l0[p]!;
-        const b1 = pw.l1[p]!;
-        dx[r0 + c0] += a0 * b0 * v;
-        dx[r0 + c1] += a0 * b1 * v;
-        dx[r1 + c0] += a1 * b0 * v;
-        dx[r1 + c1] += a1 * b1 * v;
+        t[t0 + p] += w0 * v;
+        t[t1 + p] += w1 * v;
+      }
+    }
+    const xb = pl * hIn * wIn;
+    for (let h = 0; h < hIn; h++) {
+      const xr = xb + h * wIn;
+      const tr = h * wOut;
+      for (let p = 0; p < wOut; p++) {
+        const v = t[tr + p]!;
+        dx[xr + c0[p]!] += b0[p]! * v;
+        dx[xr + c1[p]!] += b1[p]! * v;
       }
     }
   }
