@@ -154,6 +154,8 @@ export interface RecommendationOptions {
   quick?: boolean;
   epochs?: number;
   k?: number;
+  /** weight of the L2 penalty on the embedding rows used (default 0.02) */
+  lambda?: number;
   seed?: number;
   dir?: string;
   outDir?: string;
@@ -177,6 +179,7 @@ export async function runRecommendation(o: RecommendationOptions = {}): Promise<
   const quick = o.quick ?? false;
   const epochs = o.epochs ?? (quick ? 4 : 25);
   const k = o.k ?? 16;
+  const lambda = o.lambda ?? 0.02;
   const seed = o.seed ?? 0;
   const log = o.log ?? console.log;
   const outDir = o.outDir ?? (quick ? 'runs/recommendation-quick' : 'runs/recommendation');
@@ -193,9 +196,9 @@ export async function runRecommendation(o: RecommendationOptions = {}): Promise<
   const biasPred = Float32Array.from(te, (i) => Math.min(5, Math.max(1, b.mu + b.bu[r.user[i]!]! + b.bi[r.item[i]!]!)));
   const biases = rmse(biasPred, teY);
   log(`recommendation: InstEval ${r.n} ratings (${r.users} students x ${r.items} lecturers); ${tr.length} train / ${va.length} validation / ${te.length} test; RMSE global mean ${globalMean.toFixed(4)}, user+item biases ${biases.toFixed(4)}`);
-  const mf = train(new MatrixFactorization(r, b, k), r, tr, va, te, epochs, 0.02, 3e-3, seed);
+  const mf = train(new MatrixFactorization(r, b, k), r, tr, va, te, epochs, lambda, 3e-3, seed);
   log(`matrix factorisation (k=${k}): test RMSE ${mf.testRmse.toFixed(4)} (epoch ${mf.bestEpoch})`);
-  const neural = train(new NeuralRecommender(r, b, k), r, tr, va, te, epochs, 0.02, 2e-3, seed);
+  const neural = train(new NeuralRecommender(r, b, k), r, tr, va, te, epochs, lambda, 2e-3, seed);
   log(`neural recommender: test RMSE ${neural.testRmse.toFixed(4)} (epoch ${neural.bestEpoch})`);
   const result: RecommendationResult = {
     globalMean, biases, mf: mf.testRmse, neural: neural.testRmse, mfEpoch: mf.bestEpoch, neuralEpoch: neural.bestEpoch,
@@ -203,7 +206,7 @@ export async function runRecommendation(o: RecommendationOptions = {}): Promise<
   };
 
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'metrics.json'), JSON.stringify({ ...result, k, epochs, seed, backend: nb.getBackend() }, null, 1) + '\n');
+  writeFileSync(join(outDir, 'metrics.json'), JSON.stringify({ ...result, k, lambda, epochs, seed, backend: nb.getBackend() }, null, 1) + '\n');
   // how far off each model is, by the true rating
   const byRating = (pred: Float32Array) => [1, 2, 3, 4, 5].map((v) => {
     const sel = te.map((_, j) => j).filter((j) => teY[j] === v);
@@ -214,7 +217,7 @@ export async function runRecommendation(o: RecommendationOptions = {}): Promise<
     title: 'Recommendation: predicting course ratings',
     subtitle: `InstEval (R package lme4, from Debian r-cran-lme4): ${r.n} real ratings (1-5) of ${r.items} ETH Zurich lecturers by ${r.users} students; test RMSE on ${te.length} held-out ratings`,
     summary: {
-      backend: nb.getBackend(), 'train / validation / test ratings': `${tr.length} / ${va.length} / ${te.length}`, 'factors k': k, epochs,
+      backend: nb.getBackend(), 'train / validation / test ratings': `${tr.length} / ${va.length} / ${te.length}`, 'factors k': k, 'L2 weight': lambda, epochs,
       'RMSE global mean': globalMean.toFixed(4), 'RMSE user + item biases': biases.toFixed(4),
       'RMSE matrix factorisation': mf.testRmse.toFixed(4), 'RMSE neural recommender': neural.testRmse.toFixed(4), 'time (s)': result.seconds.toFixed(1),
     },
