@@ -9,6 +9,10 @@ export { rnnCell, lstmCell, gruCell, rnn, lstm, gru, embedding, detachState } fr
 export type { CellWeights, Nonlinearity, RecurrentOptions, RNNOptions, RecurrentState } from './rnn.js';
 export { conv2d, conv1d, pad2d } from './conv.js';
 export type { Conv2dOptions, Conv2dPadding, Conv1dOptions, Pair } from './conv.js';
+export { convTranspose2d } from '../ops/conv-transpose.js';
+export type { ConvTranspose2dOptions } from '../ops/conv-transpose.js';
+export { interpolate } from '../ops/upsample.js';
+export type { InterpolateOptions, UpsampleMode } from '../ops/upsample.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, maxPool1d, avgPool1d } from './pool.js';
 export type { MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, Pool1dOptions } from './pool.js';
 export { linear } from './linear.js';

@@ -69,7 +69,7 @@ function named(layer: string, fn: () => Tensor): Tensor {
  * gain = sqrt(2 / (1 + a^2)) is 1/sqrt(fanIn); so weight and bias ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
  * fanIn = inChannels/groups * prod(kernel). Drawn from the library generator (manualSeed).
  */
-function resetConv(weight: Parameter, bias: Parameter | null): void {
+export function resetConv(weight: Parameter, bias: Parameter | null): void {
   const fanIn = weight.size / Math.max(weight.shape[0]!, 1);
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
   noGrad(() => {
