@@ -6,7 +6,7 @@ import { NablaError } from '../core/errors.js';
 import { setBackend } from '../backend/registry.js';
 import { DataLoader } from '../data/dataloader.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
-import { load } from '../io/safetensors.js';
+import { load } from '../io/safetensors-file.js';
 import { evaluate, type BatchSource } from '../train/fit.js';
 import { asLayout, datasetRecipe, modelRecipe } from '../train/recipes.js';
 import { confusionMatrix } from '../report/metrics.js';

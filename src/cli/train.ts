@@ -15,7 +15,7 @@ import type { TensorDataset } from '../data/dataset.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/scheduler.js';
-import { save } from '../io/safetensors.js';
+import { save } from '../io/safetensors-file.js';
 import { fit, evaluate, type BatchSource } from '../train/fit.js';
 import { asLayout, DATASETS, MODELS, datasetRecipe, modelRecipe } from '../train/recipes.js';
 import { confusionMatrix } from '../report/metrics.js';

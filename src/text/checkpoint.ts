@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NablaError } from '../core/errors.js';
-import { loadSafetensors, save } from '../io/safetensors.js';
+import { loadSafetensors, save } from '../io/safetensors-file.js';
 import { CharLSTM, type CharLSTMConfig } from './char-model.js';
 import { CharVocab, type CharVocabJSON } from './vocab.js';
 

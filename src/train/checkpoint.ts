@@ -7,7 +7,7 @@
  */
 import { Tensor } from '../core/tensor.js';
 import { FileFormatError } from '../core/errors.js';
-import { loadSafetensors, save } from '../io/safetensors.js';
+import { loadSafetensors, save } from '../io/safetensors-file.js';
 
 const OPTIM = '__optim__.';
 const SCHED = '__sched__.';

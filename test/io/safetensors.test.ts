@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../../src/index.js';
 import { Tensor } from '../../src/core/tensor.js';
-import { loadSafetensors, parseSafetensors } from '../../src/io/safetensors.js';
+import { parseSafetensors } from '../../src/io/safetensors.js';
+import { loadSafetensors } from '../../src/io/safetensors-file.js';
 import { fixtureCase, fixtureTensor, assertClose } from '../helpers/fixtures.js';
 import { build } from './build.js';
 
