@@ -10,8 +10,6 @@
  */
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-/** the next character a string scan must stop at: quote, backslash or a control character */
-const STRING_SPECIAL = /["\\\u0000-\u001f]/g;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const PREVIEW = 40;
 
@@ -45,9 +43,15 @@ export class JsonReader {
   peek(): number {
     const s = this.text;
     let i = this.i;
-    while (i < s.length && WS.has(s.charCodeAt(i))) i++;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        this.i = i;
+        return c;
+      }
+    }
     this.i = i;
-    return i < s.length ? s.charCodeAt(i) : -1;
+    return -1;
   }
 
   /** Consumes `ch` (after whitespace), or fails naming what was expected. */
@@ -94,14 +98,17 @@ export class JsonReader {
     let i = this.i + 1;
     let out = '';
     for (;;) {
-      STRING_SPECIAL.lastIndex = i;
-      const m = STRING_SPECIAL.exec(s);
-      if (m === null) {
+      // the next quote, backslash or control character
+      let j = i;
+      let c = 0;
+      for (; j < s.length; j++) {
+        c = s.charCodeAt(j);
+        if (c === Ch.Quote || c === 0x5c || c < 0x20) break;
+      }
+      if (j === s.length) {
         this.i = s.length;
         return this.syntax('unterminated string');
       }
-      const j = m.index;
-      const c = s.charCodeAt(j);
       if (c === Ch.Quote) {
         this.i = j + 1;
         return out + s.slice(i, j);
@@ -142,6 +149,18 @@ export class JsonReader {
 
   /** Reads a number token (validated against JSON's grammar) and returns its text. */
   number(): string {
+    const s = this.text;
+    const start = this.i;
+    let j = start;
+    while (j < s.length && s.charCodeAt(j) >= 0x30 && s.charCodeAt(j) <= 0x39) j++;
+    // fast path: a plain integer without a leading zero
+    if (j > start && (s.charCodeAt(start) !== 0x30 || j === start + 1)) {
+      const c = j < s.length ? s.charCodeAt(j) : -1;
+      if (c !== 0x2e && c !== 0x65 && c !== 0x45) {
+        this.i = j;
+        return s.slice(start, j);
+      }
+    }
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.text);
     if (m === null) return this.syntax('invalid number');
@@ -174,7 +193,14 @@ export class JsonReader {
       while (stop < s.length && stop - this.i <= PREVIEW && s.charCodeAt(stop) !== Ch.Quote) stop += s.charCodeAt(stop) === 0x5c ? 2 : 1;
       stop++;
     } else if (c === Ch.LBrace || c === Ch.LBracket) {
-      stop = s.length;
+      // up to the matching bracket if it comes soon (strings are not tracked: this is a preview)
+      let depth = 0;
+      for (stop = this.i; stop < s.length && stop - this.i <= PREVIEW; stop++) {
+        const d = s.charCodeAt(stop);
+        if (d === Ch.LBrace || d === Ch.LBracket) depth++;
+        else if ((d === Ch.RBrace || d === Ch.RBracket) && --depth === 0) break;
+      }
+      stop = depth === 0 ? stop + 1 : s.length;
     } else {
       stop = this.i;
       while (stop < s.length && !WS.has(s.charCodeAt(stop)) && !',]}'.includes(s[stop]!)) stop++;

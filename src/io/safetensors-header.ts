@@ -86,14 +86,19 @@ function readMetadata(r: JsonReader, metadata: Record<string, string>, fail: (wh
 
 /** A non-negative integer written as JSON digits, below 2^53; or null. */
 function uint(token: string): number | null {
-  if (token.length > 16 || !/^[0-9]+$/.test(token)) return null;
+  if (token.length > 16) return null;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
   const v = Number(token);
   return Number.isSafeInteger(v) ? v : null;
 }
 
+const tensor = (name: string): string => `tensor ${quoteName(name)}`;
+
 function readEntry(r: JsonReader, name: string, fail: (what: string) => never): HeaderEntry {
-  const where = `tensor ${quoteName(name)}`;
-  if (r.peek() !== Ch.LBrace) fail(`${where}: expected an object {dtype, shape, data_offsets}, got ${r.preview()}`);
+  if (r.peek() !== Ch.LBrace) fail(`${tensor(name)}: expected an object {dtype, shape, data_offsets}, got ${r.preview()}`);
   let dtype: string | undefined;
   let shape: { dims: number[]; ndim: number; elements: bigint } | undefined;
   let offsets: [number, number] | undefined;
@@ -104,21 +109,21 @@ function readEntry(r: JsonReader, name: string, fail: (what: string) => never): 
         fail(`the header names key ${quoteName(k)} in /${name.length <= 80 ? name : `${name.slice(0, 60)}…`} twice`);
       }
       if (k === 'dtype') {
-        if (r.peek() !== Ch.Quote) fail(`${where}: dtype must be a string, got ${r.preview()}`);
+        if (r.peek() !== Ch.Quote) fail(`${tensor(name)}: dtype must be a string, got ${r.preview()}`);
         dtype = r.string();
-      } else if (k === 'shape') shape = readShape(r, where, fail);
-      else if (k === 'data_offsets') offsets = readOffsets(r, where, fail);
-      else fail(`${where}: unexpected field ${quoteName(k)} (allowed: dtype, shape, data_offsets)`);
+      } else if (k === 'shape') shape = readShape(r, name, fail);
+      else if (k === 'data_offsets') offsets = readOffsets(r, name, fail);
+      else fail(`${tensor(name)}: unexpected field ${quoteName(k)} (allowed: dtype, shape, data_offsets)`);
     } while (r.more(Ch.RBrace));
   }
-  if (dtype === undefined) fail(`${where}: dtype must be a string, got missing`);
-  if (shape === undefined) fail(`${where}: shape must be an array of non-negative integers, got missing`);
-  if (offsets === undefined) fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got missing`);
+  if (dtype === undefined) fail(`${tensor(name)}: dtype must be a string, got missing`);
+  if (shape === undefined) fail(`${tensor(name)}: shape must be an array of non-negative integers, got missing`);
+  if (offsets === undefined) fail(`${tensor(name)}: data_offsets must be [begin, end] with non-negative integers, got missing`);
   return { name, dtype, shape: shape.dims, ndim: shape.ndim, elements: shape.elements, begin: offsets[0], end: offsets[1] };
 }
 
-function readShape(r: JsonReader, where: string, fail: (what: string) => never): { dims: number[]; ndim: number; elements: bigint } {
-  if (r.peek() !== Ch.LBracket) fail(`${where}: shape must be an array of non-negative integers, got ${r.preview()}`);
+function readShape(r: JsonReader, name: string, fail: (what: string) => never): { dims: number[]; ndim: number; elements: bigint } {
+  if (r.peek() !== Ch.LBracket) fail(`${tensor(name)}: shape must be an array of non-negative integers, got ${r.preview()}`);
   const dims: number[] = [];
   let ndim = 0;
   let elements = 1n;
@@ -139,7 +144,7 @@ function readShape(r: JsonReader, where: string, fail: (what: string) => never):
           rest = c === Ch.LBrace || c === Ch.LBracket || !r.followedBy(Ch.RBracket) ? ',…]' : ']';
         }
         const before = dims.slice(0, 16).join(',') + (ndim > 16 ? ',…' : '');
-        fail(`${where}: shape [${before}${ndim > 0 ? ',' : ''}${bad}${rest} has entry ${bad}; entries must be non-negative integers below 2^53`);
+        fail(`${tensor(name)}: shape [${before}${ndim > 0 ? ',' : ''}${bad}${rest} has entry ${bad}; entries must be non-negative integers below 2^53`);
       }
       if (ndim < MAX_DIMS) dims.push(d);
       ndim++;
@@ -150,12 +155,12 @@ function readShape(r: JsonReader, where: string, fail: (what: string) => never):
   return { dims, ndim, elements: zero ? 0n : elements };
 }
 
-function readOffsets(r: JsonReader, where: string, fail: (what: string) => never): [number, number] {
+function readOffsets(r: JsonReader, name: string, fail: (what: string) => never): [number, number] {
   const bad = (): never => {
     r.i = start;
-    return fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got ${r.preview()}`);
+    return fail(`${tensor(name)}: data_offsets must be [begin, end] with non-negative integers, got ${r.preview()}`);
   };
-  if (r.peek() !== Ch.LBracket) fail(`${where}: data_offsets must be [begin, end] with non-negative integers, got ${r.preview()}`);
+  if (r.peek() !== Ch.LBracket) fail(`${tensor(name)}: data_offsets must be [begin, end] with non-negative integers, got ${r.preview()}`);
   const start = r.i;
   const v: number[] = [];
   if (r.open(Ch.RBracket)) {
