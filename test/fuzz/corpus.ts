@@ -59,7 +59,7 @@ export function safetensorsSeeds(): Seed[] {
   const rng = new Rng(12345);
   const g = new nb.Generator(3);
   const seeds: Seed[] = [];
-  seeds.push({ name: 'pytorch-fixture', bytes: readFileSync(fileURLToPath(new URL('../fixtures/torch/state_dict.safetensors', import.meta.url))) });
+  seeds.push({ name: 'pytorch-fixture', bytes: new Uint8Array(readFileSync(fileURLToPath(new URL('../fixtures/torch/state_dict.safetensors', import.meta.url)))) });
   seeds.push({
     name: 'nabla-mixed',
     bytes: nb.serialize(
@@ -137,7 +137,7 @@ export function gzipWithHeader(data: Uint8Array, opts: { extra?: Uint8Array; nam
     const c = refCrc32(Uint8Array.from(head));
     head.push(c & 0xff, (c >>> 8) & 0xff);
   }
-  const body = deflateRawSync(data, { level: opts.level ?? 6 });
+  const body = new Uint8Array(deflateRawSync(data, { level: opts.level ?? 6 }));
   const out = new Uint8Array(head.length + body.length + 8);
   out.set(head, 0);
   out.set(body, head.length);
@@ -151,7 +151,7 @@ const STRATEGIES = [constants.Z_DEFAULT_STRATEGY, constants.Z_FIXED, constants.Z
 
 /** gzip with a given level and strategy. */
 export function gz(data: Uint8Array, level = 6, strategy: number = constants.Z_DEFAULT_STRATEGY): Uint8Array {
-  return gzipSync(data, { level, strategy });
+  return new Uint8Array(gzipSync(data, { level, strategy })); // a plain copy: Buffer.slice() is a view, not a copy
 }
 
 export function idxSeeds(): Seed[] {

@@ -135,7 +135,7 @@ const IDX_ITEM: Record<number, number> = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 
 
 export function refGunzip(b: Uint8Array): Uint8Array | null {
   try {
-    return gunzipSync(b);
+    return new Uint8Array(gunzipSync(b));
   } catch {
     return null;
   }
