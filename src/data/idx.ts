@@ -51,6 +51,10 @@ function fail(source: string, what: string): never {
   throw new FileFormatError(`IDX: ${source}: ${what}`);
 }
 
+/** A shape for messages: up to 8 sizes, then the number of dimensions (a header may declare 255). */
+const showBytes = (n: bigint): string => (n < 2n ** 64n ? String(n) : 'more than 2^64');
+const showShape = (shape: number[]): string => (shape.length <= 8 ? fmtShape(shape) : `[${shape.slice(0, 8).join(',')},…] (${shape.length} dims)`);
+
 interface Header {
   magic: number;
   code: number;
@@ -101,7 +105,7 @@ function decompress(raw: Uint8Array, source: string): Uint8Array {
     if (header === undefined) return undefined;
     const total = BigInt(header.headerLen) + header.dataBytes;
     if (total > BigInt(MAX_IDX_BYTES)) {
-      fail(source, `shape ${fmtShape(header.shape)} of ${TYPES[header.code]!.name} needs ${header.dataBytes} bytes of data, more than the ${MAX_IDX_BYTES} bytes nabla reads (corrupt header?)`);
+      fail(source, `shape ${showShape(header.shape)} of ${TYPES[header.code]!.name} needs ${showBytes(header.dataBytes)} bytes of data, more than the ${MAX_IDX_BYTES} bytes nabla reads (corrupt header?)`);
     }
     return Number(total);
   };
@@ -111,7 +115,7 @@ function decompress(raw: Uint8Array, source: string): Uint8Array {
     if (!(err instanceof InflateError)) throw err;
     if (err.kind === 'limit' && header !== undefined) {
       const total = BigInt(header.headerLen) + header.dataBytes;
-      fail(source, `the gzip data decompresses to more than the ${total} bytes its header declares (shape ${fmtShape(header.shape)} of ${TYPES[header.code]!.name}): trailing bytes or a gzip bomb; decompression stopped there`);
+      fail(source, `the gzip data decompresses to more than the ${total} bytes its header declares (shape ${showShape(header.shape)} of ${TYPES[header.code]!.name}): trailing bytes or a gzip bomb; decompression stopped there`);
     }
     if (err.kind === 'trailing') fail(source, `${err.detail}: the file must end with its last gzip member`);
     return fail(source, `gzip decompression failed: ${err.detail}`);
@@ -126,7 +130,7 @@ export function parseIdx(raw: Uint8Array, source = '<bytes>'): IdxData {
   const actual = bytes.length - h.headerLen;
   if (h.dataBytes !== BigInt(actual)) {
     const expected = h.dataBytes;
-    fail(source, `shape ${fmtShape(h.shape)} of ${type.name} needs ${expected} bytes of data but the file has ${actual}${actual < expected ? ' (truncated?)' : ' (trailing bytes)'}`);
+    fail(source, `shape ${showShape(h.shape)} of ${type.name} needs ${showBytes(expected)} bytes of data but the file has ${actual}${actual < expected ? ' (truncated?)' : ' (trailing bytes)'}`);
   }
   // single bytes need no conversion: view them in place (no copy of a 47 MB image file)
   const data =

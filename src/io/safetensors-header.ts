@@ -149,7 +149,7 @@ function readShape(r: JsonReader, name: string, fail: (what: string) => never): 
       if (ndim < MAX_DIMS) dims.push(d);
       ndim++;
       if (d === 0) zero = true;
-      else if (elements <= SATURATE) elements *= BigInt(d);
+      else if (d !== 1 && elements <= SATURATE) elements *= BigInt(d);
     } while (r.more(Ch.RBracket));
   }
   return { dims, ndim, elements: zero ? 0n : elements };

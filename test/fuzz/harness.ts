@@ -1,7 +1,8 @@
 /**
- * Runs fuzz cases in worker threads with a time bound per case. A worker that does not answer
- * in time is terminated (a hang), one that dies or exceeds its memory limit is a crash; either
- * way a fresh worker continues with the next case. Returns the counts and the bad outcomes.
+ * Runs fuzz cases in worker threads with a time bound on each call of the reader under test. A
+ * worker whose reader does not return in time is terminated (a hang), one that dies or exceeds
+ * its memory limit is a crash; either way a fresh worker continues with the next case. Returns
+ * the counts and the bad outcomes.
  */
 import { Worker } from 'node:worker_threads';
 import type { Format, Kind, Outcome } from './cases.js';
@@ -11,7 +12,7 @@ export interface FuzzOptions {
   seed: number;
   /** first case index (default 0) */
   start?: number;
-  /** per-case time bound in ms (default 5000) */
+  /** time bound of one reader call in ms (default 5000) */
   timeoutMs?: number;
   /** parallel workers (default 1) */
   workers?: number;
@@ -19,6 +20,8 @@ export interface FuzzOptions {
   memoryMb?: number;
   formats?: Format[];
   onProgress?: (done: number, counts: FuzzCounts) => void;
+  /** called with each bad outcome as it happens */
+  onBad?: (bad: BadOutcome) => void;
 }
 
 export interface FuzzCounts {
@@ -31,7 +34,9 @@ export interface FuzzCounts {
   hangs: number;
   wrongErrors: number;
   wrongData: number;
-  /** the slowest case in ms */
+  /** cases whose mutation or reference check (not the reader) outran the setup bound: not failures, but listed */
+  fuzzerTimeouts: number;
+  /** the slowest reader call in ms */
   slowestMs: number;
   byFormat: Record<string, { accepted: number; rejected: number }>;
 }
@@ -63,8 +68,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   const start = opts.start ?? 0;
   const end = start + opts.cases;
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const counts: FuzzCounts = { cases: 0, accepted: 0, rejected: 0, stricter: 0, crashes: 0, hangs: 0, wrongErrors: 0, wrongData: 0, slowestMs: 0, byFormat: {} };
-  const bad: BadOutcome[] = [];
+  const counts: FuzzCounts = { cases: 0, accepted: 0, rejected: 0, stricter: 0, crashes: 0, hangs: 0, wrongErrors: 0, wrongData: 0, fuzzerTimeouts: 0, slowestMs: 0, byFormat: {} };
+  const badList: BadOutcome[] = [];
+  const bad = {
+    push(b: BadOutcome): void {
+      badList.push(b);
+      opts.onBad?.(b);
+    },
+  };
   const stricterExamples: Outcome[] = [];
   let next = start;
 
@@ -90,11 +101,27 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     if (counts.cases % 1000 === 0) opts.onProgress?.(counts.cases, counts);
   };
 
+  // Outside the reader (building the mutated file, the reference readers) a case may take longer
+  // under load; only a reader that does not return within timeoutMs is a hang.
+  const setupMs = Math.max(60_000, timeoutMs);
   const lane = (): Promise<void> =>
     new Promise((resolve) => {
       let worker: Worker;
       let current = -1;
       let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number, inReader: boolean): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          counts.cases++;
+          if (inReader) {
+            counts.hangs++;
+            bad.push({ kind: 'hang', index: current, detail: `the reader did not return within ${timeoutMs} ms` });
+          } else counts.fuzzerTimeouts++;
+          current = -1;
+          worker.removeAllListeners();
+          void worker.terminate().then(spawn);
+        }, ms);
+      };
       const send = (): void => {
         if (next >= end) {
           current = -1;
@@ -103,14 +130,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
           return;
         }
         current = next++;
-        timer = setTimeout(() => {
-          counts.cases++;
-          counts.hangs++;
-          bad.push({ kind: 'hang', index: current, detail: `no answer within ${timeoutMs} ms` });
-          current = -1;
-          worker.removeAllListeners();
-          void worker.terminate().then(spawn);
-        }, timeoutMs);
+        arm(setupMs, false);
+        worker.postMessage(current);
       };
       const spawn = (): void => {
         worker = new Worker(BOOT, {
@@ -120,13 +141,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
           stdout: false,
           stderr: false,
         });
-        worker.on('message', (m: Outcome | 'ready') => {
-          if (m !== 'ready') {
+        worker.on('message', (m: Outcome | 'ready' | 'start' | 'parsed') => {
+          if (m === 'start') arm(timeoutMs, true);
+          else if (m === 'parsed') arm(setupMs, false);
+          else {
             clearTimeout(timer);
-            record(m);
+            if (m !== 'ready') record(m);
+            send();
           }
-          send();
-          if (current >= 0) worker.postMessage(current);
         });
         const died = (why: string): void => {
           clearTimeout(timer);
@@ -147,7 +169,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     });
 
   await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 1) }, lane));
-  return { counts, bad, stricterExamples };
+  return { counts, bad: badList, stricterExamples };
 }
 
 export function formatCounts(c: FuzzCounts): string {
@@ -156,6 +178,7 @@ export function formatCounts(c: FuzzCounts): string {
     .join(', ');
   return (
     `${c.cases} cases: ${c.accepted} accepted, ${c.rejected} rejected (${c.stricter} stricter than the reference) [accepted/rejected: ${per}]\n` +
-    `crashes ${c.crashes}, hangs ${c.hangs}, non-FileFormatError throws ${c.wrongErrors}, silently wrong data ${c.wrongData}; slowest case ${c.slowestMs.toFixed(0)} ms`
+    `crashes ${c.crashes}, hangs ${c.hangs}, non-FileFormatError throws ${c.wrongErrors}, silently wrong data ${c.wrongData}; slowest reader call ${c.slowestMs.toFixed(0)} ms` +
+    (c.fuzzerTimeouts > 0 ? `; ${c.fuzzerTimeouts} cases whose mutation or reference check timed out` : '')
   );
 }

@@ -10,7 +10,7 @@
  * bad case with its index for --replay. Exits 1 if there is any.
  */
 import { FORMATS, runCase, type Format } from './cases.js';
-import { formatCounts, runFuzz, totalBad } from './harness.js';
+import { formatCounts, runFuzz, totalBad, type BadOutcome } from './harness.js';
 
 function parse(argv: string[]): { cases: number; seed: number; start: number; workers: number; timeoutMs: number; formats?: Format[]; replay?: number } {
   const o: ReturnType<typeof parse> = { cases: 100_000, seed: 1, start: 0, workers: 1, timeoutMs: 5000 };
@@ -47,8 +47,10 @@ if (args.replay !== undefined) {
 }
 const t0 = performance.now();
 console.log(`fuzz: ${args.cases} cases from index ${args.start}, seed ${args.seed}, ${args.workers} worker(s), ${args.timeoutMs} ms per case`);
+const show = (b: BadOutcome): string => `BAD ${b.kind} case ${b.index} [${b.format ?? '?'} ${b.seedName ?? ''}] ${b.log?.join('; ') ?? ''}: ${b.detail}`;
 const r = await runFuzz({
   ...args,
+  onBad: (b) => console.log(show(b)),
   onProgress: (done, c) => {
     if (done % 10000 === 0) console.log(`  ${done} cases, ${totalBad(c)} bad, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   },
@@ -56,5 +58,5 @@ const r = await runFuzz({
 console.log(formatCounts(r.counts));
 console.log(`time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 for (const s of r.stricterExamples.slice(0, 5)) console.log(`  stricter (allowed), case ${s.index} [${s.format}] ${s.log.join('; ')}: ${s.detail}`);
-for (const b of r.bad) console.log(`BAD ${b.kind} case ${b.index} [${b.format ?? '?'} ${b.seedName ?? ''}] ${b.log?.join('; ') ?? ''}: ${b.detail}`);
+if (r.bad.length > 0) console.log(`${r.bad.length} bad cases (listed above; replay one with --seed ${args.seed} --replay <index>)`);
 process.exit(totalBad(r.counts) > 0 ? 1 : 0);
