@@ -1,5 +1,5 @@
 /**
- * The mutation fuzzer's fixed budget (the long run is `npm run fuzz`): a few thousand mutated
+ * The mutation fuzzer's fixed budget (the long run is `npm run fuzz`): 1,800 mutated
  * safetensors, IDX and gzip files, each in a worker with a time bound; zero crashes, hangs,
  * non-FileFormatError throws and silently wrong results.
  */
@@ -18,11 +18,11 @@ test('the seed files are valid (so mutations start from files that parse)', () =
   for (const f of s.gzip) assert.doesNotThrow(() => gunzip(f.bytes, { maxOutput: 1 << 20 }), f.name);
 });
 
-test('fuzz: 2400 mutated files, no crash, hang, stray exception or wrong data', async () => {
-  const r = await runFuzz({ cases: 2400, seed: 20240611, timeoutMs: 10_000 });
+test('fuzz: 1800 mutated files, no crash, hang, stray exception or wrong data', async () => {
+  const r = await runFuzz({ cases: 1800, seed: 20240611, timeoutMs: 10_000 });
   const report = [formatCounts(r.counts), ...r.bad.map((b) => `${b.kind} case ${b.index} [${b.format ?? '?'}] ${b.log?.join('; ') ?? ''}: ${b.detail}`)].join('\n');
   assert.equal(totalBad(r.counts), 0, report);
-  assert.equal(r.counts.cases, 2400);
+  assert.equal(r.counts.cases, 1800);
   // the mutations reach both outcomes in every format (a fuzzer that only produces garbage tests little)
   for (const f of ['safetensors', 'idx', 'gzip']) {
     assert.ok(r.counts.byFormat[f]!.accepted > 20 && r.counts.byFormat[f]!.rejected > 100, `${f}: ${report}`);

@@ -86,18 +86,18 @@ test('shapes: more than MAX_DIMS dimensions are refused after the size check', (
   const ones = (n: number): number[] => new Array<number>(n).fill(1);
   assert.equal(nb.deserialize(build(`{"a":${entry('F32', ones(MAX_DIMS), [0, 4])}}`, new Uint8Array(4))).a!.ndim, MAX_DIMS);
   rejects(build(`{"a":${entry('F32', ones(MAX_DIMS + 1), [0, 4])}}`, new Uint8Array(4)), new RegExp(`shape has ${MAX_DIMS + 1} dimensions; nabla reads at most ${MAX_DIMS}`));
-  rejects(build(`{"a":${entry('F32', ones(3_000_000), [0, 8])}}`, new Uint8Array(8)), /shape \[1,1,.*\]\.\.\. \(3000000 dims\) of F32 needs 4 bytes/);
+  rejects(build(`{"a":${entry('F32', ones(300_000), [0, 8])}}`, new Uint8Array(8)), /shape \[1,1,.*\]\.\.\. \(300000 dims\) of F32 needs 4 bytes/);
 });
 
 test('large headers parse in one linear pass (many tensors, many metadata keys)', () => {
   const parts: string[] = [];
-  for (let i = 0; i < 100_000; i++) parts.push(`"t${i}":${entry('F32', [0], [0, 0])}`);
+  for (let i = 0; i < 20_000; i++) parts.push(`"t${i}":${entry('F32', [0], [0, 0])}`);
   const sd = nb.deserialize(build(`{${parts.join(',')}}`));
-  assert.equal(Object.keys(sd).length, 100_000);
+  assert.equal(Object.keys(sd).length, 20_000);
   rejects(build(`{${parts.join(',')},"t5":${entry('F32', [0], [0, 0])}}`), /names tensor 't5' twice/);
   const meta: string[] = [];
-  for (let i = 0; i < 100_000; i++) meta.push(`"k${i}":"${i}"`);
-  assert.equal(Object.keys(nb.parseSafetensors(build(`{"__metadata__":{${meta.join(',')}}}`)).metadata).length, 100_000);
+  for (let i = 0; i < 20_000; i++) meta.push(`"k${i}":"${i}"`);
+  assert.equal(Object.keys(nb.parseSafetensors(build(`{"__metadata__":{${meta.join(',')}}}`)).metadata).length, 20_000);
 });
 
 test('nb.load and readIdx refuse what is not a regular file, without reading it', () => {
