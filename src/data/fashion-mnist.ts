@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../core/tensor.js';
 import { FileFormatError, NablaError, fmtShape } from '../core/errors.js';
-import { readIdx } from './idx.js';
+import { readIdx } from './idx-file.js';
 import { TensorDataset } from './dataset.js';
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

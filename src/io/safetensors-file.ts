@@ -1,11 +1,11 @@
 /**
- * safetensors files on disk (Node): `save` writes atomically (temp file, fsync, rename), `load` and
- * `loadSafetensors` read and validate. The format itself, on bytes, is in safetensors.ts.
+ * safetensors files by path (Node only): `save` writes atomically, `load` and `loadSafetensors`
+ * read a regular file and parse it with the byte-level reader of safetensors.ts, which also runs
+ * in browsers (`serialize`, `deserialize`, `parseSafetensors`).
  */
-import fs from 'node:fs';
-import { FileFormatError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
-import { parseSafetensors, serialize, type SafetensorsContents, type Saveable, type SaveOptions, type StateDict } from './safetensors.js';
+import { readRegularFile } from './read-file.js';
+import { parseSafetensors, serialize, type SafetensorsContents, type SaveOptions, type Saveable, type StateDict } from './safetensors.js';
 
 /**
  * Saves tensors to `path` as safetensors, atomically (a temporary file in the same directory,
@@ -17,18 +17,12 @@ export function save(sd: Saveable, path: string, opts: SaveOptions = {}): void {
   writeFileAtomic(path, serialize(sd, opts));
 }
 
-function readFile(path: string): Uint8Array {
-  try {
-    return fs.readFileSync(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new FileFormatError(`safetensors: cannot read ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }
-}
-
-/** Loads a safetensors file with its metadata. */
+/**
+ * Loads a safetensors file with its metadata. Anything but a regular file (a directory,
+ * /dev/zero, a FIFO) is refused with a FileFormatError before any byte is read.
+ */
 export function loadSafetensors(path: string): SafetensorsContents {
-  return parseSafetensors(readFile(path), path);
+  return parseSafetensors(readRegularFile(path, 'safetensors'), path);
 }
 
 /**

@@ -11,16 +11,19 @@
  * Writing follows the official library byte for byte: tensors sorted by dtype (larger alignment
  * first: F64, I64, F32, I32, ..., BOOL), then by name (bytewise UTF-8); compact JSON with
  * `__metadata__` first and tensors in data order; the header padded with spaces to a multiple of 8;
- * data contiguous in that order. This file works on bytes and runs anywhere; safetensors-file.ts
- * (Node) writes files atomically (temp file, fsync, rename) and reads them.
+ * data contiguous in that order.
  *
  * Reading never trusts the file. It checks: the header length (<= 100 MB and within the file),
- * UTF-8, a JSON object without duplicate keys, string metadata, known dtypes, shapes of
- * non-negative integers, byte length = prod(shape) * itemsize (computed exactly, so huge shapes
- * cannot overflow), offsets inside the data section, and that the tensors cover the data section
- * exactly: no overlap, no gap, no trailing bytes, no truncation. Every failure is a
- * FileFormatError naming the file, the tensor and what is wrong; nothing is allocated before the
- * header has been validated against the real file size.
+ * UTF-8, a JSON object of the format's schema (read by safetensors-header.ts: no nesting beyond
+ * the schema, no duplicate keys, cost linear in the header length), string metadata, known
+ * dtypes, shapes of non-negative integers, byte length = prod(shape) * itemsize (computed
+ * exactly, so huge shapes cannot overflow), offsets inside the data section, and that the
+ * tensors cover the data section exactly: no overlap, no gap, no trailing bytes, no truncation.
+ * Every failure is a FileFormatError naming the file, the tensor and what is wrong; nothing is
+ * allocated before the header has been validated against the real file size.
+ *
+ * This module works on bytes and runs in any JavaScript environment; reading and writing files
+ * by path (`save`, `load`, `loadSafetensors`) is in safetensors-file.ts (Node only).
  *
  * dtypes: F32, F64, I32 and BOOL map to nabla's dtypes both ways. Other dtypes are read and
  * converted: F16 and BF16 to float32 (exact); I8, U8, I16, U16 to int32 (exact); I64, U32 and
@@ -31,7 +34,7 @@ import { Tensor } from '../core/tensor.js';
 import type { DType, TypedArray } from '../core/dtype.js';
 import { FileFormatError, NablaError, fmtShape } from '../core/errors.js';
 import { alignedCopy, bf16ToF32, f16ToF32, toLEBytes } from './bytes.js';
-import { findDuplicateKey } from './json-keys.js';
+import { MAX_DIMS, parseHeader, quoteName, type HeaderEntry } from './safetensors-header.js';
 
 /** Tensors by name, as `Module.stateDict()` returns them. */
 export type StateDict = Record<string, Tensor>;
@@ -79,7 +82,6 @@ const DTYPES: Record<string, DTypeInfo> = {
   U64: { itemsize: 8, rank: 14 },
 };
 const UNSUPPORTED = new Set(['F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64', 'C128']);
-const SATURATE = 2n ** 64n;
 const TO_SAFETENSORS: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 
 // ------------------------------------------------------------------------------------ writing
@@ -114,7 +116,7 @@ function checkMetadata(op: string, metadata: unknown): Record<string, string> | 
 
 const utf8 = new TextEncoder();
 
-/** Bytewise order of two byte strings (a proper prefix first), as Rust orders the official writer's names. */
+/** Bytewise order of two byte strings (as Rust compares the UTF-8 of names). */
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -158,61 +160,35 @@ export function serialize(sd: Saveable, opts: SaveOptions = {}): Uint8Array {
 
 // ------------------------------------------------------------------------------------ reading
 
-interface Entry {
-  name: string;
-  dtype: string;
-  shape: number[];
-  begin: number;
-  end: number;
-}
+type Entry = HeaderEntry;
 
 function fail(source: string, what: string): never {
   throw new FileFormatError(`safetensors: ${source}: ${what}`);
 }
 
-const describe = (v: unknown): string => (v === undefined ? 'missing' : JSON.stringify(v) ?? typeof v);
+const SATURATE = 2n ** 64n;
 
-function parseEntry(source: string, name: string, info: unknown, dataLen: number): Entry {
-  const where = `tensor '${name}'`;
-  if (info === null || typeof info !== 'object' || Array.isArray(info)) {
-    fail(source, `${where}: expected an object {dtype, shape, data_offsets}, got ${describe(info)}`);
-  }
-  const rec = info as Record<string, unknown>;
-  for (const k of Object.keys(rec)) {
-    if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') fail(source, `${where}: unexpected field '${k}' (allowed: dtype, shape, data_offsets)`);
-  }
-  const { dtype, shape, data_offsets: offsets } = rec;
-  if (typeof dtype !== 'string') fail(source, `${where}: dtype must be a string, got ${describe(dtype)}`);
+/** Checks an entry's dtype and byte range against its shape and the data section. */
+function checkEntry(source: string, e: HeaderEntry, dataLen: number): Entry {
+  const where = `tensor ${quoteName(e.name)}`;
+  const { dtype, begin, end } = e;
   if (UNSUPPORTED.has(dtype)) fail(source, `${where}: dtype ${dtype} is not supported by nabla (supported: ${Object.keys(DTYPES).join(', ')})`);
-  const info_ = DTYPES[dtype];
-  if (info_ === undefined || !Object.hasOwn(DTYPES, dtype)) fail(source, `${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
-  if (!Array.isArray(shape)) fail(source, `${where}: shape must be an array of non-negative integers, got ${describe(shape)}`);
-  // The element count, exactly, saturating at 2^64 so that a hostile shape cannot make it huge.
-  let elements = 1n;
-  let zero = false;
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      fail(source, `${where}: shape ${describe(shape.length > 16 ? shape.slice(0, 16) : shape)} has entry ${describe(d)}; entries must be non-negative integers`);
-    }
-    if (d === 0) zero = true;
-    else if (elements <= SATURATE) elements *= BigInt(d);
+  const info = Object.hasOwn(DTYPES, dtype) ? DTYPES[dtype] : undefined;
+  if (info === undefined) {
+    fail(source, `${where}: unknown dtype ${JSON.stringify(dtype.length > 40 ? `${dtype.slice(0, 40)}…` : dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
   }
-  if (zero) elements = 0n;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
-    fail(source, `${where}: data_offsets must be [begin, end] with non-negative integers, got ${describe(offsets)}`);
-  }
-  const [begin, end] = offsets as [number, number];
   if (end < begin) fail(source, `${where}: data_offsets [${begin},${end}] end before they begin`);
-  const expected = elements * BigInt(info_.itemsize);
+  const expected = e.elements * BigInt(info.itemsize);
   if (expected !== BigInt(end - begin)) {
-    const shown = shape.length > 16 ? `${fmtShape(shape.slice(0, 16) as number[])}... (${shape.length} dims)` : fmtShape(shape as number[]);
-    const need = elements > SATURATE ? 'more than 2^64' : String(expected);
+    const shown = e.ndim > 16 ? `${fmtShape(e.shape.slice(0, 16))}... (${e.ndim} dims)` : fmtShape(e.shape);
+    const need = e.elements > SATURATE ? 'more than 2^64' : String(expected);
     fail(source, `${where}: shape ${shown} of ${dtype} needs ${need} bytes but data_offsets [${begin},${end}] hold ${end - begin}`);
   }
+  if (e.ndim > MAX_DIMS) fail(source, `${where}: shape has ${e.ndim} dimensions; nabla reads at most ${MAX_DIMS}`);
   if (end > dataLen) {
     fail(source, `${where}: data_offsets [${begin},${end}] extend past the end of the data section (${dataLen} bytes): the file is truncated or the offsets are wrong`);
   }
-  return { name, dtype, shape: shape as number[], begin, end };
+  return e;
 }
 
 /** The tensors must tile the data section exactly, as the specification requires. */
@@ -221,8 +197,8 @@ function checkCoverage(source: string, entries: Entry[], dataLen: number): void 
   let pos = 0;
   let prev: Entry | null = null;
   for (const e of sorted) {
-    if (e.begin < pos) fail(source, `tensor '${e.name}': data_offsets [${e.begin},${e.end}] overlap tensor '${prev!.name}' [${prev!.begin},${prev!.end}]`);
-    if (e.begin > pos) fail(source, `tensor '${e.name}': data_offsets [${e.begin},${e.end}] leave a gap: bytes [${pos},${e.begin}) of the data section belong to no tensor`);
+    if (e.begin < pos) fail(source, `tensor ${quoteName(e.name)}: data_offsets [${e.begin},${e.end}] overlap tensor ${quoteName(prev!.name)} [${prev!.begin},${prev!.end}]`);
+    if (e.begin > pos) fail(source, `tensor ${quoteName(e.name)}: data_offsets [${e.begin},${e.end}] leave a gap: bytes [${pos},${e.begin}) of the data section belong to no tensor`);
     pos = e.end;
     prev = e;
   }
@@ -242,7 +218,7 @@ function decode(source: string, bytes: Uint8Array, base: number, e: Entry): Type
     case 'BOOL': {
       const b = new Uint8Array(buf);
       const bad = b.findIndex((v) => v > 1);
-      if (bad >= 0) fail(source, `tensor '${e.name}': BOOL element ${bad} has byte value ${b[bad]} (must be 0 or 1)`);
+      if (bad >= 0) fail(source, `tensor ${quoteName(e.name)}: BOOL element ${bad} has byte value ${b[bad]} (must be 0 or 1)`);
       return b;
     }
     case 'F16':
@@ -269,7 +245,7 @@ function narrowToInt32(source: string, e: Entry, buf: ArrayBuffer): Int32Array {
   for (let i = 0; i < src.length; i++) {
     const v = Number(src[i]!);
     if (v < -2147483648 || v > 2147483647) {
-      fail(source, `tensor '${e.name}': ${e.dtype} element ${i} is ${src[i]}, outside the int32 range nabla converts ${e.dtype} to`);
+      fail(source, `tensor ${quoteName(e.name)}: ${e.dtype} element ${i} is ${src[i]}, outside the int32 range nabla converts ${e.dtype} to`);
     }
     out[i] = v;
   }
@@ -292,32 +268,10 @@ export function parseSafetensors(bytes: Uint8Array, source = '<bytes>'): Safeten
   } catch {
     fail(source, 'the header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) fail(source, `the header must be a JSON object starting with '{', got ${JSON.stringify(text.slice(0, 20))}`);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (err) {
-    fail(source, `the header is not valid JSON: ${(err as Error).message}`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(source, 'the header must be a JSON object');
-  const dup = findDuplicateKey(text);
-  if (dup !== null) fail(source, `the header names ${dup.path === '' ? `tensor '${dup.key}'` : `key '${dup.key}' in ${dup.path}`} twice`);
-
+  const header = parseHeader(text, (what) => fail(source, what));
   const dataLen = bytes.length - 8 - n;
-  const entries: Entry[] = [];
-  const metadata: Record<string, string> = {};
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (info === null) continue;
-      if (typeof info !== 'object' || Array.isArray(info)) fail(source, `__metadata__ must be an object of strings, got ${describe(info)}`);
-      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(source, `__metadata__ value '${k}' must be a string, got ${describe(v)}`);
-        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
-      }
-      continue;
-    }
-    entries.push(parseEntry(source, name, info, dataLen));
-  }
+  const entries = header.entries.map((e) => checkEntry(source, e, dataLen));
+  const metadata = header.metadata;
   checkCoverage(source, entries, dataLen);
 
   const tensors: StateDict = {};

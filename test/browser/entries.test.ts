@@ -11,7 +11,7 @@ import * as node from '../../src/index.js';
 
 const NODE_ONLY: Record<string, string[]> = {
   '': ['load', 'loadSafetensors', 'report', 'save'],
-  data: ['FASHION_MNIST_DIR', 'fashionMNIST', 'fashionMNISTClasses', 'parseIdx', 'readIdx'],
+  data: ['FASHION_MNIST_DIR', 'fashionMNIST', 'fashionMNISTClasses', 'readIdx'],
   train: ['DATASETS', 'MODELS', 'RunDir', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'lockOwnerAlive', 'modelRecipe', 'saveCheckpoint'],
   onnx: ['export', 'exportOnnx'],
   text: ['CORPORA', 'FORTUNES_DIR', 'fortunesCorpus', 'loadCharModel', 'saveCharModel', 'stripAnsi'],
