@@ -3,6 +3,7 @@
  * `Sequential`. Each names its formula; derivatives come from the ops they call.
  */
 import type { Tensor } from '../core/tensor.js';
+import { NablaError } from '../core/errors.js';
 import { Module } from './module.js';
 import * as F from '../functional/activation.js';
 
@@ -53,10 +54,15 @@ export class LogSoftmax extends Module {
   }
 }
 
-/** a = z Phi(z) ('none', exact) or its tanh approximation. */
+/** a = z Phi(z) ('none', exact) or its tanh approximation: `new GELU({ approximate: 'tanh' })` (or `new GELU('tanh')`). */
 export class GELU extends Module {
-  constructor(readonly approximate: F.GeluApproximation = 'none') {
+  readonly approximate: F.GeluApproximation;
+  constructor(opts: F.GeluApproximation | { approximate?: F.GeluApproximation } = 'none') {
     super();
+    this.approximate = typeof opts === 'string' ? opts : (opts.approximate ?? 'none');
+    if (this.approximate !== 'none' && this.approximate !== 'tanh') {
+      throw new NablaError(`GELU: approximate must be 'none' or 'tanh', got '${String(this.approximate)}'`);
+    }
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);

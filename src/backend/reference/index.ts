@@ -10,6 +10,8 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { adamStep } from './optim.js';
 import { batchNormBackward, batchNormForward, batchNormStats } from './batchnorm.js';
+import { layerNormBackward, layerNormForward } from './layernorm.js';
+import { attentionBackward, attentionForward } from './attention.js';
 import { gruCellBackward, gruCellForward, lstmCellBackward, lstmCellForward } from './rnn.js';
 
 export const referenceBackend: Backend = {
@@ -36,6 +38,10 @@ export const referenceBackend: Backend = {
   batchNormStats,
   batchNormForward,
   batchNormBackward,
+  layerNormForward,
+  layerNormBackward,
+  attentionForward,
+  attentionBackward,
   adamStep,
   lstmCellForward,
   lstmCellBackward,
