@@ -21,6 +21,7 @@
         "native/kernels/batchnorm.cc",
         "native/kernels/layernorm.cc",
         "native/kernels/attention.cc",
+        "native/kernels/activation.cc",
         "native/kernels/rnn.cc",
         "native/kernels/isa_generic.cc"
       ],

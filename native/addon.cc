@@ -86,6 +86,8 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
         InstanceMethod("batchNormBackward", &NablaAddon::BatchNormBackward),
         InstanceMethod("layerNormForward", &NablaAddon::LayerNormForward),
         InstanceMethod("layerNormBackward", &NablaAddon::LayerNormBackward),
+        InstanceMethod("geluForward", &NablaAddon::GeluForward),
+        InstanceMethod("geluBackward", &NablaAddon::GeluBackward),
         InstanceMethod("attentionForward", &NablaAddon::AttentionForward),
         InstanceMethod("attentionBackward", &NablaAddon::AttentionBackward),
         InstanceMethod("lstmCellForward", &NablaAddon::LstmCellForward),
@@ -464,6 +466,20 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     float* dbeta = optF32(info, 7, &bad);
     if (!g || !x || !mean || !rstd || bad) return typeError(info, "layerNormBackward expects Float32Arrays");
     layerNormBackward(g, x, longArg(info, 8), longArg(info, 9), mean, rstd, gamma, dx, dgamma, dbeta);
+    return info.Env().Undefined();
+  }
+
+  // GELU (kernels/activation.cc): geluForward(x, y, n), geluBackward(x, g, out, n)
+  Napi::Value GeluForward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *y = f32(info, 1);
+    if (!x || !y) return typeError(info, "geluForward expects Float32Arrays");
+    geluForward(x, y, longArg(info, 2));
+    return info.Env().Undefined();
+  }
+  Napi::Value GeluBackward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *g = f32(info, 1), *out = f32(info, 2);
+    if (!x || !g || !out) return typeError(info, "geluBackward expects Float32Arrays");
+    geluBackward(x, g, out, longArg(info, 3));
     return info.Env().Undefined();
   }
 

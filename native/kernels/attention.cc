@@ -34,41 +34,92 @@ namespace nabla {
 namespace {
 
 constexpr i64 kBC = 64;  // keys per block
-constexpr i64 kBR = 32;  // query rows per forward task
+constexpr i64 kBR = 64;  // query rows per tile
 
 using fastmath::expF;
 
-// Kt[c*kBC + j] = rows[j][c] for j < jn, c < d (row j at base + j*rs)
-template <int L>
-NB_INLINE void transposeBlock(const float* base, i64 rs, i64 jn, i64 d, float* __restrict Kt) {
-  for (i64 j = 0; j < jn; j++) {
-    const float* r = base + j * rs;
-    for (i64 c = 0; c < d; c++) Kt[c * kBC + j] = r[c];
-  }
+// C (m x n, row stride ldc) (+)= op(A) op(B) on the calling thread (a tile of one task)
+inline void tileGemm(i64 m, i64 n, i64 k, const float* a, i64 lda, int transA, const float* b, i64 ldb, int transB, float* c,
+                     i64 ldc, int beta) {
+  GemmCall g{};
+  g.batch = 1;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.a = a;
+  g.lda = lda;
+  g.transA = transA;
+  g.b = b;
+  g.ldb = ldb;
+  g.transB = transB;
+  g.c = c;
+  g.ldc = ldc;
+  g.beta = beta;
+  gemm(g, 1);
 }
 
-// sr[j] = scale q . k_j (+ mask) for j < je, from Kt
+// One query row of a tile: sr[j] = scale sr[j] + mask[j] for j < je, -inf... then the online
+// softmax update. Leaves p_j = exp(s_j - m_new) in sr[0..jn) (0 beyond je) and returns the factor
+// exp(m_old - m_new) by which the row's accumulator must be scaled (1 when nothing changes).
 template <int L>
-NB_INLINE void scoreRow(const float* __restrict q, const float* __restrict Kt, i64 d, i64 je, float scale, const float* mr, i64 ms,
-                        float* __restrict sr) {
-#pragma omp simd
-  for (i64 j = 0; j < je; j++) sr[j] = 0.0f;
-  for (i64 c = 0; c < d; c++) {
-    const float qc = q[c];
-    const float* __restrict kt = Kt + c * kBC;
-#pragma omp simd
-    for (i64 j = 0; j < je; j++) sr[j] += qc * kt[j];
-  }
-#pragma omp simd
-  for (i64 j = 0; j < je; j++) sr[j] *= scale;
+NB_INLINE float softmaxRow_impl(float* __restrict sr, i64 je, i64 jn, float scale, const float* mr, i64 ms, float* m, float* lsum) {
+  float mx = -INFINITY;
   if (mr) {
-    for (i64 j = 0; j < je; j++) sr[j] += mr[j * ms];
+    for (i64 j = 0; j < je; j++) sr[j] = sr[j] * scale + mr[j * ms];
+  } else {
+#pragma omp simd
+    for (i64 j = 0; j < je; j++) sr[j] *= scale;
   }
+#pragma omp simd reduction(max : mx)
+  for (i64 j = 0; j < je; j++) mx = sr[j] > mx ? sr[j] : mx;
+  if (!(mx > -INFINITY)) {
+    // nothing finite in this block (or a NaN score): no contribution (a NaN propagates through lsum)
+    if (mx != mx) *lsum = NAN;
+    std::fill(sr, sr + jn, 0.0f);
+    return 1.0f;
+  }
+  const float mnew = *m > mx ? *m : mx;
+  const float corr = expF(*m - mnew);  // 0 while m is still -inf
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (i64 j = 0; j < je; j++) {
+    const float p = expF(sr[j] - mnew);
+    sr[j] = p;
+    sum += p;
+  }
+  for (i64 j = je; j < jn; j++) sr[j] = 0.0f;
+  *lsum = *lsum * corr + sum;
+  *m = mnew;
+  return corr;
 }
+NB_MULTIVERSION(float, softmaxRow, (float* sr, i64 je, i64 jn, float scale, const float* mr, i64 ms, float* m, float* lsum),
+                (sr, je, jn, scale, mr, ms, m, lsum))
 
+// One query row of a backward tile: p_j = exp(s_j scale + mask_j - lse) (0 beyond je) into sr,
+// ds_j = p_j (dp_j - D) scale into dp.
 template <int L>
-NB_INLINE void fwdBlock_impl(const AttnArgs& a, i64 b, i64 h, i64 i0, i64 i1, float* Kt, float* sr, float* acc, float* m,
-                             float* lsum) {
+NB_INLINE void bwdRow_impl(float* __restrict sr, float* __restrict dp, i64 je, i64 jn, float scale, const float* mr, i64 ms, float lse,
+                           float D) {
+  if (mr) {
+    for (i64 j = 0; j < je; j++) sr[j] = sr[j] * scale + mr[j * ms];
+  } else {
+#pragma omp simd
+    for (i64 j = 0; j < je; j++) sr[j] *= scale;
+  }
+#pragma omp simd
+  for (i64 j = 0; j < je; j++) {
+    const float p = expF(sr[j] - lse);
+    sr[j] = p;
+    dp[j] = p * (dp[j] - D) * scale;
+  }
+  for (i64 j = je; j < jn; j++) sr[j] = dp[j] = 0.0f;
+}
+NB_MULTIVERSION(void, bwdRow, (float* sr, float* dp, i64 je, i64 jn, float scale, const float* mr, i64 ms, float lse, float D),
+                (sr, dp, je, jn, scale, mr, ms, lse, D))
+
+// Forward of rows [i0, i1) of one (b, h): S tile = Q K_j^T by the GEMM, the online softmax per
+// row, acc = acc corr + P V_j by the GEMM; S [kBR x kBC], acc [kBR x dv], m, lsum [kBR].
+void fwdTile(const AttnArgs& a, i64 b, i64 h, i64 i0, i64 i1, float* S, float* acc, float* m, float* lsum) {
   const i64 d = a.d, dv = a.dv;
   const float* qb = a.q + b * a.qs[0] + h * a.qs[1];
   const float* kb = a.k + b * a.ks[0] + h * a.ks[1];
@@ -80,41 +131,21 @@ NB_INLINE void fwdBlock_impl(const AttnArgs& a, i64 b, i64 h, i64 i0, i64 i1, fl
     lsum[r] = 0.0f;
   }
   std::fill(acc, acc + nr * dv, 0.0f);
+  const auto row = softmaxRow_pick();
   const i64 jend = a.causal ? std::min(a.s, i1) : a.s;  // rows below i1 see no key at or beyond i1
   for (i64 j0 = 0; j0 < jend; j0 += kBC) {
     const i64 jn = std::min(kBC, jend - j0);
-    transposeBlock<L>(kb + j0 * a.ks[2], a.ks[2], jn, d, Kt);
+    tileGemm(nr, jn, d, qb + i0 * a.qs[2], a.qs[2], 0, kb + j0 * a.ks[2], a.ks[2], 1, S, kBC, 0);
     for (i64 r = 0; r < nr; r++) {
       const i64 i = i0 + r;
-      if (a.causal && j0 > i) continue;  // the whole block lies right of row i's diagonal
-      const i64 je = a.causal ? std::min(jn, i - j0 + 1) : jn;
-      scoreRow<L>(qb + i * a.qs[2], Kt, d, je, a.scale, mb ? mb + i * a.ms[2] + j0 * a.ms[3] : nullptr, a.ms[3], sr);
-      float mx = -INFINITY;
-      for (i64 j = 0; j < je; j++) mx = sr[j] > mx ? sr[j] : mx;
-      if (mx == -INFINITY) continue;  // every score -inf: contributes nothing
-      const float mnew = m[r] > mx ? m[r] : mx;
-      const float corr = expF(m[r] - mnew);  // 0 while m is still -inf
-      float sum = 0.0f;
-#pragma omp simd reduction(+ : sum)
-      for (i64 j = 0; j < je; j++) {
-        const float p = expF(sr[j] - mnew);
-        sr[j] = p;
-        sum += p;
-      }
-      lsum[r] = lsum[r] * corr + sum;
-      float* __restrict ar = acc + r * dv;
+      const i64 je = a.causal ? std::max<i64>(0, std::min(jn, i - j0 + 1)) : jn;
+      const float corr = row(S + r * kBC, je, jn, a.scale, mb ? mb + i * a.ms[2] + j0 * a.ms[3] : nullptr, a.ms[3], m + r, lsum + r);
       if (corr != 1.0f) {
-#pragma omp simd
+        float* ar = acc + r * dv;
         for (i64 c = 0; c < dv; c++) ar[c] *= corr;
       }
-      for (i64 j = 0; j < je; j++) {
-        const float p = sr[j];
-        const float* __restrict vr = vb + (j0 + j) * a.vs[2];
-#pragma omp simd
-        for (i64 c = 0; c < dv; c++) ar[c] += p * vr[c];
-      }
-      m[r] = mnew;
     }
+    tileGemm(nr, dv, jn, S, kBC, 0, vb + j0 * a.vs[2], a.vs[2], 0, acc, dv, 1);
   }
   float* ob = a.out + b * a.os[0] + h * a.os[1];
   float* lb = a.lse + (b * a.heads + h) * a.l;
@@ -122,23 +153,22 @@ NB_INLINE void fwdBlock_impl(const AttnArgs& a, i64 b, i64 h, i64 i0, i64 i1, fl
     const i64 i = i0 + r;
     float* o = ob + i * a.os[2];
     const float* ar = acc + r * dv;
-    if (lsum[r] == 0.0f) {
+    if (!(lsum[r] > 0.0f)) {
       // no finite score: softmax is 0/0 (NaN), as PyTorch's
       for (i64 c = 0; c < dv; c++) o[c] = NAN;
       lb[i] = NAN;
       continue;
     }
     const float inv = 1.0f / lsum[r];
-#pragma omp simd
     for (i64 c = 0; c < dv; c++) o[c] = ar[c] * inv;
     lb[i] = m[r] + std::log(lsum[r]);
   }
 }
-NB_MULTIVERSION(void, fwdBlock, (const AttnArgs& a, i64 b, i64 h, i64 i0, i64 i1, float* Kt, float* sr, float* acc, float* m, float* lsum),
-                (a, b, h, i0, i1, Kt, sr, acc, m, lsum))
 
-template <int L>
-NB_INLINE void bwdHead_impl(const AttnArgs& a, i64 b, i64 h, float* Kt, float* Vt, float* p, float* ds, float* D) {
+// Backward of one (b, h), key block by key block and, within it, query tiles of kBR rows:
+// S = Q K_j^T and dP = G V_j^T by the GEMM, P and dS per row, then dV_j += P^T G,
+// dK_j += dS^T Q, dQ += dS K_j by the GEMM (accumulating: dq, dk, dv are zeroed first).
+void bwdHead(const AttnArgs& a, i64 b, i64 h, float* S, float* dP, float* D) {
   const i64 d = a.d, dv = a.dv, l = a.l, s = a.s;
   const float* qb = a.q + b * a.qs[0] + h * a.qs[1];
   const float* kb = a.k + b * a.ks[0] + h * a.ks[1];
@@ -154,7 +184,6 @@ NB_INLINE void bwdHead_impl(const AttnArgs& a, i64 b, i64 h, float* Kt, float* V
     const float* g = gb + i * a.gs[2];
     const float* o = ob + i * a.os[2];
     float t = 0.0f;
-#pragma omp simd reduction(+ : t)
     for (i64 c = 0; c < dv; c++) t += g[c] * o[c];
     D[i] = t;
     std::fill(dqb + i * a.dQs[2], dqb + i * a.dQs[2] + d, 0.0f);
@@ -163,51 +192,25 @@ NB_INLINE void bwdHead_impl(const AttnArgs& a, i64 b, i64 h, float* Kt, float* V
     std::fill(dkb + j * a.dKs[2], dkb + j * a.dKs[2] + d, 0.0f);
     std::fill(dvb + j * a.dVs[2], dvb + j * a.dVs[2] + dv, 0.0f);
   }
+  const auto row = bwdRow_pick();
   for (i64 j0 = 0; j0 < s; j0 += kBC) {
     if (a.causal && j0 >= l) break;  // no query row reaches these keys
     const i64 jn = std::min(kBC, s - j0);
-    transposeBlock<L>(kb + j0 * a.ks[2], a.ks[2], jn, d, Kt);
-    transposeBlock<L>(vb + j0 * a.vs[2], a.vs[2], jn, dv, Vt);
-    for (i64 i = a.causal ? j0 : 0; i < l; i++) {
-      const i64 je = a.causal ? std::min(jn, i - j0 + 1) : jn;
-      const float* q = qb + i * a.qs[2];
-      const float* g = gb + i * a.gs[2];
-      scoreRow<L>(q, Kt, d, je, a.scale, mb ? mb + i * a.ms[2] + j0 * a.ms[3] : nullptr, a.ms[3], p);
-      const float Li = lb[i], Di = D[i];
-      // dp_j = g . v_j from Vt, into ds
-#pragma omp simd
-      for (i64 j = 0; j < je; j++) ds[j] = 0.0f;
-      for (i64 c = 0; c < dv; c++) {
-        const float gc = g[c];
-        const float* __restrict vt = Vt + c * kBC;
-#pragma omp simd
-        for (i64 j = 0; j < je; j++) ds[j] += gc * vt[j];
+    for (i64 i0 = a.causal ? j0 : 0; i0 < l; i0 += kBR) {
+      const i64 nr = std::min(kBR, l - i0);
+      tileGemm(nr, jn, d, qb + i0 * a.qs[2], a.qs[2], 0, kb + j0 * a.ks[2], a.ks[2], 1, S, kBC, 0);
+      tileGemm(nr, jn, dv, gb + i0 * a.gs[2], a.gs[2], 0, vb + j0 * a.vs[2], a.vs[2], 1, dP, kBC, 0);
+      for (i64 r = 0; r < nr; r++) {
+        const i64 i = i0 + r;
+        const i64 je = a.causal ? std::max<i64>(0, std::min(jn, i - j0 + 1)) : jn;
+        row(S + r * kBC, dP + r * kBC, je, jn, a.scale, mb ? mb + i * a.ms[2] + j0 * a.ms[3] : nullptr, a.ms[3], lb[i], D[i]);
       }
-#pragma omp simd
-      for (i64 j = 0; j < je; j++) {
-        const float pj = expF(p[j] - Li);
-        p[j] = pj;
-        ds[j] = pj * (ds[j] - Di) * a.scale;
-      }
-      float* __restrict dq = dqb + i * a.dQs[2];
-      for (i64 j = 0; j < je; j++) {
-        const float pj = p[j], dsj = ds[j];
-        float* __restrict dvr = dvb + (j0 + j) * a.dVs[2];
-#pragma omp simd
-        for (i64 c = 0; c < dv; c++) dvr[c] += pj * g[c];
-        float* __restrict dkr = dkb + (j0 + j) * a.dKs[2];
-        const float* __restrict kr = kb + (j0 + j) * a.ks[2];
-#pragma omp simd
-        for (i64 c = 0; c < d; c++) {
-          dkr[c] += dsj * q[c];
-          dq[c] += dsj * kr[c];
-        }
-      }
+      tileGemm(jn, dv, nr, S, kBC, 1, gb + i0 * a.gs[2], a.gs[2], 0, dvb + j0 * a.dVs[2], a.dVs[2], 1);
+      tileGemm(jn, d, nr, dP, kBC, 1, qb + i0 * a.qs[2], a.qs[2], 0, dkb + j0 * a.dKs[2], a.dKs[2], 1);
+      tileGemm(nr, d, jn, dP, kBC, 0, kb + j0 * a.ks[2], a.ks[2], 0, dqb + i0 * a.dQs[2], a.dQs[2], 1);
     }
   }
 }
-NB_MULTIVERSION(void, bwdHead, (const AttnArgs& a, i64 b, i64 h, float* Kt, float* Vt, float* p, float* ds, float* D),
-                (a, b, h, Kt, Vt, p, ds, D))
 
 // Runs body(task, scratch) for task in [0, count) on the pool; each thread allocates its scratch once.
 template <class F>
@@ -230,30 +233,23 @@ void attentionForward(const AttnArgs& a) {
   const i64 bh = a.batch * a.heads;
   if (bh == 0 || a.l == 0 || a.dv == 0) return;
   const i64 blocks = (a.l + kBR - 1) / kBR;
-  const auto fwd = fwdBlock_pick();
-  const i64 scratch = a.d * kBC + kBC + kBR * a.dv + 2 * kBR;
+  const i64 scratch = kBR * kBC + kBR * a.dv + 2 * kBR;
   overTasks(bh * blocks, scratch, bh * a.l * a.s * (a.d + a.dv), [&](i64 t, float* w) {
     const i64 pair = t / blocks, blk = t % blocks;
     const i64 i0 = blk * kBR, i1 = std::min(a.l, i0 + kBR);
-    float* Kt = w;
-    float* sr = Kt + a.d * kBC;
-    float* acc = sr + kBC;
+    float* S = w;
+    float* acc = S + kBR * kBC;
     float* m = acc + kBR * a.dv;
-    fwd(a, pair / a.heads, pair % a.heads, i0, i1, Kt, sr, acc, m, m + kBR);
+    fwdTile(a, pair / a.heads, pair % a.heads, i0, i1, S, acc, m, m + kBR);
   });
 }
 
 void attentionBackward(const AttnArgs& a) {
   const i64 bh = a.batch * a.heads;
   if (bh == 0) return;
-  const auto bwd = bwdHead_pick();
-  const i64 scratch = (a.d + a.dv) * kBC + 2 * kBC + a.l;
+  const i64 scratch = 2 * kBR * kBC + a.l;
   overTasks(bh, scratch, bh * a.l * a.s * (a.d + a.dv), [&](i64 t, float* w) {
-    float* Kt = w;
-    float* Vt = Kt + a.d * kBC;
-    float* p = Vt + a.dv * kBC;
-    float* ds = p + kBC;
-    bwd(a, t / a.heads, t % a.heads, Kt, Vt, p, ds, ds + kBC);
+    bwdHead(a, t / a.heads, t % a.heads, w, w + kBR * kBC, w + 2 * kBR * kBC);
   });
 }
 

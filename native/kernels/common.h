@@ -170,6 +170,10 @@ void layerNormForward(const float* x, i64 rows, i64 n, double eps, const float* 
 void layerNormBackward(const float* g, const float* x, i64 rows, i64 n, const float* mean, const float* rstd, const float* gamma,
                        float* dx, float* dgamma, float* dbeta);
 
+// GELU, exact form, over contiguous arrays (activation.cc); out may be g.
+void geluForward(const float* x, float* y, i64 n);
+void geluBackward(const float* x, const float* g, float* out, i64 n);
+
 // Fused scaled dot-product attention (attention.cc; AttentionArgs in src/backend/types.ts). Each
 // operand is a [batch, heads, rows, width] view with a contiguous last axis: pointer (already at
 // its offset) and the batch, head and row strides. mask (additive, may be null) has 4 strides over

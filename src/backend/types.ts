@@ -415,6 +415,11 @@ export interface Backend {
     dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null,
   ): void;
 
+  /** out[i] = x[i] Phi(x[i]) (exact GELU, Phi the standard normal CDF) over n contiguous elements. */
+  geluForward(x: TypedArray, out: TypedArray, n: number): void;
+  /** out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i])), phi the standard normal density; out may be g. */
+  geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void;
+
   /** Fused scaled dot-product attention (see AttentionArgs). */
   attentionForward(args: AttentionArgs): void;
   /** Its backward (see AttentionBackwardArgs). */

@@ -177,13 +177,8 @@ export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (g, y) => g.
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (g, y) => g.mul(y.mul(y).neg().add(1)));
 /** y = ln(1 + e^x);  dy/dx = sigma(x) */
 export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (g) => g.mul(x.sigmoid()));
-/** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x) */
-export const gelu = (x: Tensor): Tensor =>
-  unaryOp('gelu', x, (g) => {
-    const phi = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    const Phi = x.gelu().div(x).maskedFill(x.eq(0), 0.5);
-    return g.mul(Phi.add(x.mul(phi)));
-  });
+/** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x): one op with its own kernels (src/ops/gelu.ts) */
+export { gelu } from './gelu.js';
 
 /** y = x if x > 0 else slope*x (composed: gradient 1 for x > 0, slope otherwise, as PyTorch at 0) */
 export function leakyRelu(x: Tensor, slope: number): Tensor {

@@ -12,5 +12,8 @@ export type { CharLSTMConfig, LSTMState } from './char-model.js';
 export { sampleText, sampleLogits } from './sample.js';
 export type { SampleOptions } from './sample.js';
 export { saveCharModel, loadCharModel } from './checkpoint.js';
+export type { CharModel } from './checkpoint.js';
 export { streamBatches } from './batches.js';
 export type { StreamBatches } from './batches.js';
+export { CharGPT } from './gpt.js';
+export type { CharGPTConfig, KVCache } from './gpt.js';

@@ -35,7 +35,9 @@ import type {
   Strided,
   UnaryOp,
 } from '../types.js';
-import { binary as refBinary, copy as refCopy, unary as refUnary, where as refWhere } from '../reference/elementwise.js';
+import {
+  binary as refBinary, copy as refCopy, geluBackward as refGeluBackward, geluForward as refGeluForward, unary as refUnary, where as refWhere,
+} from '../reference/elementwise.js';
 import {
   argReduce as refArgReduce,
   gather as refGather,
@@ -112,6 +114,8 @@ interface Addon {
     g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
     dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, rows: number, n: number,
   ): void;
+  geluForward(x: Float32Array, y: Float32Array, n: number): void;
+  geluBackward(x: Float32Array, g: Float32Array, out: Float32Array, n: number): void;
   attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, out: Float32Array, lse: Float32Array): void;
   attentionBackward(
     q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, out: Float32Array, lse: Float32Array,
@@ -533,6 +537,16 @@ function layerNormBackward(
   refLayerNormBackward(g, x, rows, n, mean, rstd, gamma, dx, dgamma, dbeta);
 }
 
+function geluForward(x: TypedArray, out: TypedArray, n: number): void {
+  if (f32(x, out)) return N.geluForward(x as Float32Array, out as Float32Array, n);
+  refGeluForward(x, out, n);
+}
+
+function geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void {
+  if (f32(x, g, out)) return N.geluBackward(x as Float32Array, g as Float32Array, out as Float32Array, n);
+  refGeluBackward(x, g, out, n);
+}
+
 // Attention: sizes, flags and each view's offset and strides go through the scratch (native/addon.cc).
 function headView(at: number, v: HeadView): void {
   S[at] = v.offset; S[at + 1] = v.strides[0]; S[at + 2] = v.strides[1]; S[at + 3] = v.strides[2];
@@ -656,6 +670,8 @@ export function loadNativeBackend(): PartialBackend | null {
     batchNormBackward,
     layerNormForward,
     layerNormBackward,
+    geluForward,
+    geluBackward,
     attentionForward,
     attentionBackward,
     adamStep,

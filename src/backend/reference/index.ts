@@ -3,7 +3,7 @@
  * that faster backends are tested against.
  */
 import type { Backend } from '../types.js';
-import { binary, copy, fill, unary, where } from './elementwise.js';
+import { binary, copy, fill, geluBackward, geluForward, unary, where } from './elementwise.js';
 import { argReduce, gather, reduce, scatterAdd, softmax, softmaxBackward } from './reduce.js';
 import { gemm } from './gemm.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
@@ -40,6 +40,8 @@ export const referenceBackend: Backend = {
   batchNormBackward,
   layerNormForward,
   layerNormBackward,
+  geluForward,
+  geluBackward,
   attentionForward,
   attentionBackward,
   adamStep,
