@@ -15,9 +15,10 @@ import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js'
 import { type FloatDType, isFloat } from '../core/dtype.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { zeros } from '../ops/create.js';
-import { attention, causalMask, composedWeights } from '../ops/attention.js';
+import { attention, causalMask } from '../ops/attention.js';
 import { type Generator } from '../core/rng.js';
 import { dropout } from './dropout.js';
+import { detailedOps, tagOps } from '../core/events.js';
 
 export interface ScaledDotProductAttentionOptions {
   /**
@@ -74,7 +75,7 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, o: AttendOptions): { out
   if (!(o.dropoutP >= 0 && o.dropoutP <= 1)) throw new NablaError(`attention: dropout probability must be in [0, 1], got ${o.dropoutP}`);
   const lead = q.shape.slice(0, -2);
   const fusable =
-    o.composed !== true && !o.needWeights && o.dropoutP === 0 && q.ndim <= 4 && q.ndim >= 2 &&
+    o.composed !== true && !detailedOps() && !o.needWeights && o.dropoutP === 0 && q.ndim <= 4 && q.ndim >= 2 &&
     k.ndim === q.ndim && v.ndim === q.ndim &&
     lead.every((d, i) => k.shape[i] === d && v.shape[i] === d) &&
     (o.mask === null || (o.mask.ndim <= 4 && !(o.mask.requiresGrad && isGradEnabled())));
@@ -84,9 +85,17 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, o: AttendOptions): { out
     const out = attention(to4(q), to4(k), to4(v), { mask: o.mask, causal: o.causal, scale: o.scale });
     return { out: pad === 0 ? out : out.reshape([...lead, q.shape[q.ndim - 2]!, v.shape[v.ndim - 1]!]), weights: null };
   }
-  let p = composedWeights(q, k, o.mask, o.causal, o.scale);
+  // the composed form, each step tagged with its role (explain reads the head from these tags)
+  const role = <T>(r: string, f: () => T): T => tagOps({ layer: 'attention', role: r, scale: o.scale, causal: o.causal }, f);
+  const s0 = role('scores', () => q.matmul(k.mT).mul(o.scale));
+  const s = o.mask === null && !o.causal ? s0 : role('mask', () => {
+    let t = o.mask === null ? s0 : s0.add(o.mask);
+    if (o.causal) t = t.add(causalMask(q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!, t.dtype as FloatDType));
+    return t;
+  });
+  let p = role('softmax', () => s.softmax(-1));
   if (o.dropoutP > 0) p = dropout(p, o.dropoutP, { generator: o.generator });
-  return { out: p.matmul(v), weights: o.needWeights ? p : null };
+  return { out: role('weighted sum', () => p.matmul(v)), weights: o.needWeights ? p : null };
 }
 
 /** A boolean mask (true = masked out) as additive floats: -inf where true, 0 elsewhere. */

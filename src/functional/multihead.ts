@@ -17,6 +17,7 @@ import { type FloatDType, isFloat } from '../core/dtype.js';
 import { linear } from '../ops/linear.js';
 import type { Generator } from '../core/rng.js';
 import { additiveMask, attend } from './attention.js';
+import { tagOps } from '../core/events.js';
 
 export interface MultiheadWeights {
   numHeads: number;
@@ -59,6 +60,10 @@ export interface MultiheadForwardOptions extends MultiheadAttentionOptions {
 export function multiHeadAttentionForward(
   query: Tensor, key: Tensor, value: Tensor, w: MultiheadWeights, opts: MultiheadForwardOptions = {},
 ): [Tensor, Tensor | null] {
+  return tagOps({ layer: 'MultiheadAttention', heads: w.numHeads }, () => mhaForward(query, key, value, w, opts));
+}
+
+function mhaForward(query: Tensor, key: Tensor, value: Tensor, w: MultiheadWeights, opts: MultiheadForwardOptions): [Tensor, Tensor | null] {
   const op = 'MultiheadAttention';
   for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
     if (!(t instanceof Tensor)) throw new NablaError(`${op}: ${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
