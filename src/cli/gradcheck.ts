@@ -32,6 +32,14 @@ function op(fn: (...xs: Tensor[]) => Tensor, shapes: number[][], names?: string[
   return () => ({ fn, inputs: shapes.map((s) => leaf(s, range[0], range[1])), names: names ?? shapes.map((_, i) => `input ${i}`) });
 }
 
+/** Causal self-attention through nn.MultiheadAttention (query = key = value), for the layer check. */
+class SelfAttention extends nn.Module {
+  attn = new nn.MultiheadAttention(4, 2, { batchFirst: true });
+  forward(x: Tensor): Tensor {
+    return this.attn.forward(x, x, x, { isCausal: true, needWeights: false })[0];
+  }
+}
+
 const CHECKS: Record<string, Check> = {
   add: op((a, b) => a!.add(b!), [[3, 4], [4]]),
   mul: op((a, b) => a!.mul(b!), [[3, 4], [3, 1]]),
@@ -66,6 +74,11 @@ const CHECKS: Record<string, Check> = {
   RNN: layer(() => new nn.RNN(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
   LSTM: layer(() => new nn.LSTM(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
   GRU: layer(() => new nn.GRU(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
+  layerNorm: op((x, w, b) => F.layerNorm(x!, 4, w!, b!), [[3, 4], [4], [4]], ['input', 'weight', 'bias']),
+  scaledDotProductAttention: op((q, k, v) => F.scaledDotProductAttention(q!, k!, v!, { isCausal: true }), [[2, 4, 3], [2, 4, 3], [2, 4, 2]], ['query', 'key', 'value']),
+  LayerNorm: layer(() => new nn.LayerNorm(4), [3, 4]),
+  MultiheadAttention: layer(() => new SelfAttention(), [2, 3, 4]),
+  TransformerEncoderLayer: layer(() => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, batchFirst: true, activation: 'gelu' }) as unknown as nn.Module<[Tensor], Tensor>, [2, 3, 4]),
 };
 
 const FLAGS: Record<string, FlagSpec> = {
