@@ -19,6 +19,9 @@
         "native/kernels/conv_tiles.cc",
         "native/kernels/pool.cc",
         "native/kernels/batchnorm.cc",
+        "native/kernels/layernorm.cc",
+        "native/kernels/attention.cc",
+        "native/kernels/activation.cc",
         "native/kernels/rnn.cc",
         "native/kernels/isa_generic.cc"
       ],

@@ -15,8 +15,10 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
       case 'W4': return (await import('./nabla/charlstm.js')).runCharLstm(spec);
       case 'W5': return (await import('./nabla/latency.js')).runLatency(spec);
       case 'OPS': return (await import('./nabla/latency.js')).runOps(spec);
+      case 'W6': return (await import('./nabla/chargpt.js')).runCharGpt(spec);
     }
   }
+  if (spec.lib === 'jspytorch' && spec.workload === 'W6') return (await import('./jspytorch/chargpt.js')).runJsPytorch(spec);
   if (spec.lib === 'purejs' && spec.workload === 'W1') return (await import('./purejs/gemm.js')).runPureJs(spec);
   if (spec.lib === 'tfjs') {
     // a computed path: the peers live in bench/node_modules (bench/peers.ts), outside the typecheck

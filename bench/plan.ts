@@ -122,6 +122,19 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
         if (peers && av.python) py('W5', 'torch', 1, 0);
         tfjs('W5', 0, 0);
         break;
+      case 'W6':
+        // no ts cell: the reference backend needs minutes per 20-GFLOP step
+        if (av.native) {
+          js('W6', 'nabla', 'native', 1, b(20, 6));
+          js('W6', 'nabla', 'native', 2, b(20, 6));
+        }
+        if (peers && av.python) {
+          py('W6', 'torch', 1, b(20, 6));
+          py('W6', 'torch', 2, b(20, 6));
+        }
+        // js-pytorch: batch 1 under a 60-s cap (bench/jspytorch/chargpt.ts); a missing install is reported, not fatal
+        if (peers) js('W6', 'jspytorch', 'cpu', 1, quick ? 15 : 60);
+        break;
       case 'OPS':
         if (av.native) js('OPS', 'nabla', 'native', 1, 0);
         js('OPS', 'nabla', 'ts', 1, 0);

@@ -1,5 +1,5 @@
 /**
- * Where a nabla workload's time goes: runs W2 / W3 / W4 / W5 steps on one backend and reports
+ * Where a nabla workload's time goes: runs W2 / W3 / W4 / W5 / W6 steps on one backend and reports
  * (1) the split of a step into phases (batch gather, forward + loss, backward, optimizer step)
  * and (2) wall time per backend kernel call, keyed by kernel and shape (e.g. gemm m x n x k with
  * the transposes), by wrapping the backend's kernels with timers. Everything outside kernels
@@ -18,6 +18,7 @@ import type { Backend, Conv2dGeom, GemmArgs, Pool2dGeom } from '../src/backend/t
 import { cnn, mlp } from './nabla/classify.js';
 import { loadCorpus } from './corpus.js';
 import { W4, charBatches } from './lib/charbatches.js';
+import { W6, gptBatches } from './lib/gptbatches.js';
 
 type Phase = 'gather' | 'forward' | 'backward' | 'optimizer';
 
@@ -86,10 +87,10 @@ function main(): void {
     const i = argv.indexOf(k);
     return i >= 0 ? argv[i + 1]! : d;
   };
-  const w = (argv.find((a) => /^w[2-5]$/i.test(a)) ?? 'w2').toUpperCase();
+  const w = (argv.find((a) => /^w[2-6]$/i.test(a)) ?? 'w2').toUpperCase();
   const backend = opt('--backend', 'native');
   const threads = Number(opt('--threads', '1'));
-  const steps = Number(opt('--steps', w === 'W5' ? '5000' : '200'));
+  const steps = Number(opt('--steps', w === 'W5' ? '5000' : w === 'W6' ? '10' : '200'));
   initBackends();
   nb.setBackend(backend);
   if (backend === 'native') setNumThreads(threads);
@@ -132,6 +133,21 @@ function main(): void {
       phase('backward', () => { o.zeroGrad(); loss.backward(); });
       phase('optimizer', () => o.step());
     };
+  } else if (w === 'W6') {
+    const { batch, seq, vocab, dModel, heads, layers, ff } = W6;
+    const pool = gptBatches(loadCorpus().ids).map((b) => ({ x: nb.tensor(b.x, { shape: [batch, seq], dtype: 'int32' }), y: nb.tensor(b.y, { shape: [batch * seq], dtype: 'int32' }) }));
+    const model = new nb.text.CharGPT({ vocabSize: vocab, contextSize: seq, dModel, numHeads: heads, numLayers: layers, dimFeedforward: ff });
+    const lossFn = new nb.nn.CrossEntropyLoss();
+    const o = new nb.optim.AdamW(model.parameters(), { lr: 3e-4, eps: 1e-8, weightDecay: 0.01 });
+    let i = 0;
+    units = batch * seq;
+    unitName = 'tokens';
+    step = () => {
+      const b = pool[i++ % pool.length]!;
+      const loss = phase('forward', () => lossFn.forward(model.forward(b.x).reshape([batch * seq, vocab]), b.y));
+      phase('backward', () => { o.zeroGrad(); loss.backward(); });
+      phase('optimizer', () => o.step());
+    };
   } else {
     const model = mlp();
     model.eval();
@@ -140,7 +156,7 @@ function main(): void {
     unitName = 'calls';
     step = () => phase('forward', () => nb.noGrad(() => (model.forward(x) as Tensor).softmax(1).data()));
   }
-  for (let i = 0; i < Math.min(20, steps); i++) step(); // warm-up (not reported)
+  for (let i = 0; i < Math.min(w === 'W6' ? 3 : 20, steps); i++) step(); // warm-up (not reported)
   phaseMs.clear();
   instrument(B());
   const t0 = performance.now();

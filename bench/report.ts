@@ -19,7 +19,7 @@ export interface Target {
 }
 
 const W_LABEL: Record<WorkloadId, string> = {
-  W1: 'W1 GEMM', W2: 'W2 MLP epoch', W3: 'W3 CNN epoch', W4: 'W4 char-LSTM', W5: 'W5 batch-1 MLP', OPS: 'OPS add 1-elem',
+  W1: 'W1 GEMM', W2: 'W2 MLP epoch', W3: 'W3 CNN epoch', W4: 'W4 char-LSTM', W5: 'W5 batch-1 MLP', OPS: 'OPS add 1-elem', W6: 'W6 char-GPT',
 };
 
 function fmt(x: number | undefined): string {
@@ -151,7 +151,7 @@ export function summaryTable(res: Results): string {
       `1T ${ratio(p[0]!)} / 2T ${ratio(p[1]!)} (vs best OpenBLAS)`, '',
     ]);
   };
-  for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS'] as WorkloadId[]) {
+  for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS', 'W6'] as WorkloadId[]) {
     if (!res.all.some((r) => r.workload === w)) continue;
     if (w === 'W1') {
       // sizes the pure-JS peers alone measured (the --quick run's n=512) have no summary row
@@ -204,6 +204,12 @@ export function targets(res: Results): Target[] {
     const b = res.best(w, 'torch', null);
     r = speedRatio(a, b);
     push(name, a, b, r, goal, r >= 1);
+  }
+  if (res.all.some((x) => x.workload === 'W6')) {
+    const a = res.nablaBest('W6');
+    const b = res.best('W6', 'torch', null);
+    r = speedRatio(a, b);
+    push('W6 char-GPT tokens/s vs PyTorch best (issue 14)', a, b, r, '>= 1x', r >= 1);
   }
   const l = res.nablaBest('W5');
   const lt = res.best('W5', 'torch', null);
@@ -296,6 +302,7 @@ export function detailTable(res: Results): string {
     if (r.epochS !== undefined && Number.isFinite(r.epochS)) extra.push(`${r.method === 'windows' ? '~' : ''}${r.epochS.toFixed(1)} s/epoch`);
     if (r.maxErr !== undefined) extra.push(`err ${r.maxErr.toExponential(1)}`);
     if (r.best !== undefined) extra.push(`best call ${fmt(r.best)}`);
+    if (r.peakRssMB !== undefined) extra.push(`peak RSS ${fmt(r.peakRssMB)} MB`);
     if (r.note) extra.push(r.note);
     if (r.error) extra.push(`ERROR: ${r.error}`);
     return [

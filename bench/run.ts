@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the workloads of WORKLOADS.md (W1 GEMM, W2 MLP epoch, W3 CNN epoch, W4
- * char-LSTM, W5 batch-1 latency, OPS per-op overhead) on nabla's backends (native with 1 and 2
+ * char-LSTM, W5 batch-1 latency, OPS per-op overhead, W6 char-GPT) on nabla's backends (native with 1 and 2
  * threads, ts) and, in the same run, the installed peers (PyTorch and numpy/OpenBLAS through
  * /usr/bin/python3, TensorFlow.js cpu and wasm, W1's pure-JS loops), plus W1 PEAK (n=2048 back to
  * back, nabla native beside OpenBLAS). Each measurement runs in its own process.
@@ -23,11 +23,12 @@ import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, ta
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
 import { loadCorpus } from './corpus.js';
 import { ensurePeers } from '../scripts/peers.mjs';
+import { w6Table } from './lib/w6report.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 const PYTHON = '/usr/bin/python3';
-const ALL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS'];
+const ALL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS', 'W6'];
 
 interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean }
 
@@ -38,12 +39,12 @@ function parseArgs(argv: string[]): Args {
     if (l === '--quick') a.quick = true;
     else if (l === '--no-peers') a.peers = false;
     else if (l === '--help' || l === '-h') {
-      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 ops] [--quick] [--no-peers]\n');
+      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 w6 ops] [--quick] [--no-peers]\n');
       process.exit(0);
     } else {
       const w = ALL.find((id) => id.toLowerCase() === l);
       if (!w) {
-        process.stderr.write(`bench: unknown argument ${x}; use workloads w1..w5, ops, --quick, --no-peers\n`);
+        process.stderr.write(`bench: unknown argument ${x}; use workloads w1..w6, ops, --quick, --no-peers\n`);
         process.exit(2);
       }
       a.workloads.push(w);
@@ -176,7 +177,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   log(`nabla bench ${args.quick ? '(--quick) ' : ''}— ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
   log(`native backend: ${av.native ? JSON.stringify(av.nativeInfo) : `NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``}`);
   log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}` : 'off (--no-peers)'}`);
-  if (args.workloads.includes('W4')) loadCorpus();
+  if (args.workloads.includes('W4') || args.workloads.includes('W6')) loadCorpus();
   const probeN = args.quick ? 30_000_000 : 100_000_000;
   const before: ProbeResult = await probeParallelism(probeN);
   log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}`);
@@ -199,6 +200,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   if (pj) lines.push(`## W1 pure-JS GEMM peers (bench/purejs; WORKLOADS: the reference backend's ballpark)\n`, pj, '');
   const pk = peakTable(res);
   if (pk) lines.push(`## W1 PEAK: n=2048 back to back for ${args.quick ? '1 s after 1 warm-up call (--quick)' : '4 s after 3 warm-up calls'} (ratios: nabla native median ÷ the row)\n`, pk, '');
+  const w6 = w6Table(res);
+  if (w6) lines.push(`## W6 char-GPT (same run, side by side; tokens/s and peak RSS per process)\n`, w6, '');
   lines.push(`## Every measurement\n`, detailTable(res), '');
   lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
   log('\n' + lines.join('\n'));

@@ -84,6 +84,12 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
         InstanceMethod("batchNormStats", &NablaAddon::BatchNormStats),
         InstanceMethod("batchNormForward", &NablaAddon::BatchNormForward),
         InstanceMethod("batchNormBackward", &NablaAddon::BatchNormBackward),
+        InstanceMethod("layerNormForward", &NablaAddon::LayerNormForward),
+        InstanceMethod("layerNormBackward", &NablaAddon::LayerNormBackward),
+        InstanceMethod("geluForward", &NablaAddon::GeluForward),
+        InstanceMethod("geluBackward", &NablaAddon::GeluBackward),
+        InstanceMethod("attentionForward", &NablaAddon::AttentionForward),
+        InstanceMethod("attentionBackward", &NablaAddon::AttentionBackward),
         InstanceMethod("lstmCellForward", &NablaAddon::LstmCellForward),
         InstanceMethod("lstmCellBackward", &NablaAddon::LstmCellBackward),
         InstanceMethod("gruCellForward", &NablaAddon::GruCellForward),
@@ -436,6 +442,97 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     if (!g || !x || !mean || !invstd || bad) return typeError(info, "batchNormBackward expects Float32Arrays");
     batchNormBackward(g, x, longArg(info, 8), longArg(info, 9), longArg(info, 10), mean, invstd, gamma, dx, dgamma, dbeta,
                       intArg(info, 11));
+    return info.Env().Undefined();
+  }
+
+  // Layer normalisation (kernels/layernorm.cc).
+  // layerNormForward(x, gamma|null, beta|null, out, mean, rstd, rows, n, eps)
+  Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *out = f32(info, 3), *mean = f32(info, 4), *rstd = f32(info, 5);
+    bool bad = false;
+    const float* gamma = optF32(info, 1, &bad);
+    const float* beta = optF32(info, 2, &bad);
+    if (!x || !out || !mean || !rstd || bad) return typeError(info, "layerNormForward expects Float32Arrays");
+    layerNormForward(x, longArg(info, 6), longArg(info, 7), numArg(info, 8), gamma, beta, out, mean, rstd);
+    return info.Env().Undefined();
+  }
+  // layerNormBackward(g, x, mean, rstd, gamma|null, dx|null, dgamma|null, dbeta|null, rows, n)
+  Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+    float *g = f32(info, 0), *x = f32(info, 1), *mean = f32(info, 2), *rstd = f32(info, 3);
+    bool bad = false;
+    const float* gamma = optF32(info, 4, &bad);
+    float* dx = optF32(info, 5, &bad);
+    float* dgamma = optF32(info, 6, &bad);
+    float* dbeta = optF32(info, 7, &bad);
+    if (!g || !x || !mean || !rstd || bad) return typeError(info, "layerNormBackward expects Float32Arrays");
+    layerNormBackward(g, x, longArg(info, 8), longArg(info, 9), mean, rstd, gamma, dx, dgamma, dbeta);
+    return info.Env().Undefined();
+  }
+
+  // GELU (kernels/activation.cc): geluForward(x, y, n), geluBackward(x, g, out, n)
+  Napi::Value GeluForward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *y = f32(info, 1);
+    if (!x || !y) return typeError(info, "geluForward expects Float32Arrays");
+    geluForward(x, y, longArg(info, 2));
+    return info.Env().Undefined();
+  }
+  Napi::Value GeluBackward(const Napi::CallbackInfo& info) {
+    float *x = f32(info, 0), *g = f32(info, 1), *out = f32(info, 2);
+    if (!x || !g || !out) return typeError(info, "geluBackward expects Float32Arrays");
+    geluBackward(x, g, out, longArg(info, 3));
+    return info.Env().Undefined();
+  }
+
+  // Fused attention (kernels/attention.cc). Scratch: batch heads l s d dv causal scale, then per
+  // operand its element offset and strides: q [8,12) k [12,16) v [16,20) mask [20,25) out [25,29)
+  // and, for the backward, g [29,33) dq [33,37) dk [37,41) dv [41,45).
+  void attnCommon(AttnArgs& a, float* q, float* k, float* v, float* mask, float* out) const {
+    a.batch = s(0); a.heads = s(1); a.l = s(2); a.s = s(3); a.d = s(4); a.dv = s(5);
+    a.causal = (int)s(6);
+    a.scale = (float)scratch_[7];
+    auto view = [&](int at, const float* p, i64* st, int n) {
+      for (int i = 0; i < n; i++) st[i] = s(at + 1 + i);
+      return p + s(at);
+    };
+    a.q = view(8, q, a.qs, 3);
+    a.k = view(12, k, a.ks, 3);
+    a.v = view(16, v, a.vs, 3);
+    a.mask = mask ? view(20, mask, a.ms, 4) : nullptr;
+    if (!mask) a.ms[0] = a.ms[1] = a.ms[2] = a.ms[3] = 0;
+    a.out = out + s(25);
+    for (int i = 0; i < 3; i++) a.os[i] = s(26 + i);
+  }
+  // attentionForward(q, k, v, mask|null, out, lse)
+  Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
+    float *q = f32(info, 0), *k = f32(info, 1), *v = f32(info, 2), *out = f32(info, 4), *lse = f32(info, 5);
+    bool bad = false;
+    float* mask = optF32(info, 3, &bad);
+    if (!q || !k || !v || !out || !lse || bad) return typeError(info, "attentionForward expects Float32Arrays");
+    AttnArgs a{};
+    attnCommon(a, q, k, v, mask, out);
+    a.lse = lse;
+    attentionForward(a);
+    return info.Env().Undefined();
+  }
+  // attentionBackward(q, k, v, mask|null, out, lse, g, dq, dk, dv)
+  Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+    float *q = f32(info, 0), *k = f32(info, 1), *v = f32(info, 2), *out = f32(info, 4), *lse = f32(info, 5);
+    float *g = f32(info, 6), *dq = f32(info, 7), *dk = f32(info, 8), *dv = f32(info, 9);
+    bool bad = false;
+    float* mask = optF32(info, 3, &bad);
+    if (!q || !k || !v || !out || !lse || !g || !dq || !dk || !dv || bad) return typeError(info, "attentionBackward expects Float32Arrays");
+    AttnArgs a{};
+    attnCommon(a, q, k, v, mask, out);
+    a.lse = lse;
+    auto view = [&](int at, float* p, i64* st) {
+      for (int i = 0; i < 3; i++) st[i] = s(at + 1 + i);
+      return p + s(at);
+    };
+    a.g = view(29, g, a.gs);
+    a.dQ = view(33, dq, a.dQs);
+    a.dK = view(37, dk, a.dKs);
+    a.dV = view(41, dv, a.dVs);
+    attentionBackward(a);
     return info.Env().Undefined();
   }
 

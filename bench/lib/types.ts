@@ -1,6 +1,6 @@
 /** The records every benchmark cell emits, and the spec the runner passes to a cell. */
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'OPS';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'OPS' | 'W6';
 
 export interface CellSpec {
   workload: WorkloadId;
@@ -56,6 +56,8 @@ export interface CellResult {
   /** W1 PEAK: the best call's GFLOP/s (= max) */
   best?: number;
   note?: string;
+  /** W6: peak resident set size of the cell's process, MB */
+  peakRssMB?: number;
   error?: string;
 }
 

@@ -1,4 +1,4 @@
-"""PyTorch / numpy peers of bench/run.ts (WORKLOADS.md W1-W5, OPS), one cell per process.
+"""PyTorch / numpy peers of bench/run.ts (WORKLOADS.md W1-W6, OPS), one cell per process.
 
 Usage: /usr/bin/python3 bench/peers/torch_bench.py '<CellSpec JSON>'
 The runner sets OPENBLAS_NUM_THREADS / OMP_NUM_THREADS and unsets OPENBLAS_CORETYPE and
@@ -295,6 +295,73 @@ def w4(spec):
          cpuPar=clock.par, **summary(rates))
 
 
+# ----------------------------------------------------------------------------------------- W6
+def w6(spec):
+    """The character GPT of WORKLOADS.md W6, as the workload states it in PyTorch terms."""
+    import resource
+    import torch
+    from torch import nn
+    ids = np.fromfile(os.path.join(ROOT, 'data', 'text', 'corpus.ids'), dtype=np.uint8)
+    B, T, V, E, H, L, FF = 32, 128, 65, 128, 4, 4, 512
+    rng = np.random.default_rng(0)
+    pool = []
+    for _ in range(16):
+        offs = rng.integers(0, len(ids) - T - 1, B)
+        xi = np.stack([ids[o:o + T] for o in offs]).astype(np.int64)
+        yi = np.stack([ids[o + 1:o + T + 1] for o in offs]).astype(np.int64)
+        pool.append((torch.from_numpy(xi), torch.from_numpy(yi).reshape(-1)))
+    torch.manual_seed(0)
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok_emb = nn.Embedding(V, E)
+            self.pos_emb = nn.Embedding(T, E)
+            self.blocks = nn.TransformerEncoder(
+                nn.TransformerEncoderLayer(E, H, FF, 0.0, 'gelu', batch_first=True, norm_first=True), L)
+            self.ln_f = nn.LayerNorm(E)
+            self.head = nn.Linear(E, V)
+            self.register_buffer('mask', torch.triu(torch.full((T, T), float('-inf')), diagonal=1))
+
+        def forward(self, x):
+            h = self.tok_emb(x) + self.pos_emb.weight[:x.shape[1]]
+            return self.head(self.ln_f(self.blocks(h, mask=self.mask)))
+
+    model = GPT()
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+
+    def step(i):
+        x, y = pool[i % 16]
+        opt.zero_grad()
+        loss_fn(model(x).reshape(-1, V), y).backward()
+        opt.step()
+
+    quick = spec['quick']
+    warm, window, budget = (1, 1, spec['budgetS']) if quick else (3, 2, spec['budgetS'])
+    i = 0
+    for _ in range(warm):
+        step(i)
+        i += 1
+    clock, rates = Clock(), []
+    clock.start()
+    t0 = tw = time.perf_counter()
+    while True:
+        for _ in range(window):
+            step(i)
+            i += 1
+        now = time.perf_counter()
+        rates.append(window * B * T / (now - tw))
+        tw = now
+        if now - t0 >= budget and len(rates) >= 3:
+            break
+    clock.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    emit(spec, case='train step', metric='tokens/s', unit='tokens/s', higherIsBetter=True, method='windows',
+         cpuPar=clock.par, peakRssMB=rss, note='%d parameters' % sum(p.numel() for p in model.parameters()),
+         **summary(rates))
+
+
 # ------------------------------------------------------------------------------------ W5, OPS
 def rounds(call, warm, n_rounds, calls):
     for _ in range(warm):
@@ -340,7 +407,7 @@ def main():
         torch.manual_seed(0)
     if spec['workload'] == 'W1' and spec.get('peak'):
         return peak(spec)
-    {'W1': w1, 'W2': w23, 'W3': w23, 'W4': w4, 'W5': w5, 'OPS': ops}[spec['workload']](spec)
+    {'W1': w1, 'W2': w23, 'W3': w23, 'W4': w4, 'W5': w5, 'OPS': ops, 'W6': w6}[spec['workload']](spec)
 
 
 if __name__ == '__main__':

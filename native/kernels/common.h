@@ -163,4 +163,38 @@ void batchNormForward(const float* x, i64 n, i64 c, i64 inner, const float* mean
 void batchNormBackward(const float* g, const float* x, i64 n, i64 c, i64 inner, const float* mean, const float* invstd,
                        const float* gamma, float* dx, float* dgamma, float* dbeta, int training);
 
+// Layer normalisation of the rows of a contiguous x [rows, n] (layernorm.cc; formulas in
+// src/backend/types.ts). gamma/beta may be null; dx may be g; each of dx, dgamma, dbeta may be null.
+void layerNormForward(const float* x, i64 rows, i64 n, double eps, const float* gamma, const float* beta, float* y,
+                      float* mean, float* rstd);
+void layerNormBackward(const float* g, const float* x, i64 rows, i64 n, const float* mean, const float* rstd, const float* gamma,
+                       float* dx, float* dgamma, float* dbeta);
+
+// GELU, exact form, over contiguous arrays (activation.cc); out may be g.
+void geluForward(const float* x, float* y, i64 n);
+void geluBackward(const float* x, const float* g, float* out, i64 n);
+
+// Fused scaled dot-product attention (attention.cc; AttentionArgs in src/backend/types.ts). Each
+// operand is a [batch, heads, rows, width] view with a contiguous last axis: pointer (already at
+// its offset) and the batch, head and row strides. mask (additive, may be null) has 4 strides over
+// [batch, heads, l, s]. The forward writes out and lse; the backward reads out, lse and g and
+// writes dQ, dK, dV in full.
+struct AttnArgs {
+  i64 batch, heads, l, s, d, dv;
+  int causal;
+  float scale;
+  const float* q; i64 qs[3];
+  const float* k; i64 ks[3];
+  const float* v; i64 vs[3];
+  const float* mask; i64 ms[4];
+  float* out; i64 os[3];
+  float* lse;
+  const float* g; i64 gs[3];
+  float* dQ; i64 dQs[3];
+  float* dK; i64 dKs[3];
+  float* dV; i64 dVs[3];
+};
+void attentionForward(const AttnArgs& a);
+void attentionBackward(const AttnArgs& a);
+
 }  // namespace nabla

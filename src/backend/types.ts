@@ -233,6 +233,65 @@ export interface GruCellBackwardArgs {
   dhPrev: TypedArray;
 }
 
+/**
+ * One operand of the attention kernels: a [batch, heads, rows, width] view whose last axis is
+ * contiguous; element (b, h, i, c) lives at data[offset + b*strides[0] + h*strides[1] + i*strides[2] + c].
+ * (So q can be a head-split view of a packed projection [N, L, 3, H, hd] without a copy.)
+ */
+export interface HeadView {
+  data: TypedArray;
+  offset: number;
+  strides: readonly [number, number, number];
+}
+
+/**
+ * Scaled dot-product attention, per batch b and head h, for query rows i < l and key rows j < s:
+ *
+ *   s_ij = scale * q_i . k_j + mask[b, h, i, j]      (-inf where causal and j > i)
+ *   out_i = sum_j p_ij v_j,   p_ij = exp(s_ij - lse_i),   lse_i = log sum_j exp(s_ij)
+ *
+ * `mask` (additive, float) is a view broadcast to [batch, heads, l, s] (stride 0 on broadcast
+ * axes), or null. `lse` [batch, heads, l] (contiguous) receives each row's log-sum-exp, the only
+ * thing the backward keeps besides the inputs and the output. A row whose scores are all -inf
+ * has no distribution: out and lse are NaN there (PyTorch's softmax gives NaN). The kernels never
+ * hold the l x s matrix of scores (FlashAttention's schedule: blocks of keys, a running maximum
+ * and sum per row); with `causal`, blocks wholly above the diagonal are skipped.
+ */
+export interface AttentionArgs {
+  batch: number;
+  heads: number;
+  l: number;
+  s: number;
+  /** width of q and k rows */
+  d: number;
+  /** width of v and output rows */
+  dv: number;
+  q: HeadView;
+  k: HeadView;
+  v: HeadView;
+  mask: Strided | null;
+  causal: boolean;
+  scale: number;
+  /** written in full */
+  out: HeadView;
+  lse: TypedArray;
+}
+
+/**
+ * Backward of `attentionForward` from its inputs, output `out`, `lse` and g = dJ/dout:
+ *
+ *   D_i = g_i . out_i,   p_ij = exp(s_ij - lse_i),   dp_ij = g_i . v_j,   ds_ij = p_ij (dp_ij - D_i)
+ *   dq_i = scale sum_j ds_ij k_j,   dk_j = scale sum_i ds_ij q_i,   dv_j = sum_i p_ij g_i
+ *
+ * gradQ, gradK, gradV (dq, dk, dv) are written in full (their own arrays or disjoint regions of one array).
+ */
+export interface AttentionBackwardArgs extends AttentionArgs {
+  g: HeadView;
+  gradQ: HeadView;
+  gradK: HeadView;
+  gradV: HeadView;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -332,6 +391,39 @@ export interface Backend {
     g: TypedArray, x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
     gamma: TypedArray | null, dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null, training: boolean,
   ): void;
+
+  /**
+   * Layer normalisation of the rows of a contiguous x [rows, n] (n = the product of the
+   * normalised axes), per row r (sums in double precision or better):
+   *   mean[r] = (1/n) sum_j x[r, j],   rstd[r] = 1 / sqrt((1/n) sum_j (x[r, j] - mean[r])^2 + eps)
+   *   out[r, j] = (x[r, j] - mean[r]) * rstd[r] * gamma[j] + beta[j]   (gamma = 1, beta = 0 when null)
+   * Every element of out, mean, rstd is written.
+   */
+  layerNormForward(
+    x: TypedArray, rows: number, n: number, eps: number, gamma: TypedArray | null, beta: TypedArray | null,
+    out: TypedArray, mean: TypedArray, rstd: TypedArray,
+  ): void;
+  /**
+   * Backward of `layerNormForward` given g = dJ/dout [rows, n], with xhat = (x - mean[r]) rstd[r]
+   * and gh = g * gamma:
+   *   dx[r, j] = rstd[r] (gh[r, j] - (1/n) sum_k gh[r, k] - xhat[r, j] (1/n) sum_k gh[r, k] xhat[r, k])
+   *   dgamma[j] = sum_r g[r, j] xhat[r, j],   dbeta[j] = sum_r g[r, j]
+   * Each of dx, dgamma, dbeta may be null (not wanted); the others are written in full. dx may be g.
+   */
+  layerNormBackward(
+    g: TypedArray, x: TypedArray, rows: number, n: number, mean: TypedArray, rstd: TypedArray, gamma: TypedArray | null,
+    dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null,
+  ): void;
+
+  /** out[i] = x[i] Phi(x[i]) (exact GELU, Phi the standard normal CDF) over n contiguous elements. */
+  geluForward(x: TypedArray, out: TypedArray, n: number): void;
+  /** out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i])), phi the standard normal density; out may be g. */
+  geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void;
+
+  /** Fused scaled dot-product attention (see AttentionArgs). */
+  attentionForward(args: AttentionArgs): void;
+  /** Its backward (see AttentionBackwardArgs). */
+  attentionBackward(args: AttentionBackwardArgs): void;
 
   /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */
   adamStep(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, args: AdamArgs): void;

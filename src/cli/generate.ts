@@ -1,6 +1,7 @@
 /**
- * `nabla generate`: samples text from a character LSTM checkpoint directory (model.safetensors +
- * vocab.json, as written by examples/char-lstm/train.ts) with a softmax temperature.
+ * `nabla generate`: samples text from a character LSTM or GPT checkpoint directory
+ * (model.safetensors + vocab.json, as written by examples/char-lstm/train.ts and
+ * examples/char-gpt/train.ts) with a softmax temperature (the GPT with its key/value cache).
  */
 import { setBackend } from '../backend/registry.js';
 import { loadCharModel } from '../text/checkpoint.js';
@@ -19,7 +20,7 @@ const FLAGS: Record<string, FlagSpec> = {
 export async function generateCommand(argv: readonly string[]): Promise<number> {
   const { values: v } = parseFlags('generate', argv, FLAGS);
   if (v['help']) {
-    process.stdout.write(helpText('generate', 'Sample text from a trained character LSTM.', FLAGS, [
+    process.stdout.write(helpText('generate', 'Sample text from a trained character LSTM or GPT.', FLAGS, [
       'nabla generate --checkpoint runs/char-lstm-en --temperature 0.8 --length 300 --prime "The "',
       'nabla generate --checkpoint runs/char-lstm-zh --prime "《春" --temperature 0.6',
     ]));

@@ -9,6 +9,7 @@ import { manualSeed } from '../core/rng.js';
 import { gradcheckReport } from '../core/gradcheck.js';
 import { uniform } from '../ops/create.js';
 import * as nn from '../nn/index.js';
+import * as F from '../functional/index.js';
 import { type FlagSpec, helpText, matchName, numberFlag, parseFlags, UsageError } from './args.js';
 import { OP_TABLE, findOp, gradcheckFn, gradcheckSamples, leafOf, wantsGrad } from '../optable/index.js';
 
@@ -29,6 +30,18 @@ function layer(make: () => nn.Module<[Tensor], Tensor>, inputShape: number[], ou
   };
 }
 
+function op(fn: (...xs: Tensor[]) => Tensor, shapes: number[][], names?: string[], range: [number, number] = [-1, 1]): Check {
+  return () => ({ fn, inputs: shapes.map((s) => leaf(s, range[0], range[1])), names: names ?? shapes.map((_, i) => `input ${i}`) });
+}
+
+/** Causal self-attention through nn.MultiheadAttention (query = key = value), for the layer check. */
+class SelfAttention extends nn.Module {
+  attn = new nn.MultiheadAttention(4, 2, { batchFirst: true });
+  forward(x: Tensor): Tensor {
+    return this.attn.forward(x, x, x, { isCausal: true, needWeights: false })[0];
+  }
+}
+
 /** Layers (ops come from the op table). */
 const LAYERS: Record<string, Check> = {
   Linear: layer(() => new nn.Linear(4, 3), [2, 4]),
@@ -38,6 +51,10 @@ const LAYERS: Record<string, Check> = {
   RNN: layer(() => new nn.RNN(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
   LSTM: layer(() => new nn.LSTM(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
   GRU: layer(() => new nn.GRU(3, 4) as unknown as nn.Module<[Tensor], Tensor>, [5, 2, 3], (y) => (y as unknown as Tensor[])[0]!),
+  scaledDotProductAttention: op((q, k, v) => F.scaledDotProductAttention(q!, k!, v!, { isCausal: true }), [[2, 4, 3], [2, 4, 3], [2, 4, 2]], ['query', 'key', 'value']),
+  LayerNorm: layer(() => new nn.LayerNorm(4), [3, 4]),
+  MultiheadAttention: layer(() => new SelfAttention(), [2, 3, 4]),
+  TransformerEncoderLayer: layer(() => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, batchFirst: true, activation: 'gelu' }) as unknown as nn.Module<[Tensor], Tensor>, [2, 3, 4]),
 };
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -70,7 +87,7 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
   for (const given of positionals) {
     // exact or case-insensitive match, else an error with the nearest name ("did you mean")
     const name = matchName('gradcheck', 'op or layer', given, names);
-    const layerName = Object.keys(LAYERS).find((k) => k.toLowerCase() === name.toLowerCase());
+    const layerName = name in LAYERS ? name : Object.keys(LAYERS).find((k) => k.toLowerCase() === name.toLowerCase());
     const op = findOp(name);
     const runs: { sample: string | null; check: ReturnType<Check> }[] = [];
     let label: string;

@@ -13,6 +13,52 @@ export interface ForwardEvent {
   inputs: readonly Tensor[];
   output: Tensor;
   attrs?: Readonly<Record<string, unknown>>;
+  /** the tags of the layers the op ran in (outermost first; see tagOps), absent outside any */
+  tags?: readonly OpTag[];
+}
+
+/**
+ * What a layer says about the ops it runs: its kind (`layer`), and optionally the role of an op
+ * inside it (e.g. 'scores', 'softmax' in attention) and details (heads, scale). explain finds
+ * layers by these tags, not by op names.
+ */
+export interface OpTag {
+  layer: string;
+  role?: string;
+  [detail: string]: unknown;
+}
+
+const tagStack: OpTag[] = [];
+
+/** Runs fn with `tag` on every op it announces (nested tags stack up). */
+export function tagOps<T>(tag: OpTag, fn: () => T): T {
+  if (listeners.length === 0) return fn();
+  tagStack.push(tag);
+  try {
+    return fn();
+  } finally {
+    tagStack.pop();
+  }
+}
+
+let detailed = 0;
+
+/**
+ * Runs fn with layers computing their composed forms (every intermediate an op on the tape, e.g.
+ * attention's scores and softmax) instead of fused ops: explain records through this.
+ */
+export function withDetailedOps<T>(fn: () => T): T {
+  detailed++;
+  try {
+    return fn();
+  } finally {
+    detailed--;
+  }
+}
+
+/** True inside withDetailedOps. */
+export function detailedOps(): boolean {
+  return detailed > 0;
 }
 
 export interface BackwardEvent {
@@ -65,6 +111,7 @@ export function onOp(fn: OpListener): () => void {
 
 export function emitForward(op: string, inputs: readonly Tensor[], output: Tensor, attrs?: Readonly<Record<string, unknown>>): void {
   const e: ForwardEvent = attrs === undefined ? { kind: 'forward', op, inputs, output } : { kind: 'forward', op, inputs, output, attrs };
+  if (tagStack.length > 0) e.tags = [...tagStack];
   for (const l of listeners) l(e);
 }
 

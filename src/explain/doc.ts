@@ -8,6 +8,7 @@ import { toMatrix, transposeMatrix, type TensorSnapshot } from './snapshot.js';
 import { HAD, MINUS, PLUS, apply, mat, num, sup, sym, words, type Section, type Step, type Term } from './terms.js';
 import { convSections, convUpdates } from './doc-conv.js';
 import { lstmSections, lstmUpdates } from './doc-lstm.js';
+import { attentionSections } from './doc-attention.js';
 
 export type { Section, Step, Term } from './terms.js';
 
@@ -84,7 +85,7 @@ export function buildDocument(d: ExplanationData, r: Resolved): Section[] {
   const batch = m > 1;
   const conv = convSections(d);
   const rec = lstmSections(d);
-  sections.push(...conv.forward, ...rec.forward);
+  sections.push(...conv.forward, ...rec.forward, ...attentionSections(d));
 
   // forward
   const fwd: Step[] = [];

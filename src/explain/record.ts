@@ -9,7 +9,7 @@
  * backward events; the totals are the parameters' `.grad`.
  */
 import { Tensor, type NestedArray } from '../core/tensor.js';
-import { onOp, type BackwardEvent, type ForwardEvent } from '../core/events.js';
+import { onOp, withDetailedOps, type BackwardEvent, type ForwardEvent } from '../core/events.js';
 import { noGrad } from '../core/autograd.js';
 import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { tensor } from '../ops/create.js';
@@ -20,6 +20,7 @@ import { snapshot, snapshotOf, type TensorSnapshot } from './snapshot.js';
 import type { ConvStep, ExplanationData, LayerStep, LSTMStep, TapeEntry } from './types.js';
 import { findConvs, recordConv, type ConvFocus, type FoundConv } from './conv.js';
 import { findLSTMs, recordLSTM, type FoundLSTM } from './lstm.js';
+import { findAttention, recordAttention, retainAttention, type FoundAttention } from './attention.js';
 
 /** What explain needs of a model: an nb.nn.Module (or anything shaped like one). */
 export interface ExplainModel {
@@ -124,11 +125,13 @@ export function recordStep(opts: RecordOptions): ExplanationData {
   let layersFound: ReturnType<Tape['layers']>;
   let convsFound: FoundConv[];
   let lstmsFound: FoundLSTM[];
+  let attnFound: FoundAttention | null = null;
   let penaltyStart = 0;
   let lossInfo: ReturnType<typeof resolveLoss>;
   let penaltyValue = 0;
   try {
-    yhat = model.call(x);
+    // composed forms of fused layers (attention's scores and softmax become ops on the tape)
+    yhat = withDetailedOps(() => model.call(x));
     const nModel = fwd.length;
     if (!(yhat instanceof Tensor)) throw new NablaError('explain: the model must return one Tensor');
     if (yhat.size !== y.size) {
@@ -141,6 +144,7 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     const tape = new Tape(fwd.slice(0, nModel));
     convsFound = findConvs(tape);
     lstmsFound = findLSTMs(tape);
+    attnFound = findAttention(fwd.slice(0, nModel));
     const other = new Set<Tensor>([...convsFound.map((c) => c.W), ...lstmsFound.flatMap((l) => [l.Wih, l.Whh])]);
     layersFound = tape.layers(other);
     if (layersFound.length === 0 && convsFound.length === 0 && lstmsFound.length === 0) {
@@ -158,6 +162,7 @@ export function recordStep(opts: RecordOptions): ExplanationData {
       penaltyValue = pen.item();
       J = dataLoss.add(pen);
     }
+    if (attnFound !== null) retainAttention(attnFound);
     for (const l of layersFound) {
       l.z.retainGrad();
       if (l.a !== l.z) l.a.retainGrad();
@@ -315,6 +320,7 @@ export function recordStep(opts: RecordOptions): ExplanationData {
     layers,
     convs,
     lstms,
+    ...(attnFound !== null ? { attention: recordAttention(attnFound) } : {}),
     update: {
       optimizer: opts.optimizer === undefined ? 'SGD' : opts.optimizer.constructor.name,
       lr: opts.optimizer === undefined ? lr : null,

@@ -200,6 +200,31 @@ export interface TapeEntry {
   shape: number[];
 }
 
+/**
+ * One attention head (batch element 0, head 0 of the first attention layer) with autograd's
+ * gradients: Q [L, d], K [S, d], V [S, d_v], S = scale Q K^T, M the mask (0 / -inf), the masked
+ * scores S + M, P = softmax rows, O = P V, and dJ/d of O, P, S + M, Q, K, V.
+ */
+export interface AttentionStep {
+  heads: number;
+  scale: number;
+  causal: boolean;
+  Q: TensorSnapshot;
+  K: TensorSnapshot;
+  V: TensorSnapshot;
+  S: TensorSnapshot;
+  M: TensorSnapshot;
+  Smasked: TensorSnapshot;
+  P: TensorSnapshot;
+  O: TensorSnapshot;
+  dO: TensorSnapshot;
+  dP: TensorSnapshot;
+  dS: TensorSnapshot;
+  dQ: TensorSnapshot;
+  dK: TensorSnapshot;
+  dV: TensorSnapshot;
+}
+
 export interface ExplanationData {
   format: 'nabla.explain/1';
   dtype: string;
@@ -225,6 +250,8 @@ export interface ExplanationData {
   convs: ConvStep[];
   /** LSTM layers (one entry per layer and direction), in forward order */
   lstms: LSTMStep[];
+  /** the first attention layer's head 0 on batch element 0, if the model has attention */
+  attention?: AttentionStep;
   update: {
     /** 'SGD' when explain applied W := W - alpha dJ/dW itself, else the optimizer's class name */
     optimizer: string;

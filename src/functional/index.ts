@@ -22,6 +22,11 @@ export { dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
 export { batchNorm } from './batchnorm.js';
 export type { BatchNormOptions } from './batchnorm.js';
+export { layerNorm } from './layernorm.js';
+export { scaledDotProductAttention } from './attention.js';
+export type { ScaledDotProductAttentionOptions } from './attention.js';
+export { multiHeadAttentionForward } from './multihead.js';
+export type { MultiheadWeights, MultiheadAttentionOptions, MultiheadForwardOptions } from './multihead.js';
 export {
   mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
 } from './loss.js';

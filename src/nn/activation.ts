@@ -64,11 +64,15 @@ export class LogSoftmax extends Module {
   }
 }
 
-/** a = z Phi(z) ('none', exact) or its tanh approximation. */
+/** a = z Phi(z) ('none', exact) or its tanh approximation: `new GELU({ approximate: 'tanh' })` (or `new GELU('tanh')`). */
 export class GELU extends Module {
-  constructor(readonly approximate: F.GeluApproximation = 'none') {
+  readonly approximate: F.GeluApproximation;
+  constructor(opts: F.GeluApproximation | { approximate?: F.GeluApproximation } = 'none') {
     super();
-    if (approximate !== 'none' && approximate !== 'tanh') throw new NablaError(`GELU: approximate must be 'none' or 'tanh', got ${describe(approximate)}`);
+    this.approximate = typeof opts === 'string' ? opts : (opts.approximate ?? 'none');
+    if (this.approximate !== 'none' && this.approximate !== 'tanh') {
+      throw new NablaError(`GELU: approximate must be 'none' or 'tanh', got ${describe(this.approximate)}`);
+    }
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);

@@ -25,6 +25,18 @@ export { Flatten } from './flatten.js';
 export { Dropout } from './dropout.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase } from './batchnorm.js';
 export type { BatchNormOptions } from './batchnorm.js';
+export { LayerNorm } from './layernorm.js';
+export type { LayerNormOptions } from './layernorm.js';
+export { MultiheadAttention } from './attention.js';
+export type { MultiheadAttentionLayerOptions } from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, generateSquareSubsequentMask,
+} from './transformer.js';
+export type {
+  TransformerActivation, TransformerLayerOptions, EncoderLayerForwardOptions, DecoderLayerForwardOptions,
+  TransformerEncoderOptions, EncoderForwardOptions, DecoderForwardOptions,
+} from './transformer.js';
+export { cloneModule } from './clone.js';
 export { Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss.js';
 export type { Reduction } from './loss.js';
 export * as init from './init.js';

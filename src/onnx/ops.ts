@@ -26,6 +26,10 @@
  *   where gather                           Where, GatherElements (the condition / index tensor comes
  *                                          from the op event's attrs.cond / attrs.index)
  *   lstmSequence gruSequence               LSTM, GRU (src/onnx/rnn.ts)
+ *   layerNorm                              LayerNormalization (axis = -len(normalizedShape), epsilon; ones as
+ *                                          the scale when there is no weight)
+ *   attention (the fused op)               MatMul(Q, Transpose(K)) * scale (+ mask) (+ a causal -inf
+ *                                          constant) -> Softmax -> MatMul V
  */
 import type { Tensor } from '../core/tensor.js';
 import type { DType } from '../core/dtype.js';
@@ -229,6 +233,38 @@ function batchNorm(c: OpContext): Ref {
   return c.value(y);
 }
 
+/** The fused layer norm: inputs x, then weight and bias if present (attrs.weight, attrs.bias). */
+function layerNorm(c: OpContext): Ref {
+  const d = c.output.dtype;
+  const a = c.e.attrs;
+  const ns = a['normalizedShape'] as number[];
+  let i = 1;
+  const w = a['weight'] === true ? c.in(i++, d) : c.b.initializer('ln_ones', full(ns, 1, { dtype: d }));
+  const inputs = [c.in(0, d), w];
+  if (a['bias'] === true) inputs.push(c.in(i, d));
+  return c.value(c.b.node1('LayerNormalization', inputs, { axis: int(-ns.length), epsilon: float(Number(a['eps'] ?? 1e-5)) }));
+}
+
+/** The fused attention op: softmax(scale Q K^T + mask + causal) V on [B, H, L, d] inputs. */
+function attentionOp(c: OpContext): Ref {
+  const d = c.output.dtype;
+  const a = c.e.attrs;
+  const [q, k, v] = [c.in(0, d), c.in(1, d), c.in(2, d)];
+  let s = c.b.node1('MatMul', [q, c.b.node1('Transpose', [k], { perm: ints([0, 1, 3, 2]) })]);
+  s = c.b.node1('Mul', [s, c.b.scalar(Number(a['scale']), d)]);
+  const mask = a['mask'] as Tensor | null | undefined;
+  if (mask) s = c.b.node1('Add', [s, c.b.materialize(c.resolveExtra(mask), 'attention (mask)')]);
+  if (a['causal'] === true) {
+    const l = c.e.inputs[0]!.shape[2]!;
+    const sk = c.e.inputs[1]!.shape[2]!;
+    const m = full([l, sk], 0, { dtype: d });
+    const md = m.storage;
+    for (let i = 0; i < l; i++) for (let j = i + 1; j < sk; j++) md[i * sk + j] = -Infinity;
+    s = c.b.node1('Add', [s, c.b.initializer('causal_mask', m)]);
+  }
+  return c.value(c.b.node1('MatMul', [c.b.node1('Softmax', [s], { axis: int(-1) }), v]));
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 
 export const MAPPINGS: Readonly<Record<string, Mapping>> = {
@@ -292,6 +328,8 @@ export const MAPPINGS: Readonly<Record<string, Mapping>> = {
   cat,
   conv2d,
   batchNorm,
+  layerNorm,
+  attention: attentionOp,
   maxPool2d: pool('MaxPool'),
   avgPool2d: pool('AveragePool'),
   where,

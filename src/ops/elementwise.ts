@@ -221,14 +221,8 @@ export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', x, (g, y) => g.
 export const tanh = (x: Tensor): Tensor => unaryOp('tanh', x, (g, y) => g.mul(y.mul(y).neg().add(1)));
 /** y = ln(1 + e^x) (y = x above the threshold 20);  dy/dx = sigma(x), exactly 1 above the threshold, as PyTorch */
 export const softplus = (x: Tensor): Tensor => unaryOp('softplus', x, (g) => where(x.gt(20), g, g.mul(x.sigmoid())));
-/** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x) */
-export const gelu = (x: Tensor): Tensor =>
-  unaryOp('gelu', x, (g) => {
-    const phi = x.square().mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-    // Phi(x) = gelu(x) / x, except near 0 where that underflows (Phi(x) = 1/2 + O(x) there)
-    const Phi = where(x.abs().lt(1e-10), 0.5, x.gelu().div(x));
-    return g.mul(Phi.add(x.mul(phi)));
-  });
+/** y = x Phi(x) (exact GELU);  dy/dx = Phi(x) + x phi(x): one op with its own kernels (src/ops/gelu.ts) */
+export { gelu } from './gelu.js';
 
 /** y = x if x > 0 else slope*x (composed: gradient 1 for x > 0, slope otherwise, as PyTorch at 0) */
 export function leakyRelu(x: Tensor, slope: number): Tensor {

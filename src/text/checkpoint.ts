@@ -1,7 +1,8 @@
 /**
  * A character model on disk: a directory with
  *   model.safetensors   the state dict (PyTorch names), its CharLSTMConfig as JSON in the
- *                       metadata key `nabla.charlstm`, plus any extra string metadata
+ *                       metadata key `nabla.charlstm` (a CharGPT's CharGPTConfig in
+ *                       `nabla.chargpt`), plus any extra string metadata
  *   vocab.json          the CharVocab ({ chars, unk }) and the same config, readable by eye
  * `saveCharModel` writes both; `loadCharModel` rebuilds the model and vocabulary (what
  * `nabla generate --checkpoint <dir>` reads).
@@ -11,17 +12,24 @@ import { join } from 'node:path';
 import { NablaError } from '../core/errors.js';
 import { loadSafetensors, save } from '../io/safetensors-file.js';
 import { CharLSTM, type CharLSTMConfig } from './char-model.js';
+import { CharGPT, type CharGPTConfig } from './gpt.js';
 import { CharVocab, type CharVocabJSON } from './vocab.js';
 
 const META_KEY = 'nabla.charlstm';
+/** the metadata key of a CharGPT checkpoint (its CharGPTConfig) */
+const GPT_KEY = 'nabla.chargpt';
 
-export function saveCharModel(dir: string, model: CharLSTM, vocab: CharVocab, extra: Record<string, string> = {}): void {
+/** A character language model that can be saved and sampled: the LSTM or the GPT. */
+export type CharModel = CharLSTM | CharGPT;
+
+export function saveCharModel(dir: string, model: CharModel, vocab: CharVocab, extra: Record<string, string> = {}): void {
   mkdirSync(dir, { recursive: true });
-  save(model.stateDict(), join(dir, 'model.safetensors'), { metadata: { ...extra, [META_KEY]: JSON.stringify(model.config) } });
+  const key = model instanceof CharGPT ? GPT_KEY : META_KEY;
+  save(model.stateDict(), join(dir, 'model.safetensors'), { metadata: { ...extra, [key]: JSON.stringify(model.config) } });
   writeFileSync(join(dir, 'vocab.json'), JSON.stringify({ ...vocab.toJSON(), config: model.config }) + '\n');
 }
 
-export function loadCharModel(dir: string): { model: CharLSTM; vocab: CharVocab; metadata: Record<string, string> } {
+export function loadCharModel(dir: string): { model: CharModel; vocab: CharVocab; metadata: Record<string, string> } {
   const modelPath = join(dir, 'model.safetensors');
   const vocabPath = join(dir, 'vocab.json');
   for (const p of [modelPath, vocabPath]) {
@@ -29,10 +37,12 @@ export function loadCharModel(dir: string): { model: CharLSTM; vocab: CharVocab;
   }
   const { tensors, metadata } = loadSafetensors(modelPath);
   const raw = metadata[META_KEY];
-  if (raw === undefined) throw new NablaError(`loadCharModel: ${modelPath} has no '${META_KEY}' metadata (the model config); was it written by saveCharModel?`);
-  const config = JSON.parse(raw) as CharLSTMConfig;
+  const rawGpt = metadata[GPT_KEY];
+  if (raw === undefined && rawGpt === undefined) {
+    throw new NablaError(`loadCharModel: ${modelPath} has neither '${META_KEY}' nor '${GPT_KEY}' metadata (the model config); was it written by saveCharModel?`);
+  }
   const vocab = CharVocab.fromJSON(JSON.parse(readFileSync(vocabPath, 'utf8')) as CharVocabJSON);
-  const model = new CharLSTM(config);
+  const model: CharModel = rawGpt !== undefined ? new CharGPT(JSON.parse(rawGpt) as CharGPTConfig) : new CharLSTM(JSON.parse(raw!) as CharLSTMConfig);
   model.loadStateDict(tensors);
   model.eval();
   return { model, vocab, metadata };

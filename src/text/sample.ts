@@ -9,6 +9,7 @@ import { noGrad } from '../core/autograd.js';
 import { Generator } from '../core/rng.js';
 import { tensor } from '../ops/create.js';
 import type { CharLSTM, LSTMState } from './char-model.js';
+import { CharGPT } from './gpt.js';
 import type { CharVocab } from './vocab.js';
 
 export interface SampleOptions {
@@ -45,8 +46,11 @@ export function sampleLogits(logits: ArrayLike<number>, temperature: number, rng
   return best;
 }
 
-/** Generates `length` characters after `prime` (returned without the prime). */
-export function sampleText(model: CharLSTM, vocab: CharVocab, opts: SampleOptions = {}): string {
+/**
+ * Generates `length` characters after `prime` (returned without the prime). A CharGPT samples with
+ * its key/value cache; when the context is full it starts again from the last half of it.
+ */
+export function sampleText(model: CharLSTM | CharGPT, vocab: CharVocab, opts: SampleOptions = {}): string {
   const temperature = opts.temperature ?? 0.8;
   const length = opts.length ?? 300;
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new NablaError(`sampleText: temperature must be a number >= 0, got ${temperature}`);
@@ -58,6 +62,7 @@ export function sampleText(model: CharLSTM, vocab: CharVocab, opts: SampleOption
   const wasTraining = model.training;
   model.eval();
   try {
+    if (model instanceof CharGPT) return vocab.decode(sampleGpt(model, vocab.encode(prime), length, temperature, rng, banned));
     return noGrad(() => {
       const ids = vocab.encode(prime);
       let [logits, state] = model.forward(tensor(ids, { shape: [1, ids.length], dtype: 'int32' }));
@@ -75,4 +80,27 @@ export function sampleText(model: CharLSTM, vocab: CharVocab, opts: SampleOption
   } finally {
     if (wasTraining) model.train();
   }
+}
+
+/** GPT sampling with the key/value cache: one position per new character. */
+function sampleGpt(model: CharGPT, prime: Int32Array | number[], length: number, temperature: number, rng: Generator, banned: number): number[] {
+  const ctx = model.config.contextSize;
+  const all = Array.from(prime).slice(-ctx);
+  let cache = model.newCache();
+  let last = model.step(tensor(Int32Array.from(all), { shape: [1, all.length], dtype: 'int32' }), cache).reshape([-1]).data();
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const next = sampleLogits(last, temperature, rng, banned);
+    out.push(next);
+    all.push(next);
+    if (cache.length >= ctx) {
+      // the context is full: re-read its last half into a fresh cache
+      const keep = all.slice(-Math.max(1, ctx >> 1));
+      cache = model.newCache();
+      last = model.step(tensor(Int32Array.from(keep), { shape: [1, keep.length], dtype: 'int32' }), cache).reshape([-1]).data();
+    } else {
+      last = model.step(tensor(Int32Array.of(next), { shape: [1, 1], dtype: 'int32' }), cache).reshape([-1]).data();
+    }
+  }
+  return out;
 }

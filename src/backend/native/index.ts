@@ -20,7 +20,10 @@ import type { TypedArray } from '../../core/dtype.js';
 import { NablaError, describe } from '../../core/errors.js';
 import type {
   AdamArgs,
+  AttentionArgs,
+  AttentionBackwardArgs,
   BinaryOp,
+  HeadView,
   Conv2dGeom,
   GemmArgs,
   GruCellArgs,
@@ -33,7 +36,9 @@ import type {
   Strided,
   UnaryOp,
 } from '../types.js';
-import { binary as refBinary, copy as refCopy, unary as refUnary, where as refWhere } from '../reference/elementwise.js';
+import {
+  binary as refBinary, copy as refCopy, geluBackward as refGeluBackward, geluForward as refGeluForward, unary as refUnary, where as refWhere,
+} from '../reference/elementwise.js';
 import {
   argReduce as refArgReduce,
   gather as refGather,
@@ -51,6 +56,8 @@ import {
   maxPool2dBackward as refMaxPool2dBackward,
 } from '../reference/pool.js';
 import { adamStep as refAdamStep } from '../reference/optim.js';
+import { layerNormBackward as refLayerNormBackward, layerNormForward as refLayerNormForward } from '../reference/layernorm.js';
+import { attentionBackward as refAttentionBackward, attentionForward as refAttentionForward } from '../reference/attention.js';
 import {
   batchNormBackward as refBatchNormBackward,
   batchNormForward as refBatchNormForward,
@@ -99,6 +106,21 @@ interface Addon {
   batchNormBackward(
     g: Float32Array, x: Float32Array, mean: Float32Array, invstd: Float32Array, gamma: Float32Array | null,
     dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, n: number, c: number, inner: number, training: number,
+  ): void;
+  layerNormForward(
+    x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, out: Float32Array, mean: Float32Array, rstd: Float32Array,
+    rows: number, n: number, eps: number,
+  ): void;
+  layerNormBackward(
+    g: Float32Array, x: Float32Array, mean: Float32Array, rstd: Float32Array, gamma: Float32Array | null,
+    dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, rows: number, n: number,
+  ): void;
+  geluForward(x: Float32Array, y: Float32Array, n: number): void;
+  geluBackward(x: Float32Array, g: Float32Array, out: Float32Array, n: number): void;
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, out: Float32Array, lse: Float32Array): void;
+  attentionBackward(
+    q: Float32Array, k: Float32Array, v: Float32Array, mask: Float32Array | null, out: Float32Array, lse: Float32Array,
+    g: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array,
   ): void;
   lstmCellForward(gates: Float32Array, cPrev: Float32Array, c: Float32Array, h: Float32Array, tanhC: Float32Array): void;
   lstmCellBackward(
@@ -497,6 +519,83 @@ function batchNormBackward(
   refBatchNormBackward(g, x, n, c, inner, mean, invstd, gamma, dx, dgamma, dbeta, training);
 }
 
+function layerNormForward(
+  x: TypedArray, rows: number, n: number, eps: number, gamma: TypedArray | null, beta: TypedArray | null,
+  out: TypedArray, mean: TypedArray, rstd: TypedArray,
+): void {
+  if (f32(x, out, mean, rstd) && f32OrNull(gamma) && f32OrNull(beta)) {
+    return N.layerNormForward(x as Float32Array, gamma, beta, out as Float32Array, mean as Float32Array, rstd as Float32Array, rows, n, eps);
+  }
+  refLayerNormForward(x, rows, n, eps, gamma, beta, out, mean, rstd);
+}
+
+function layerNormBackward(
+  g: TypedArray, x: TypedArray, rows: number, n: number, mean: TypedArray, rstd: TypedArray, gamma: TypedArray | null,
+  dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null,
+): void {
+  if (f32(g, x, mean, rstd) && f32OrNull(gamma) && f32OrNull(dx) && f32OrNull(dgamma) && f32OrNull(dbeta)) {
+    return N.layerNormBackward(g as Float32Array, x as Float32Array, mean as Float32Array, rstd as Float32Array, gamma, dx, dgamma, dbeta, rows, n);
+  }
+  refLayerNormBackward(g, x, rows, n, mean, rstd, gamma, dx, dgamma, dbeta);
+}
+
+function geluForward(x: TypedArray, out: TypedArray, n: number): void {
+  if (f32(x, out)) return N.geluForward(x as Float32Array, out as Float32Array, n);
+  refGeluForward(x, out, n);
+}
+
+function geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void {
+  if (f32(x, g, out)) return N.geluBackward(x as Float32Array, g as Float32Array, out as Float32Array, n);
+  refGeluBackward(x, g, out, n);
+}
+
+// Attention: sizes, flags and each view's offset and strides go through the scratch (native/addon.cc).
+function headView(at: number, v: HeadView): void {
+  S[at] = v.offset; S[at + 1] = v.strides[0]; S[at + 2] = v.strides[1]; S[at + 3] = v.strides[2];
+}
+
+function attentionScratch(a: AttentionArgs): void {
+  S[0] = a.batch; S[1] = a.heads; S[2] = a.l; S[3] = a.s; S[4] = a.d; S[5] = a.dv; S[6] = a.causal ? 1 : 0; S[7] = a.scale;
+  headView(8, a.q);
+  headView(12, a.k);
+  headView(16, a.v);
+  if (a.mask !== null) {
+    const st = a.mask.strides;
+    S[20] = a.mask.offset; S[21] = st[0]!; S[22] = st[1]!; S[23] = st[2]!; S[24] = st[3]!;
+  }
+  headView(25, a.out);
+}
+
+function attentionForward(a: AttentionArgs): void {
+  if (f32(a.q.data, a.k.data, a.v.data, a.out.data, a.lse) && (a.mask === null || a.mask.data instanceof Float32Array)) {
+    attentionScratch(a);
+    return N.attentionForward(
+      a.q.data as Float32Array, a.k.data as Float32Array, a.v.data as Float32Array, a.mask === null ? null : (a.mask.data as Float32Array),
+      a.out.data as Float32Array, a.lse as Float32Array,
+    );
+  }
+  refAttentionForward(a);
+}
+
+function attentionBackward(a: AttentionBackwardArgs): void {
+  if (
+    f32(a.q.data, a.k.data, a.v.data, a.out.data, a.lse, a.g.data, a.gradQ.data, a.gradK.data, a.gradV.data) &&
+    (a.mask === null || a.mask.data instanceof Float32Array)
+  ) {
+    attentionScratch(a);
+    headView(29, a.g);
+    headView(33, a.gradQ);
+    headView(37, a.gradK);
+    headView(41, a.gradV);
+    return N.attentionBackward(
+      a.q.data as Float32Array, a.k.data as Float32Array, a.v.data as Float32Array, a.mask === null ? null : (a.mask.data as Float32Array),
+      a.out.data as Float32Array, a.lse as Float32Array, a.g.data as Float32Array,
+      a.gradQ.data as Float32Array, a.gradK.data as Float32Array, a.gradV.data as Float32Array,
+    );
+  }
+  refAttentionBackward(a);
+}
+
 // Recurrent cells: batch, hidden and the arrays' offsets go through the scratch (native/addon.cc).
 function lstmCellForward(p: LstmCellArgs): void {
   if (f32(p.gates, p.cPrev, p.c, p.h, p.tanhC)) {
@@ -571,6 +670,12 @@ export function loadNativeBackend(): PartialBackend | null {
     batchNormStats,
     batchNormForward,
     batchNormBackward,
+    layerNormForward,
+    layerNormBackward,
+    geluForward,
+    geluBackward,
+    attentionForward,
+    attentionBackward,
     adamStep,
     lstmCellForward,
     lstmCellBackward,

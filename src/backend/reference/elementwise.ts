@@ -34,7 +34,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   // log(1 + e^x) computed without overflow
   softplus: (x) => (x > 20 ? x : x < -20 ? Math.exp(x) : Math.log1p(Math.exp(x))),
   // the exact erf-based GELU (PyTorch's default), not the tanh approximation
-  gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  gelu: (x) => x * normalCdf(x),
   // NaN is true (non-zero), as PyTorch's bool(NaN)
   not: (x) => (x === 0 ? 1 : 0),
 };
@@ -57,8 +57,12 @@ export function erf(x: number): number {
     const r = (2 / Math.sqrt(Math.PI)) * sum;
     return x < 0 ? -r : r;
   }
-  // erfc by Lentz's continued fraction
-  const z = ax;
+  const erfc = erfcTail(ax);
+  return x < 0 ? erfc - 1 : 1 - erfc;
+}
+
+/** erfc(z) for z >= 2.5 by Lentz's continued fraction (to about 1e-15 relative). */
+function erfcTail(z: number): number {
   let f = z;
   let c = z;
   let d = 0;
@@ -72,8 +76,16 @@ export function erf(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  const erfc = Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
-  return x < 0 ? erfc - 1 : 1 - erfc;
+  return Math.exp(-z * z) / (f * Math.sqrt(Math.PI));
+}
+
+/**
+ * The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2, with the far negative tail taken
+ * from erfc directly (1 + erf there would cancel every digit).
+ */
+export function normalCdf(x: number): number {
+  const z = x / Math.SQRT2;
+  return z <= -2.5 ? 0.5 * erfcTail(-z) : 0.5 * (1 + erf(z));
 }
 
 /** C's (and PyTorch's) pow: Math.pow except 1^y = 1 for every y and (-1)^(+-inf) = 1 (Math.pow gives NaN). */
@@ -169,4 +181,21 @@ export function copy(x: Strided, shape: readonly number[], out: Strided): void {
 
 export function fill(out: TypedArray, value: number, start: number, end: number): void {
   out.fill(value, start, end);
+}
+
+/** Exact GELU over n contiguous elements: x Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2. */
+export function geluForward(x: TypedArray, out: TypedArray, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    out[i] = v * normalCdf(v);
+  }
+}
+
+/** GELU's backward: g (Phi(x) + x phi(x)), phi(x) = e^{-x^2/2} / sqrt(2 pi); out may be g. */
+export function geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void {
+  const c = 1 / Math.sqrt(2 * Math.PI);
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    out[i] = g[i]! * (normalCdf(v) + v * c * Math.exp(-0.5 * v * v));
+  }
 }
