@@ -8,7 +8,3 @@ export { fortunesCorpus, stripAnsi, FORTUNES_DIR, CORPORA } from './corpus.js';
 export type { CorpusName, TextCorpus, CorpusOptions } from './corpus.js';
 export { saveCharModel, loadCharModel } from './checkpoint.js';
 export type { CharModel } from './checkpoint.js';
-export { streamBatches } from './batches.js';
-export type { StreamBatches } from './batches.js';
-export { CharGPT } from './gpt.js';
-export type { CharGPTConfig, KVCache } from './gpt.js';
