@@ -3,13 +3,24 @@
  * from primitives so their derivatives come from autograd. PyTorch's full signatures.
  */
 import type { Tensor } from '../core/tensor.js';
+import { isFloat } from '../core/dtype.js';
+import { noGrad } from '../core/autograd.js';
+import { result } from '../ops/result.js';
 import { NablaError } from '../core/errors.js';
 import { where } from '../ops/indexing.js';
 import * as ew from '../ops/elementwise.js';
 
-/** SiLU / swish: a = z sigma(z);  da/dz = sigma(z) (1 + z (1 - sigma(z))) */
+/**
+ * SiLU / swish: a = z sigma(z);  da/dz = sigma(z) (1 + z (1 - sigma(z))), PyTorch's formula
+ * (through the product rule the upstream gradient times z overflows first where z is huge).
+ */
 export function silu(x: Tensor): Tensor {
-  return x.mul(x.sigmoid());
+  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  const y = noGrad(() => xf.mul(xf.sigmoid()));
+  return result('silu', y, [xf], (g) => {
+    const s = xf.sigmoid();
+    return [g.mul(s.mul(xf.mul(s.neg().add(1)).add(1)))];
+  });
 }
 
 export type GeluApproximation = 'none' | 'tanh';

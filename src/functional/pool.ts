@@ -34,8 +34,7 @@ function adaptiveAxis(x: Tensor, axis: number, out: number, reduce: (t: Tensor) 
   if (out === size) return x;
   const parts: Tensor[] = [];
   for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * size) / out);
-    const end = Math.ceil(((i + 1) * size) / out);
+    const [start, end] = window(i, size, out);
     parts.push(reduce(x.narrow(axis, start, end - start)));
   }
   return parts.length === 1 ? parts[0]! : cat(parts, axis);
@@ -57,8 +56,26 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   const h = x.shape[2]!;
   const w = x.shape[3]!;
   if (h % oh === 0 && w % ow === 0) return maxPool2d(x, [h / oh, w / ow]);
-  const rows = adaptiveAxis(x, 2, oh, (t) => t.max(2, true));
-  return adaptiveAxis(rows, 3, ow, (t) => t.max(3, true));
+  // one max-pooling window per output, so that the gradient goes to one element of each window
+  // (the first maximum in row-major order, or a NaN), as PyTorch; a max over rows and then over
+  // columns would pick another element among ties and split it as amax does
+  const rows: Tensor[] = [];
+  for (let i = 0; i < oh; i++) {
+    const [h0, h1] = window(i, h, oh);
+    const band = x.narrow(2, h0, h1 - h0);
+    const cells: Tensor[] = [];
+    for (let j = 0; j < ow; j++) {
+      const [w0, w1] = window(j, w, ow);
+      cells.push(maxPool2d(band.narrow(3, w0, w1 - w0), [h1 - h0, w1 - w0]));
+    }
+    rows.push(cells.length === 1 ? cells[0]! : cat(cells, 3));
+  }
+  return rows.length === 1 ? rows[0]! : cat(rows, 2);
+}
+
+/** Output i's window [start, end) along an axis of length `size` pooled into `out`. */
+function window(i: number, size: number, out: number): [number, number] {
+  return [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)];
 }
 
 export interface Pool1dOptions {

@@ -48,9 +48,13 @@ export function binaryTypes(op: BinaryOp, x: Tensor, y: Tensor): { common: DType
   return { common, out: common };
 }
 
-/** The operand converted to the computation dtype where a float must be rounded to it first (float64 -> float32), as PyTorch computes. */
+/**
+ * The operand converted to a float computation dtype first (float64 -> float32 rounds, an int32
+ * beyond 2^24 becomes the nearest float32), as PyTorch computes.
+ */
 function inCommon(t: Tensor, common: DType): Tensor {
-  return t.dtype !== common && isFloat(t.dtype) && isFloat(common) ? castData(t, common) : t;
+  // (bool is exact in any float dtype: no copy for masks)
+  return t.dtype !== common && t.dtype !== 'bool' && isFloat(common) ? castData(t, common) : t;
 }
 
 /** Runs a broadcasting binary kernel without recording a graph. */
@@ -97,11 +101,17 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** y = a^p;  dy/da = p a^(p-1), dy/dp = a^p ln a */
 export function pow(a: Operand, p: Operand): Tensor {
+  if (a instanceof Tensor && (p === 0.5 || p === -0.5)) {
+    // PyTorch computes a plain exponent of +-1/2 as sqrt / rsqrt: (-0)^0.5 = -0, (-inf)^0.5 = NaN,
+    // (-0)^-0.5 = -inf (std::pow gives 0, +inf, +inf); gradient p x^(p - 1) in the same way
+    const y = noGradUnary(p === 0.5 ? 'sqrt' : 'rsqrt', a);
+    return result('pow', y, [a], (g) => [g.mul(pow(a, p - 1).mul(p))]);
+  }
   const [x, e] = operands('pow', a, p);
   const out = noGradBinary('pow', x, e);
   return result('pow', out, [x, e], (g) => [
     // 0 where p = 0 (even at a = 0 or a = NaN), as PyTorch
-    x.requiresGrad ? where(e.eq(0), 0, g.mul(e).mul(x.pow(e.sub(1)))) : null,
+    x.requiresGrad ? where(e.eq(0), 0, g.mul(x.pow(typeof p === 'number' ? p - 1 : e.sub(1)).mul(e))) : null,
     // at a = 0 with p >= 0 the term a^p ln a is taken as 0 (its limit), as PyTorch does
     e.requiresGrad ? where(x.eq(0).mul(e.ge(0)), 0, g.mul(out).mul(x.log())) : null,
   ]);
@@ -141,6 +151,12 @@ export function logicalNot(x: Tensor): Tensor {
   return result('logicalNot', unaryKernel('not', x, 'bool'), [x], null);
 }
 
+/** A float unary kernel without a graph (an integer input converted first, as unaryOp does). */
+function noGradUnary(op: UnaryOp, x: Tensor): Tensor {
+  const dtype = floatOut(x);
+  return unaryKernel(op, !isFloat(x.dtype) ? castData(x, dtype) : x, dtype);
+}
+
 // ------------------------------------------------------------------ unary, differentiable
 
 function floatOut(x: Tensor): DType {
@@ -154,7 +170,8 @@ function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Te
   if (x.dtype === 'bool' && NO_BOOL.has(op)) {
     throw new DTypeError(`${op}: not supported for bool tensors${op === 'neg' ? '; to invert a mask use logicalNot()' : ''}`);
   }
-  const y = unaryKernel(op, x, dtype);
+  // an integer input of a float op is converted first (int32 beyond 2^24 rounds to float32), as PyTorch
+  const y = unaryKernel(op, !isFloat(x.dtype) && isFloat(dtype) ? castData(x, dtype) : x, dtype);
   // the backward closure only when a graph is recorded (inference makes none)
   const record = backward !== null && x.requiresGrad && isGradEnabled();
   return result(op, y, [x], record ? (g) => [backward(g, y)] : null);
@@ -175,7 +192,7 @@ export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x, (g, y) => g.div(y.
 /** y = 1/sqrt(x);  dy/dx = -y^3/2 */
 export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', x, (g, y) => g.mul(y.mul(y).mul(y)).mul(-0.5));
 /** y = x^2;  dy/dx = 2x */
-export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x).mul(2), x.dtype === 'bool' ? 'int32' : x.dtype);
+export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x.mul(2)), x.dtype === 'bool' ? 'int32' : x.dtype); // 2x first, as PyTorch (it overflows first)
 /** y = 1/x;  dy/dx = -y^2 */
 export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x, (g, y) => g.mul(y.mul(y)).neg());
 /** y = |x|;  dy/dx = sign(x) (0 at 0 and at NaN, as PyTorch) */

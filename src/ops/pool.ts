@@ -10,10 +10,10 @@
  *
  * Backward (hand-written: pooling is on the hot path of every CNN):
  *   max: dJ/dx[argmax of the window] += dJ/dy     avg: each pixel of the window gets dJ/dy / divisor
- * Max pooling with dilation > 1 is composed from strided slices, stack and max instead (the
- * backend kernels have no dilation); its gradient splits ties evenly where PyTorch picks the first.
+ * Max pooling with dilation > 1 is composed from strided slices, stack and gather instead (the
+ * backend kernels have no dilation), with the kernels' tie rule (first maximum, or the last NaN).
  */
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
 import { allocateUninit, isFloat } from '../core/dtype.js';
@@ -21,7 +21,8 @@ import { B } from '../backend/registry.js';
 import type { Pool2dGeom } from '../backend/types.js';
 import { emptyUninit, result } from './result.js';
 import { type Pair, expect4d, pad2d, pair } from './conv.js';
-import { stack } from './indexing.js';
+import { stack, where } from './indexing.js';
+import { arange } from './create.js';
 
 export interface MaxPool2dOptions {
   /** step between windows (default: the kernel size) */
@@ -71,21 +72,24 @@ function resolve(op: string, x: Tensor, kernel: Pair, stride: Pair | undefined, 
   const [sh, sw] = pair(op, 'stride', stride ?? kernel, 1);
   const [ph, pw] = pair(op, 'padding', padding, 0);
   const [dh, dw] = pair(op, 'dilation', dilation, 1);
-  if (2 * ph > kh || 2 * pw > kw) {
-    throw new NablaError(`${op}: padding [${ph},${pw}] must be at most half the kernel size [${kh},${kw}]`);
+  const effH = dh * (kh - 1) + 1;
+  const effW = dw * (kw - 1) + 1;
+  // PyTorch's limits: padding at most half the (dilated) kernel, and at least one output
+  if (2 * ph > effH || 2 * pw > effW) {
+    throw new NablaError(`${op}: padding [${ph},${pw}] must be at most half the kernel size [${effH},${effW}]${dh > 1 || dw > 1 ? ' (dilated)' : ''}`);
   }
   const h = x.shape[2]!;
   const w = x.shape[3]!;
-  const effH = dh * (kh - 1) + 1;
-  const effW = dw * (kw - 1) + 1;
-  if (effH > h + 2 * ph || effW > w + 2 * pw) {
+  const outH = outLen(h, kh, sh, ph, dh, ceil);
+  const outW = outLen(w, kw, sw, pw, dw, ceil);
+  if (outH < 1 || outW < 1) {
     const dil = dh > 1 || dw > 1 ? ` (${effH}x${effW} with dilation [${dh},${dw}])` : '';
     throw new ShapeError(
       `${op}: the kernel ${kh}x${kw}${dil} is larger than the padded input ${h + 2 * ph}x${w + 2 * pw} ` +
-        `(input ${h}x${w} from x ${fmtShape(x.shape)}, padding [${ph},${pw}]); use a smaller kernel or a larger input`,
+        `(input ${h}x${w} from x ${fmtShape(x.shape)}, padding [${ph},${pw}]): the output would be ${outH}x${outW}; use a smaller kernel, more padding or a larger input`,
     );
   }
-  return { kh, kw, sh, sw, ph, pw, dh, dw, outH: outLen(h, kh, sh, ph, dh, ceil), outW: outLen(w, kw, sw, pw, dw, ceil) };
+  return { kh, kw, sh, sw, ph, pw, dh, dw, outH, outW };
 }
 
 function geometry(x: Tensor, r: Resolved, countIncludePad: boolean): Pool2dGeom {
@@ -134,7 +138,30 @@ function dilatedMaxPool(x: Tensor, r: Resolved): Tensor {
       taps.push(xp.slice(null, null, [i0, i0 + (r.outH - 1) * r.sh + 1, r.sh], [j0, j0 + (r.outW - 1) * r.sw + 1, r.sw]));
     }
   }
-  return stack(taps, 0).max(0);
+  // the max with PyTorch's gradient rule: all of it to one tap, the first maximum among the taps
+  // inside the image (a tap in the padding never wins a tie), or the last NaN; a window with no
+  // tap inside the image outputs -inf and passes no gradient
+  const s = stack(taps, 0);
+  const T = taps.length;
+  const inImage = new Uint8Array(T * r.outH * r.outW);
+  for (let i = 0; i < r.kh; i++) {
+    for (let j = 0; j < r.kw; j++) {
+      for (let p = 0; p < r.outH; p++) {
+        const row = p * r.sh - r.ph + i * r.dh;
+        for (let q = 0; q < r.outW; q++) {
+          const col = q * r.sw - r.pw + j * r.dw;
+          inImage[((i * r.kw + j) * r.outH + p) * r.outW + q] = row >= 0 && row < h && col >= 0 && col < w ? 1 : 0;
+        }
+      }
+    }
+  }
+  const valid = new Tensor(inImage, [T, 1, 1, r.outH, r.outW]).to('bool');
+  const sd = s.detach();
+  const order = arange(1, T + 1, 1, { dtype: 'int32' }).reshape([T, 1, 1, 1, 1]);
+  const lastNan = sd.ne(sd).int().mul(order).max(0, true).sub(1);
+  const firstMax = sd.eq(sd.max(0, true)).mul(valid).int().argmax(0, true);
+  const idx = where(lastNan.ge(0), lastNan, firstMax);
+  return s.gather(0, idx).squeeze(0);
 }
 
 /** Mean over each window; x [N, C, H, W] -> [N, C, outH, outW]. */
