@@ -61,5 +61,5 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * (alpha at exactly 0, as PyTorch). The exponential sees min(z, 0) so it cannot overflow.
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.le(0), ew.expm1(x.clamp(null, 0)).mul(alpha), x);
+  return ew.elu(x, alpha);
 }

@@ -214,7 +214,8 @@ function nllCore(op: string, logp: Tensor, target: Tensor, opts: NLLOptions): { 
   const tShape = x.ndim === 2 ? [x.shape[0]!] : [x.shape[0]!, ...x.shape.slice(2)];
   const idx = new Tensor(safe, tShape).unsqueeze(1);
   const picked = x.gather(1, idx).squeeze(1).reshape(target.shape); // logp[i, y_i]
-  const per = picked.mul(w).neg();
+  // 0 where ignored even if that row's log-probabilities are NaN or infinite (NaN * 0 is NaN)
+  const per = where(keep.ne(0), picked.mul(w).neg(), 0);
   const reduction = opts.reduction ?? 'mean';
   const loss = reduction === 'mean' ? weightedMean(per, wSum) : reduce(op, per, reduction);
   return { loss, keep, wSum };
@@ -256,7 +257,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   }
   const { loss: nll, keep, wSum } = nllCore('crossEntropy', logp, target, opts);
   if (ls === 0) return nll;
-  const smooth = (wB === null ? logp : logp.mul(wB)).sum(axis).neg().mul(keep); // -sum_c w_c log p_ic, 0 where ignored
+  const smooth = where(keep.ne(0), (wB === null ? logp : logp.mul(wB)).sum(axis).neg(), 0); // -sum_c w_c log p_ic, 0 where ignored
   const reduction = opts.reduction ?? 'mean';
   const ret = reduction === 'mean' ? weightedMean(smooth, wSum) : reduce('crossEntropy', smooth, reduction);
   return nll.mul(1 - ls).add(ret.mul(ls / c));

@@ -23,7 +23,7 @@ function outSizes(op: string, x: Tensor, size: AdaptiveSize): [number, number] {
   expect4d(op, x);
   const [oh, ow] = typeof size === 'number' ? [size, size] : [size[0] ?? x.shape[2]!, size[1] ?? x.shape[3]!];
   for (const d of [oh, ow]) {
-    if (!Number.isInteger(d) || d < 1) throw new NablaError(`${op}: the output size must be positive integers, got ${JSON.stringify(size)}`);
+    if (!Number.isInteger(d) || d < 0) throw new NablaError(`${op}: the output size must be non-negative integers, got ${JSON.stringify(size)}`);
   }
   return [oh, ow];
 }
@@ -43,6 +43,7 @@ function adaptiveAxis(x: Tensor, axis: number, out: number, reduce: (t: Tensor) 
 /** Mean over adaptive windows: x [N, C, H, W] -> [N, C, oh, ow]. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   const [oh, ow] = outSizes('adaptiveAvgPool2d', x, outputSize);
+  if (oh === 0 || ow === 0) return emptyOutput(x, oh, ow);
   const h = x.shape[2]!;
   const w = x.shape[3]!;
   if (h % oh === 0 && w % ow === 0) return avgPool2d(x, [h / oh, w / ow]);
@@ -53,6 +54,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
 /** Max over adaptive windows: x [N, C, H, W] -> [N, C, oh, ow]. */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   const [oh, ow] = outSizes('adaptiveMaxPool2d', x, outputSize);
+  if (oh === 0 || ow === 0) return emptyOutput(x, oh, ow);
   const h = x.shape[2]!;
   const w = x.shape[3]!;
   if (h % oh === 0 && w % ow === 0) return maxPool2d(x, [h / oh, w / ow]);
@@ -71,6 +73,11 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
     rows.push(cells.length === 1 ? cells[0]! : cat(cells, 3));
   }
   return rows.length === 1 ? rows[0]! : cat(rows, 2);
+}
+
+/** An output with no windows, [N, C, oh, ow] with oh or ow 0 (still connected to x, for its zero gradient). */
+function emptyOutput(x: Tensor, oh: number, ow: number): Tensor {
+  return x.narrow(2, 0, 0).reshape([x.shape[0]!, x.shape[1]!, oh, ow]);
 }
 
 /** Output i's window [start, end) along an axis of length `size` pooled into `out`. */

@@ -86,8 +86,13 @@ export function tensor(data: TensorData, opts: FromDataOptions = {}): Tensor {
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   const s = checkShape('full', shape);
   const d = checkDType('full', opts.dtype ?? 'float32');
+  if (typeof value !== 'number') throw new NablaError(`full: the value must be a number, got ${typeof value}`);
+  if (d === 'int32' && !(Number.isFinite(value) && Math.trunc(value) <= 2147483647 && Math.trunc(value) >= -2147483648)) {
+    throw new NablaError(`full: the value ${value} cannot be stored in an int32 tensor (it is not finite or outside the int32 range)`);
+  }
   const storage = allocate(d, sizeOf(s));
-  if (value !== 0) storage.fill(value);
+  // bool holds 0 / 1: any non-zero value (and NaN) is true
+  if (value !== 0) storage.fill(d === 'bool' ? 1 : value);
   return finish(new Tensor(storage, s), opts);
 }
 
@@ -114,15 +119,22 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, start] : [start, end];
   if (step === 0 || !Number.isFinite(step)) throw new NablaError(`arange: step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(s) || !Number.isFinite(e)) throw new NablaError(`arange: start and end must be finite, got ${s} and ${e}`);
+  if ((e - s) * step < 0) throw new NablaError(`arange: a step of ${step} never goes from ${s} to ${e}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
   const d = opts.dtype ?? ([s, e, step].every(Number.isInteger) ? 'int32' : 'float32');
+  // an integer result counts from trunc(start) by trunc(step) (the length still comes from the
+  // given numbers), as PyTorch
+  const [s0, st] = d === 'int32' || d === 'bool' ? [Math.trunc(s), Math.trunc(step)] : [s, step];
+  if (st === 0) throw new NablaError(`arange: the step ${step} is 0 as an integer (dtype ${d})`);
   const storage = allocate(checkDType('arange', d), n);
-  for (let i = 0; i < n; i++) storage[i] = s + i * step;
+  for (let i = 0; i < n; i++) storage[i] = s0 + i * st;
   return finish(new Tensor(storage, [n]), opts);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new NablaError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const storage = allocate(checkDType('linspace', opts.dtype ?? 'float32'), steps);
   for (let i = 0; i < steps; i++) storage[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return finish(new Tensor(storage, [steps]), opts);
@@ -130,6 +142,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(m) || m < 0) throw new NablaError(`eye: sizes must be non-negative integers, got ${n} and ${m}`);
   const t = zeros([n, m], opts);
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return t;

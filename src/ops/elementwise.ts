@@ -248,9 +248,21 @@ export function leakyRelu(x: Tensor, slope: number): Tensor {
   return where(x.gt(0), x, x.mul(slope));
 }
 
-/** y = x if x > 0 else alpha*(e^x - 1) (composed: gradient alpha at 0, and 1 at NaN, as PyTorch) */
+/**
+ * y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 where x > 0, else alpha e^x (so alpha at 0 and
+ * NaN at NaN, as PyTorch's vectorised loop; see the 'elu-nan-gradient' deviation).
+ */
 export function elu(x: Tensor, alpha: number): Tensor {
-  return where(x.le(0), expm1(clamp(x, null, 0)).mul(alpha), x);
+  const xf = isFloat(x.dtype) ? x : castData(x, 'float32');
+  const y = noGradElu(xf, alpha);
+  return result('elu', y, [xf], (g) => [where(xf.gt(0), g, g.mul(expm1(clamp(xf, null, 0)).add(1).mul(alpha)))], { alpha });
+}
+
+function noGradElu(x: Tensor, alpha: number): Tensor {
+  const neg = noGradBinary('mul', unaryKernel('expm1', noGradBinary('minimum', x, 0)), alpha);
+  const out = emptyUninit(x.dtype, x.shape);
+  B().where(strided(noGradBinary('le', x, 0)), strided(neg), strided(x), x.shape, out.storage);
+  return out;
 }
 
 /** y = min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */

@@ -16,13 +16,14 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
+import { muteForward } from '../core/events.js';
 import { allocateUninit, isFloat } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { Pool2dGeom } from '../backend/types.js';
 import { emptyUninit, result } from './result.js';
 import { type Pair, expect4d, pad2d, pair } from './conv.js';
 import { stack, where } from './indexing.js';
-import { arange } from './create.js';
+import { arange, zeros } from './create.js';
 
 export interface MaxPool2dOptions {
   /** step between windows (default: the kernel size) */
@@ -123,29 +124,25 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: MaxPool2dOptions = {}):
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw] });
 }
 
-/** Dilated max pooling, composed: pad with -inf, take the kh*kw strided tap views, max over them. */
+/**
+ * Dilated max pooling, one op composed inside: pad with -inf, take the kh*kw strided tap views,
+ * and pick per window the kernels' winner (the first maximum among the taps inside the image, or
+ * the last NaN). A window with no tap inside the image outputs -inf and passes no gradient.
+ * Backward: dJ/dy is added at each window's winner.
+ */
 function dilatedMaxPool(x: Tensor, r: Resolved): Tensor {
+  const op = 'maxPool2d';
   const needH = (r.outH - 1) * r.sh + (r.kh - 1) * r.dh + 1;
   const needW = (r.outW - 1) * r.sw + (r.kw - 1) * r.dw + 1;
   const h = x.shape[2]!;
   const w = x.shape[3]!;
-  const xp = pad2d(x, [r.ph, Math.max(0, needH - h - r.ph), r.pw, Math.max(0, needW - w - r.pw)], -Infinity);
-  const taps: Tensor[] = [];
+  const xd = x.detach();
+  const xp = muteForward(() => pad2d(xd, [r.ph, Math.max(0, needH - h - r.ph), r.pw, Math.max(0, needW - w - r.pw)], -Infinity));
+  const regions: [number, number][] = [];
+  const inImage = new Uint8Array(r.kh * r.kw * r.outH * r.outW);
   for (let i = 0; i < r.kh; i++) {
     for (let j = 0; j < r.kw; j++) {
-      const i0 = i * r.dh;
-      const j0 = j * r.dw;
-      taps.push(xp.slice(null, null, [i0, i0 + (r.outH - 1) * r.sh + 1, r.sh], [j0, j0 + (r.outW - 1) * r.sw + 1, r.sw]));
-    }
-  }
-  // the max with PyTorch's gradient rule: all of it to one tap, the first maximum among the taps
-  // inside the image (a tap in the padding never wins a tie), or the last NaN; a window with no
-  // tap inside the image outputs -inf and passes no gradient
-  const s = stack(taps, 0);
-  const T = taps.length;
-  const inImage = new Uint8Array(T * r.outH * r.outW);
-  for (let i = 0; i < r.kh; i++) {
-    for (let j = 0; j < r.kw; j++) {
+      regions.push([i * r.dh, j * r.dw]);
       for (let p = 0; p < r.outH; p++) {
         const row = p * r.sh - r.ph + i * r.dh;
         for (let q = 0; q < r.outW; q++) {
@@ -155,13 +152,25 @@ function dilatedMaxPool(x: Tensor, r: Resolved): Tensor {
       }
     }
   }
-  const valid = new Tensor(inImage, [T, 1, 1, r.outH, r.outW]).to('bool');
-  const sd = s.detach();
-  const order = arange(1, T + 1, 1, { dtype: 'int32' }).reshape([T, 1, 1, 1, 1]);
-  const lastNan = sd.ne(sd).int().mul(order).max(0, true).sub(1);
-  const firstMax = sd.eq(sd.max(0, true)).mul(valid).int().argmax(0, true);
-  const idx = where(lastNan.ge(0), lastNan, firstMax);
-  return s.gather(0, idx).squeeze(0);
+  const tap = (t: Tensor, [i0, j0]: [number, number]): Tensor =>
+    t.slice(null, null, [i0, i0 + (r.outH - 1) * r.sh + 1, r.sh], [j0, j0 + (r.outW - 1) * r.sw + 1, r.sw]);
+  const T = regions.length;
+  // the steps inside are not the model's ops (op listeners, ONNX export, see one maxPool2d)
+  const [y, winner] = muteForward(() => {
+    const s = stack(regions.map((g) => tap(xp, g)), 0);
+    const valid = new Tensor(inImage, [T, 1, 1, r.outH, r.outW]).to('bool');
+    const order = arange(1, T + 1, 1, { dtype: 'int32' }).reshape([T, 1, 1, 1, 1]);
+    const lastNan = s.ne(s).int().mul(order).max(0, true).sub(1);
+    const firstMax = s.eq(s.max(0, true)).mul(valid).int().argmax(0, true);
+    const idx = where(lastNan.ge(0), lastNan, firstMax);
+    return [s.gather(0, idx).squeeze(0), idx.squeeze(0)];
+  });
+  return result(op, y, [x], (g) => {
+    noDoubleBackward(op);
+    const dxp = zeros(xp.shape, { dtype: x.dtype });
+    regions.forEach((reg, t) => tap(dxp, reg).add_(where(winner.eq(t), g, 0)));
+    return [dxp.narrow(2, r.ph, h).narrow(3, r.pw, w)];
+  }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw], dilation: [r.dh, r.dw] });
 }
 
 /** Mean over each window; x [N, C, H, W] -> [N, C, outH, outW]. */

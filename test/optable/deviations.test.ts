@@ -71,7 +71,7 @@ const checks: Record<string, () => void> = {
     y.sum().backward();
     assert.deepEqual(x.grad!.toArray(), [[[[0], [0]]]]);
   },
-  'float32-overflow-order': () => {
+  'overflow-order': () => {
     // 3e38 + 3e38 - 3e38 overflows in float32 on the way: the reference backend accumulates in
     // float64 (finite), the native one in float32 lanes (+inf, as PyTorch)
     assert.equal(onBackend('ts', () => nb.tensor([3e38, 3e38, -3e38]).sum().item()), Math.fround(3e38));
@@ -82,6 +82,17 @@ const checks: Record<string, () => void> = {
   },
   'log1p-float32-huge': () => {
     assert.ok(Math.abs(nb.tensor([3.4e38]).log1p().item() - 88.7228) < 1e-3);
+  },
+  'elu-nan-gradient': () => {
+    const x = nb.tensor([NaN, 1, -1], { requiresGrad: true });
+    x.elu(0.7).sum().backward();
+    const g = x.grad!.toArray<number[]>();
+    assert.ok(Number.isNaN(g[0]!));
+    assert.equal(g[1], 1);
+  },
+  'full-float-default': () => {
+    assert.equal(nb.full([2], 3).dtype, 'float32');
+    assert.equal(nb.full([2], 3, { dtype: 'int32' }).dtype, 'int32');
   },
   'float-to-int-overflow': () => {
     assert.deepEqual(nb.tensor([NaN, Infinity, 3e9, -1.5]).to('int32').toArray(), [0, 0, -1294967296, -1]);

@@ -12,6 +12,7 @@
 import type { DType } from '../../src/core/dtype.js';
 import type { Args, ArgValue, InputSpec } from '../../src/optable/index.js';
 import { type Domain, FuzzRand } from './rand.js';
+import { type RecurrentShape, recurrentArgs, recurrentInputs } from '../../src/optable/rows-recurrent.js';
 
 export interface Call {
   inputs: InputSpec[];
@@ -401,10 +402,33 @@ function bceCall(logits: boolean): Spec {
     const dt = r.dtype(FLOATS);
     const shape = r.shape(0, 3, 24);
     const x = logits ? r.tensor(shape, dt, { lo: -4, hi: 4, edge: 0.15 }) : r.tensor(shape, dt, { lo: r.chance(0.05) ? -0.5 : 0, hi: 1, edge: 0 });
-    const y = r.tensor(shape, dt, { lo: 0, hi: 1, edge: 0 }, 'any', logits ? undefined : false);
+    const y = r.tensor(shape, dt, { lo: 0, hi: 1, edge: 0, wide: false }, 'any', logits ? undefined : false);
     return call([x, y], { reduction: r.pick(REDUCTIONS) });
   };
 }
+
+function recurrentCall(kind: 'rnn' | 'lstm' | 'gru', cell: boolean): Spec {
+  return (r) => {
+    const dtype = r.dtype(FLOATS);
+    const shape: RecurrentShape = {
+      kind,
+      cell,
+      input: r.int(1, 4),
+      hidden: r.int(1, 3),
+      batch: r.chance(0.15) ? null : r.dim(0.05, 0.3),
+      steps: r.int(1, 3),
+      layers: r.weighted([[1, 3], [2, 1]] as const),
+      bidirectional: r.chance(0.3),
+      batchFirst: r.chance(0.3),
+      hasH: r.chance(0.75),
+      bias: r.chance(0.8),
+    };
+    const inputs = recurrentInputs(shape, (s, scale) => r.tensor(s, dtype, { lo: -2 * scale, hi: 2 * scale, edge: 0.03, wide: false }, r.chance(0.8) ? 'contiguous' : 'any'));
+    return call(inputs, recurrentArgs(shape, kind === 'rnn' && r.chance(0.3) ? 'relu' : undefined));
+  };
+}
+
+const creationDType = (r: FuzzRand): Record<string, ArgValue> => (r.chance(0.7) ? { dtype: r.dtype([['float32', 1], ['float64', 1], ['int32', 1], ['bool', 0.5]]) } : {});
 
 // ------------------------------------------------------------------ the table
 
@@ -531,6 +555,50 @@ export const SPECS: Record<string, Spec> = {
   smoothL1Loss: pairLoss((r) => ({ beta: r.pick([0.5, 1, 0]) })), huberLoss: pairLoss((r) => ({ delta: r.pick([0.75, 1, 2]) })),
   nllLoss: classLoss(true, false), crossEntropy: classLoss(false, true),
   binaryCrossEntropy: bceCall(false), binaryCrossEntropyWithLogits: bceCall(true),
+  rnnCell: recurrentCall('rnn', true), lstmCell: recurrentCall('lstm', true), gruCell: recurrentCall('gru', true),
+  rnn: recurrentCall('rnn', false), lstm: recurrentCall('lstm', false), gru: recurrentCall('gru', false),
+  dropout: (r) => {
+    const x = r.tensor(r.shape(), r.dtype(FLOATS));
+    const training = r.chance(0.7);
+    return call([x], { p: training ? r.pick([0, 1, 1, 0, 1.25]) : r.pick([0, 0.5, 1]), training });
+  },
+  pad2d: (r) => {
+    const shape = r.shape(r.chance(0.05) ? 1 : 2, 4, 36);
+    const pads = Array.from({ length: 4 }, () => r.int(-2, 2));
+    return call([r.tensor(shape, r.dtype())], { pads, value: r.chance(0.5) ? 0 : r.pick([1.5, -Infinity, NaN, 3]) });
+  },
+  expandAs: (r) => {
+    const shape = r.shape(0, 3, 24).map((d) => (r.chance(0.4) ? 1 : d));
+    const target = [...Array.from({ length: r.int(0, 1) }, () => r.int(0, 3)), ...shape.map((d) => (d === 1 ? r.int(0, 3) : r.chance(0.03) ? d + 1 : d))];
+    return call([r.tensor(shape, r.dtype()), r.tensor(target, r.dtype(), {}, 'contiguous', false)]);
+  },
+  zero_: (r) => call([r.tensor(r.shape(), r.dtype(), {}, r.chance(0.1) ? 'any' : 'no-expand', false)]),
+  full: (r) => {
+    const d = creationDType(r);
+    const v = d['dtype'] === undefined ? r.pick([2.5, -0.5, NaN, Infinity, 1e30]) : d['dtype'] === 'int32' ? r.pick([3, -2.5, 7, NaN, 3e9]) : r.scalar();
+    return call([], { shape: r.shape(0, 3, 24), value: v, ...d });
+  },
+  zeros: (r) => call([], { shape: r.shape(0, 3, 24), ...creationDType(r) }),
+  ones: (r) => call([], { shape: r.shape(0, 3, 24), ...creationDType(r) }),
+  arange: (r) => {
+    const d: Record<string, ArgValue> = r.chance(0.3) ? { dtype: r.dtype([['float32', 1], ['float64', 1], ['int32', 1]]) } : {};
+    if (r.chance(0.25)) return call([], { start: r.int(0, 9), ...d });
+    const ints = r.chance(0.5);
+    const start = ints ? r.int(-5, 5) : r.values(1, 'float64', { edge: 0 })[0]!;
+    const step = ints ? r.pick([1, 2, 3, -1, -2]) : r.pick([0.25, 0.5, -0.75, 0.3]);
+    const end = start + step * (r.int(0, 8) + (ints ? 0 : 0.5)) * (r.chance(0.04) ? -1 : 1);
+    return call([], { start, end, step, ...d });
+  },
+  linspace: (r) => call([], { start: r.pick([0, -1, 2.5, 10]), end: r.pick([1, -3, 2.5, 100]), steps: r.chance(0.03) ? -1 : r.int(0, 9), ...(r.chance(0.5) ? { dtype: r.dtype(FLOATS) } : {}) }),
+  eye: (r) => call([], { n: r.chance(0.03) ? -1 : r.int(0, 4), ...(r.chance(0.6) ? { m: r.int(0, 5) } : {}), ...creationDType(r) }),
+  zerosLike: (r) => call([r.tensor(r.shape(), r.dtype(), {}, 'any', false)], creationDType(r)),
+  onesLike: (r) => call([r.tensor(r.shape(), r.dtype(), {}, 'any', false)], creationDType(r)),
+  fullLike: (r) => {
+    const x = r.tensor(r.shape(), r.dtype(), {}, 'any', false);
+    const d = creationDType(r);
+    const target = (d['dtype'] as DType | undefined) ?? x.dtype;
+    return call([x], { value: target === 'int32' ? r.pick([3, -2.5, 0]) : r.scalar(), ...d });
+  },
 };
 
 export { viewShape };
@@ -569,6 +637,8 @@ export function deviationOf(op: string, c: Call): string | undefined {
   const x = c.inputs[0];
   // int32 sums that leave the int32 range (PyTorch's are int64)
   if ((op === 'sum' || op === 'mean') && x && x.dtype === 'int32' && x.data.some((v) => Math.abs(v) >= 65536)) return 'no-int64';
+  if (op === 'full' && a['dtype'] === undefined && Number.isInteger(a['value'])) return 'full-float-default';
+  if (op === 'elu' && x && x.data.some((v) => Number.isNaN(v))) return 'elu-nan-gradient';
   if (op === 'clamp' && (Number.isNaN(a['min']) || Number.isNaN(a['max']))) return 'clamp-nan-bound';
   if (op === 'indexSelect' && x && viewShape(x).length === 0 && size(c.inputs[1]!.shape) !== 1) return 'index-select-0d';
   const emptyAxes = Array.isArray(a['axis']) && a['axis'].length === 0;
