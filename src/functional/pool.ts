@@ -4,8 +4,10 @@
  *
  * Adaptive pooling picks the windows from the sizes, as PyTorch: along an axis of length H with
  * `out` outputs, output i covers [floor(i H / out), ceil((i + 1) H / out)). Windows are
- * rectangles, so the 2-D mean (max) is the mean (max) over rows of the mean (max) over columns.
- * When `out` divides H and W the windows are regular and the pooling kernel is used directly.
+ * rectangles, so the 2-D mean is the mean over rows of the mean over columns. The max pools each
+ * window with the max-pooling kernel, so that its gradient goes to one element (the first maximum,
+ * or a NaN) as PyTorch's. When `out` divides H and W the windows are regular and the pooling
+ * kernel is used directly.
  */
 import type { Tensor } from '../core/tensor.js';
 import { NablaError, ShapeError, fmtShape } from '../core/errors.js';

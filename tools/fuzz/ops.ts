@@ -155,11 +155,13 @@ function main(): void {
       continue;
     }
     let ok = true;
-    let overflowOrder = false;
-    for (const b of o.backends) {
-      const problems = onBackend(b, () => compareWithTorch(c.op, c.sample, f));
-      if (problems.length > 0 && isOverflowOrder(c.sample, problems)) overflowOrder = true;
-      else if (problems.length === 0) t.agree[b] = (t.agree[b] ?? 0) + 1;
+    const results = o.backends.map((b) => [b, onBackend(b, () => compareWithTorch(c.op, c.sample, f))] as const);
+    if (results.some(([, p]) => p.length > 0 && isOverflowOrder(c.sample, p))) {
+      t.deviations++;
+      continue;
+    }
+    for (const [b, problems] of results) {
+      if (problems.length === 0) t.agree[b] = (t.agree[b] ?? 0) + 1;
       else {
         ok = false;
         t.disagree[b] = (t.disagree[b] ?? 0) + 1;
@@ -168,10 +170,6 @@ function main(): void {
           t.examples.push(`  ${c.op.name} ${c.sample.name} on ${b}: ${problems.join('; ')}\n    ${torchSays}\n    call: ${encodeJson({ inputs: c.sample.inputs, args: c.sample.args })}`);
         }
       }
-    }
-    if (overflowOrder) {
-      t.deviations++;
-      continue;
     }
     if (ok) keep.push({ call: c, f });
   }
