@@ -299,7 +299,9 @@ void batchNormBackward(const float* g, const float* x, i64 n, i64 c, i64 inner, 
     expand(j0, j1, inner, C, [&](i64 j) { return k[j - j0].C; });
     for (i64 i = 0; i < n; i++) {
       const i64 o = (i * c + j0) * inner;
-      bwd(g + o, x + o, len, muf.data(), A.data(), B.data(), C.data(), dx + o);
+      if (training) bwd(g + o, x + o, len, muf.data(), A.data(), B.data(), C.data(), dx + o);
+      else  // dx = A g only: x is not read (0 * (x - mu) would be NaN where x is infinite)
+        for (i64 q = 0; q < len; q++) dx[o + q] = A[q] * g[o + q];
     }
   });
 }

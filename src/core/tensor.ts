@@ -418,6 +418,8 @@ export class Tensor {
   }
   /** Transpose of the last two axes (PyTorch's `.mT`). */
   get mT(): Tensor {
+    // a 0-d tensor is its own matrix transpose (PyTorch 1.13 returns it; 1-D is an error)
+    if (this.ndim === 0) return vw.transpose(this, 0, 0);
     return vw.transpose(this, -2, -1);
   }
   permute(...axes: number[] | [readonly number[]]): Tensor {
@@ -487,6 +489,7 @@ export class Tensor {
     return this;
   }
   fill_(value: number): this {
+    ix.checkFillValue('fill_', value, this.dtype);
     vw.assign(this, value, 'fill_', { overlapOk: true });
     return this;
   }

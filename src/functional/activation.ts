@@ -3,13 +3,24 @@
  * from primitives so their derivatives come from autograd. PyTorch's full signatures.
  */
 import type { Tensor } from '../core/tensor.js';
+import { isFloat } from '../core/dtype.js';
+import { noGrad } from '../core/autograd.js';
+import { result } from '../ops/result.js';
 import { NablaError } from '../core/errors.js';
 import { where } from '../ops/indexing.js';
 import * as ew from '../ops/elementwise.js';
 
-/** SiLU / swish: a = z sigma(z);  da/dz = sigma(z) (1 + z (1 - sigma(z))) */
+/**
+ * SiLU / swish: a = z sigma(z);  da/dz = sigma(z) (1 + z (1 - sigma(z))), PyTorch's formula
+ * (through the product rule the upstream gradient times z overflows first where z is huge).
+ */
 export function silu(x: Tensor): Tensor {
-  return x.mul(x.sigmoid());
+  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  const y = noGrad(() => xf.mul(xf.sigmoid()));
+  return result('silu', y, [xf], (g) => {
+    const s = xf.sigmoid();
+    return [g.mul(s.mul(xf.mul(s.neg().add(1)).add(1)))];
+  });
 }
 
 export type GeluApproximation = 'none' | 'tanh';
@@ -50,5 +61,5 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * (alpha at exactly 0, as PyTorch). The exponential sees min(z, 0) so it cannot overflow.
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.le(0), ew.expm1(x.clamp(null, 0)).mul(alpha), x);
+  return ew.elu(x, alpha);
 }

@@ -100,9 +100,11 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Option
   sameShape('smoothL1Loss', input, target);
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new NablaError(`smoothL1Loss: beta must be >= 0, got ${beta}`);
-  const d = input.sub(target);
-  const ad = d.abs();
-  const loss = beta === 0 ? ad : where(ad.lt(beta), d.mul(d).mul(0.5 / beta), ad.sub(0.5 * beta));
+  const loss = piecewiseLoss(
+    'smoothL1Loss', input, target,
+    (d) => { const ad = d.abs(); return where(ad.lt(beta), d.mul(d).mul(0.5 / beta), ad.sub(0.5 * beta)); },
+    (d) => where(d.le(-beta), -1, where(d.ge(beta), 1, d.div(beta))),
+  );
   return reduce('smoothL1Loss', loss, opts.reduction);
 }
 
@@ -111,9 +113,27 @@ export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}
   sameShape('huberLoss', input, target);
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new NablaError(`huberLoss: delta must be > 0, got ${delta}`);
-  const d = input.sub(target);
-  const ad = d.abs();
-  return reduce('huberLoss', where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)), opts.reduction);
+  const loss = piecewiseLoss(
+    'huberLoss', input, target,
+    (d) => { const ad = d.abs(); return where(ad.lt(delta), d.mul(d).mul(0.5), ad.sub(0.5 * delta).mul(delta)); },
+    (d) => where(d.lt(-delta), -delta, where(d.gt(delta), delta, d)),
+  );
+  return reduce('huberLoss', loss, opts.reduction);
+}
+
+/**
+ * A per-element loss L(d), d = input - target, whose two pieces (quadratic near 0, linear
+ * outside) are chosen per element: forward `f(d)`, derivative `df(d)` given by PyTorch's
+ * formula, so that the unchosen piece cannot leak NaN into the gradient (at d = +-inf the
+ * quadratic piece's derivative times 0 would be NaN) and NaN stays NaN.
+ */
+function piecewiseLoss(op: string, input: Tensor, target: Tensor, f: (d: Tensor) => Tensor, df: (d: Tensor) => Tensor): Tensor {
+  const out = noGrad(() => f(input.sub(target)));
+  return result(op, out, [input, target], (g) => {
+    // the target's gradient is the same formula with the roles swapped, as PyTorch computes it
+    // (it differs from minus the input's only at d = 0 and where d is NaN)
+    return [input.requiresGrad ? g.mul(df(input.sub(target))) : null, target.requiresGrad ? g.mul(df(target.sub(input))) : null];
+  });
 }
 
 // ------------------------------------------------------------------ classification
@@ -198,7 +218,8 @@ function nllCore(op: string, logp: Tensor, target: Tensor, opts: NLLOptions): { 
   const tShape = x.ndim === 2 ? [x.shape[0]!] : [x.shape[0]!, ...x.shape.slice(2)];
   const idx = new Tensor(safe, tShape).unsqueeze(1);
   const picked = x.gather(1, idx).squeeze(1).reshape(target.shape); // logp[i, y_i]
-  const per = picked.mul(w).neg();
+  // 0 where ignored even if that row's log-probabilities are NaN or infinite (NaN * 0 is NaN)
+  const per = where(keep.ne(0), picked.mul(w).neg(), 0);
   const reduction = opts.reduction ?? 'mean';
   const loss = reduction === 'mean' ? weightedMean(per, wSum) : reduce(op, per, reduction);
   return { loss, keep, wSum };
@@ -233,11 +254,14 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const weight = opts.weight ?? null;
   const wB = weight === null ? null : weight.reshape(input.shape.map((d, i) => (i === axis ? c : 1)));
   if (isFloat(target.dtype) && target.shape.length === input.shape.length && target.shape.every((d, i) => d === input.shape[i])) {
+    if ((opts.ignoreIndex ?? -100) >= 0) {
+      throw new NablaError(`crossEntropy: ignoreIndex (${opts.ignoreIndex}) has no meaning for class-probability targets (a float target of the input's shape ${fmtShape(input.shape)}); leave it out`);
+    }
     return probabilityCrossEntropy(logp, target, wB, ls, axis, opts.reduction);
   }
   const { loss: nll, keep, wSum } = nllCore('crossEntropy', logp, target, opts);
   if (ls === 0) return nll;
-  const smooth = (wB === null ? logp : logp.mul(wB)).sum(axis).neg().mul(keep); // -sum_c w_c log p_ic, 0 where ignored
+  const smooth = where(keep.ne(0), (wB === null ? logp : logp.mul(wB)).sum(axis).neg(), 0); // -sum_c w_c log p_ic, 0 where ignored
   const reduction = opts.reduction ?? 'mean';
   const ret = reduction === 'mean' ? weightedMean(smooth, wSum) : reduce('crossEntropy', smooth, reduction);
   return nll.mul(1 - ls).add(ret.mul(ls / c));
@@ -285,6 +309,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptio
  * gradients: dL/dp = (p - y) / max(p (1 - p), 1e-12) (large but finite at p = 0 or 1) and
  * dL/dy = max(log(1 - p), -100) - max(log p, -100).
  */
+const BCE_EPS = Math.fround(1e-12);
+
 function bceElementwise(p: Tensor, y: Tensor): Tensor {
   const clampedLogs = (q: Tensor): [Tensor, Tensor] => {
     const pos = q.gt(0);
@@ -298,7 +324,8 @@ function bceElementwise(p: Tensor, y: Tensor): Tensor {
   return result('binaryCrossEntropy', out, [p, y], (g) => {
     const [logP, log1mP] = clampedLogs(p.detach());
     return [
-      p.requiresGrad ? g.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(1e-12)) : null,
+      // PyTorch's epsilon is the float32 nearest 1e-12
+      p.requiresGrad ? g.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(BCE_EPS)) : null,
       y.requiresGrad ? g.mul(log1mP.sub(logP)) : null,
     ];
   });

@@ -9,6 +9,8 @@
  *                                          Neg Exp Log Sqrt Abs Sign Floor Ceil Round Sin Cos Reciprocal
  *   relu sigmoid tanh softplus             Relu Sigmoid Tanh Softplus
  *   rsqrt log1p expm1 square gelu          composed: 1/Sqrt, Log(1+x), Exp(x)-1, x*x, x/2 (1 + Erf(x/sqrt 2))
+ *   silu                                   composed: x * Sigmoid(x)
+ *   elu                                    Elu (alpha)
  *   clamp cast                             Clip, Cast
  *   softmax logSoftmax                     Softmax, LogSoftmax (axis)
  *   matmul                                 MatMul
@@ -134,10 +136,11 @@ function pool(opType: 'MaxPool' | 'AveragePool'): Mapping {
     const [kh, kw] = pair(c.e.attrs['kernel'], 1);
     const [sh, sw] = pair(c.e.attrs['stride'], kh);
     const [ph, pw] = pair(c.e.attrs['padding'], 0);
+    const [dh, dw] = pair(c.e.attrs['dilation'], 1);
     const x = c.e.inputs[0]!;
     // the event does not carry ceilMode: it is whatever makes the output size come out
-    const floorH = Math.floor((x.shape[2]! + 2 * ph - kh) / sh) + 1;
-    const floorW = Math.floor((x.shape[3]! + 2 * pw - kw) / sw) + 1;
+    const floorH = Math.floor((x.shape[2]! + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
+    const floorW = Math.floor((x.shape[3]! + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
     const ceil = c.output.shape[2] !== floorH || c.output.shape[3] !== floorW ? 1 : 0;
     const attrs: Record<string, OnnxAttribute> = {
       kernel_shape: ints([kh, kw]),
@@ -145,6 +148,7 @@ function pool(opType: 'MaxPool' | 'AveragePool'): Mapping {
       pads: ints([ph, pw, ph, pw]),
       ceil_mode: int(ceil),
     };
+    if (dh !== 1 || dw !== 1) attrs['dilations'] = ints([dh, dw]);
     if (opType === 'AveragePool') attrs['count_include_pad'] = int(c.e.attrs['countIncludePad'] === false ? 0 : 1);
     return c.value(c.b.node1(opType, [c.in(0)], attrs));
   };
@@ -298,6 +302,8 @@ export const MAPPINGS: Readonly<Record<string, Mapping>> = {
   sigmoid: unary('Sigmoid'),
   tanh: unary('Tanh'),
   softplus: unary('Softplus'),
+  silu: composed((b, x) => b.node1('Mul', [x, b.node1('Sigmoid', [x])])),
+  elu: (c) => c.value(c.b.node1('Elu', [c.in(0)], { alpha: float(Number(c.e.attrs['alpha'] ?? 1)) })),
   rsqrt: composed((b, x) => b.node1('Reciprocal', [b.node1('Sqrt', [x])])),
   log1p: composed((b, x, d) => b.node1('Log', [b.node1('Add', [x, b.scalar(1, d)])])),
   expm1: composed((b, x, d) => b.node1('Sub', [b.node1('Exp', [x]), b.scalar(1, d)])),

@@ -82,10 +82,33 @@ export function expect4d(op: string, x: Tensor, channels?: number): void {
 
 /**
  * Pads the last two axes of x with `value`: `top` and `bottom` rows, `left` and `right` columns
- * (composed from cat, so it is differentiable; the gradient is the un-padded slice).
+ * (composed from cat, so it is differentiable; the gradient is the un-padded slice). A negative
+ * amount crops that side instead, as PyTorch's F.pad (whose order is left, right, top, bottom).
  */
-export function pad2d(x: Tensor, [top, bottom, left, right]: readonly [number, number, number, number], value = 0): Tensor {
+export function pad2d(x: Tensor, pads: readonly [number, number, number, number], value = 0): Tensor {
+  if (!(x instanceof Tensor)) throw new NablaError(`pad2d: expected a Tensor, got ${typeof x}`);
+  if (!Array.isArray(pads) || pads.length !== 4 || pads.some((p) => !Number.isInteger(p))) {
+    throw new NablaError(`pad2d: padding must be four integers [top, bottom, left, right], got ${JSON.stringify(pads)}`);
+  }
+  if (x.ndim < 2) throw new ShapeError(`pad2d: expected at least 2 dimensions (pads the last two), got ${fmtShape(x.shape)}`);
+  const [top, bottom, left, right] = pads;
   const nd = x.ndim;
+  const h = x.shape[nd - 2]!;
+  const w = x.shape[nd - 1]!;
+  // PyTorch's rules: the crops must fit the input, and when anything is added the result must
+  // not be empty along the padded axes
+  if (h + Math.min(top, 0) + Math.min(bottom, 0) < 0 || w + Math.min(left, 0) + Math.min(right, 0) < 0) {
+    throw new ShapeError(`pad2d: padding ${JSON.stringify(pads)} crops more than the ${h}x${w} input ${fmtShape(x.shape)} holds`);
+  }
+  if (pads.some((p) => p > 0) && (h + top + bottom <= 0 || w + left + right <= 0)) {
+    throw new ShapeError(`pad2d: padding ${JSON.stringify(pads)} of the ${h}x${w} input ${fmtShape(x.shape)} leaves an empty result`);
+  }
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const r0 = Math.max(0, -top);
+    const c0 = Math.max(0, -left);
+    const cropped = x.narrow(nd - 2, r0, Math.max(0, h - r0 - Math.max(0, -bottom))).narrow(nd - 1, c0, Math.max(0, w - c0 - Math.max(0, -right)));
+    return pad2d(cropped, [Math.max(0, top), Math.max(0, bottom), Math.max(0, left), Math.max(0, right)], value);
+  }
   const block = (rows: number, cols: number): Tensor => {
     const s = [...x.shape];
     s[nd - 2] = rows;

@@ -109,8 +109,12 @@ export function full(shape: readonly number[], value: number, opts: TensorOption
   const s = checkShape('full', shape);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new NablaError(`full: the fill value must be a number, got ${describe(value)}`);
   const d = checkDType('full', opts.dtype ?? 'float32');
+  if (typeof value === 'number' && d === 'int32' && !(Number.isFinite(value) && Math.trunc(value) <= 2147483647 && Math.trunc(value) >= -2147483648)) {
+    throw new NablaError(`full: the value ${value} cannot be stored in an int32 tensor (it is not finite or outside the int32 range)`);
+  }
   const storage = alloc('full', d, s);
-  if (value !== 0) storage.fill(value);
+  // bool holds 0 / 1: any non-zero value (and NaN) is true
+  if (value !== 0) storage.fill(d === 'bool' ? 1 : Number(value));
   return finish(new Tensor(storage, s), opts);
 }
 
@@ -139,10 +143,15 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, num('arange', 'end', start)] : [num('arange', 'start', start), num('arange', 'end', end)];
   if (typeof step !== 'number' || step === 0 || !Number.isFinite(step)) throw new NablaError(`arange: step must be a non-zero finite number, got ${describe(step)}`);
+  if ((e - s) * step < 0) throw new NablaError(`arange: a step of ${step} never goes from ${s} to ${e}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
   const d = opts.dtype ?? ([s, e, step].every(Number.isInteger) ? 'int32' : 'float32');
+  // an integer result counts from trunc(start) by trunc(step) (the length still comes from the
+  // given numbers), as PyTorch
+  const [s0, st] = d === 'int32' || d === 'bool' ? [Math.trunc(s), Math.trunc(step)] : [s, step];
+  if (st === 0) throw new NablaError(`arange: the step ${step} is 0 as an integer (dtype ${d})`);
   const storage = alloc('arange', checkDType('arange', d), [n]);
-  for (let i = 0; i < n; i++) storage[i] = s + i * step;
+  for (let i = 0; i < n; i++) storage[i] = s0 + i * st;
   return finish(new Tensor(storage, [n]), opts);
 }
 

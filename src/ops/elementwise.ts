@@ -50,9 +50,13 @@ export function binaryTypes(op: BinaryOp, x: Tensor, y: Tensor): { common: DType
   return { common, out: common };
 }
 
-/** The operand converted to the computation dtype where a float must be rounded to it first (float64 -> float32), as PyTorch computes. */
+/**
+ * The operand converted to a float computation dtype first (float64 -> float32 rounds, an int32
+ * beyond 2^24 becomes the nearest float32), as PyTorch computes.
+ */
 function inCommon(t: Tensor, common: DType): Tensor {
-  return t.dtype !== common && isFloat(t.dtype) && isFloat(common) ? castData(t, common) : t;
+  // (bool is exact in any float dtype: no copy for masks)
+  return t.dtype !== common && t.dtype !== 'bool' && isFloat(common) ? castData(t, common) : t;
 }
 
 /** Runs a broadcasting binary kernel without recording a graph. */
@@ -99,11 +103,17 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** y = a^p;  dy/da = p a^(p-1), dy/dp = a^p ln a */
 export function pow(a: Operand, p: Operand): Tensor {
+  if (a instanceof Tensor && (p === 0.5 || p === -0.5)) {
+    // PyTorch computes a plain exponent of +-1/2 as sqrt / rsqrt: (-0)^0.5 = -0, (-inf)^0.5 = NaN,
+    // (-0)^-0.5 = -inf (std::pow gives 0, +inf, +inf); gradient p x^(p - 1) in the same way
+    const y = noGradUnary(p === 0.5 ? 'sqrt' : 'rsqrt', a);
+    return result('pow', y, [a], (g) => [g.mul(pow(a, p - 1).mul(p))]);
+  }
   const [x, e] = operands('pow', a, p);
   const out = noGradBinary('pow', x, e);
   return result('pow', out, [x, e], (g) => [
     // 0 where p = 0 (even at a = 0 or a = NaN), as PyTorch
-    x.requiresGrad ? where(e.eq(0), 0, g.mul(e).mul(x.pow(e.sub(1)))) : null,
+    x.requiresGrad ? where(e.eq(0), 0, g.mul(x.pow(typeof p === 'number' ? p - 1 : e.sub(1)).mul(e))) : null,
     // at a = 0 with p >= 0 the term a^p ln a is taken as 0 (its limit), as PyTorch does
     e.requiresGrad ? where(x.eq(0).mul(e.ge(0)), 0, g.mul(out).mul(x.log())) : null,
   ]);
@@ -143,6 +153,12 @@ export function logicalNot(x: Tensor): Tensor {
   return result('logicalNot', unaryKernel('not', x, 'bool'), [x], null);
 }
 
+/** A float unary kernel without a graph (an integer input converted first, as unaryOp does). */
+function noGradUnary(op: UnaryOp, x: Tensor): Tensor {
+  const dtype = floatOut(x);
+  return unaryKernel(op, !isFloat(x.dtype) ? castData(x, dtype) : x, dtype);
+}
+
 // ------------------------------------------------------------------ unary, differentiable
 
 function floatOut(x: Tensor): DType {
@@ -158,7 +174,8 @@ function unaryOp(op: UnaryOp, x: Tensor, backward: ((g: Tensor, y: Tensor) => Te
     throw new DTypeError(`${op}: not supported for bool tensors${op === 'neg' ? '; to invert a mask use logicalNot()' : ''}`);
   }
   dtype ??= floatOut(x);
-  const y = unaryKernel(op, x, dtype);
+  // an integer input of a float op is converted first (int32 beyond 2^24 rounds to float32), as PyTorch
+  const y = unaryKernel(op, !isFloat(x.dtype) && isFloat(dtype) ? castData(x, dtype) : x, dtype);
   // the backward closure only when a graph is recorded (inference makes none)
   const record = backward !== null && x.requiresGrad && isGradEnabled();
   return result(op, y, [x], record ? (g) => [backward(g, y)] : null);
@@ -179,7 +196,7 @@ export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', x, (g, y) => g.div(y.
 /** y = 1/sqrt(x);  dy/dx = -y^3/2 */
 export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', x, (g, y) => g.mul(y.mul(y).mul(y)).mul(-0.5));
 /** y = x^2;  dy/dx = 2x */
-export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x).mul(2), x.dtype === 'bool' ? 'int32' : x.dtype);
+export const square = (x: Tensor): Tensor => unaryOp('square', x, (g) => g.mul(x.mul(2)), x.dtype === 'bool' ? 'int32' : x.dtype); // 2x first, as PyTorch (it overflows first)
 /** y = 1/x;  dy/dx = -y^2 */
 export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x, (g, y) => g.mul(y.mul(y)).neg());
 /** y = |x|;  dy/dx = sign(x) (0 at 0 and at NaN, as PyTorch) */
@@ -229,9 +246,21 @@ export function leakyRelu(x: Tensor, slope: number): Tensor {
   return where(x.gt(0), x, x.mul(slope));
 }
 
-/** y = x if x > 0 else alpha*(e^x - 1) (composed: gradient alpha at 0, and 1 at NaN, as PyTorch) */
+/**
+ * y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 where x > 0, else alpha e^x (so alpha at 0 and
+ * NaN at NaN, as PyTorch's vectorised loop; see the 'elu-nan-gradient' deviation).
+ */
 export function elu(x: Tensor, alpha: number): Tensor {
-  return where(x.le(0), expm1(clamp(x, null, 0)).mul(alpha), x);
+  const xf = isFloat(x.dtype) ? x : castData(x, 'float32');
+  const y = noGradElu(xf, alpha);
+  return result('elu', y, [xf], (g) => [where(xf.gt(0), g, g.mul(expm1(clamp(xf, null, 0)).add(1).mul(alpha)))], { alpha });
+}
+
+function noGradElu(x: Tensor, alpha: number): Tensor {
+  const neg = noGradBinary('mul', unaryKernel('expm1', noGradBinary('minimum', x, 0)), alpha);
+  const out = emptyUninit(x.dtype, x.shape);
+  B().where(strided(noGradBinary('le', x, 0)), strided(neg), strided(x), x.shape, out.storage);
+  return out;
 }
 
 /** y = min(max(x, lo), hi); the gradient passes where lo <= x <= hi. */

@@ -5,7 +5,7 @@
 import { Tensor, type Operand, checkTensor, checkTensorList } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { broadcastShapes, normAxis, shapesEqual, sizeOf } from '../core/shape.js';
-import { promote, resultType } from '../core/dtype.js';
+import { type DType, promote, resultType } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import { empty, emptyUninit, operands, result, strided } from './result.js';
 import { contiguous, narrow } from './view.js';
@@ -30,10 +30,12 @@ function checkIndex(op: string, index: Tensor, n: number, axis: number, shape: r
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   checkTensor('gather', x);
   checkTensor('gather', index, 'index');
-  if (x.ndim === 0 && index.ndim === 0) {
-    // a 0-d input and index: the input viewed as [1], as PyTorch
+  if (x.ndim === 0 && index.ndim <= 1) {
+    // a 0-d input is viewed as [1], as PyTorch: a 0-d index gives a 0-d result, an index [k]
+    // (every entry 0) k copies
     normAxis('gather', axis, 0);
-    return gather(x.reshape([1]), 0, index.reshape([1])).reshape([]);
+    const y = gather(x.reshape([1]), 0, index.reshape([-1]));
+    return index.ndim === 0 ? y.reshape([]) : y;
   }
   const a = normAxis('gather', axis, x.ndim);
   if (index.ndim !== x.ndim) {
@@ -116,9 +118,23 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
  * converted: 2.7 into an int32 tensor is 2), as PyTorch. Gradient: to x where the mask is false.
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  checkFillValue('maskedFill', value, x.dtype);
   const v = new Tensor(new (x.storage.constructor as new (n: number) => typeof x.storage)(1), []);
   v.storage[0] = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   return where(mask, v, x);
+}
+
+/**
+ * A plain number written into a tensor of `dtype` (fill_, maskedFill): into int32 it must be
+ * finite and within int32 after truncation, as PyTorch ("cannot be converted without overflow").
+ */
+export function checkFillValue(op: string, value: number, dtype: DType): void {
+  if (typeof value !== 'number') throw new NablaError(`${op}: the value must be a number, got ${typeof value}`);
+  if (dtype !== 'int32') return;
+  const t = Math.trunc(value);
+  if (!Number.isFinite(value) || t > 2147483647 || t < -2147483648) {
+    throw new NablaError(`${op}: the value ${value} cannot be written into an int32 tensor (it is not finite or outside the int32 range)`);
+  }
 }
 
 /** Joins tensors along an existing axis. Gradient: the matching slice of the upstream gradient. */
@@ -130,6 +146,11 @@ export function cat(ts: readonly Tensor[], axis = 0): Tensor {
   // a legacy empty 1-D tensor [0] joins anything, as in PyTorch
   const parts = ts.filter((t) => !(t.ndim === 1 && t.size === 0));
   if (parts.length > 0 && parts.length < ts.length) return catParts(ts, parts, axis);
+  if (parts.length === 0) {
+    // only legacy empties: PyTorch checks no axis and returns an empty [0] of the promoted dtype
+    const dtype = ts.reduce((d, t) => promote(d, t.dtype), ts[0]!.dtype);
+    return result('cat', emptyUninit(dtype, [0]), [...ts], (g) => ts.map((t) => (t.requiresGrad ? g : null)), { axis });
+  }
   const first = ts[0]!;
   const a = normAxis('cat', axis, first.ndim);
   let dtype = first.dtype;

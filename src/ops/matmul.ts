@@ -96,8 +96,9 @@ function gradOfRight(a: Tensor, b: Tensor, g: Tensor): Tensor {
   let A = a;
   let G = g;
   if (b.ndim === 2 && a.ndim > 2) {
-    A = a.reshape([-1, a.shape[a.ndim - 1]!]);
-    G = g.reshape([-1, g.shape[g.ndim - 1]!]);
+    // explicit row counts: -1 cannot be inferred when a size is 0
+    A = a.reshape([sizeOf(a.shape.slice(0, -1)), a.shape[a.ndim - 1]!]);
+    G = g.reshape([sizeOf(g.shape.slice(0, -1)), g.shape[g.ndim - 1]!]);
   }
   return isColumnMajor(b) ? G.mT.matmul(A).mT : A.mT.matmul(G);
 }

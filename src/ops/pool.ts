@@ -10,18 +10,20 @@
  *
  * Backward (hand-written: pooling is on the hot path of every CNN):
  *   max: dJ/dx[argmax of the window] += dJ/dy     avg: each pixel of the window gets dJ/dy / divisor
- * Max pooling with dilation > 1 is composed from strided slices, stack and max instead (the
- * backend kernels have no dilation); its gradient splits ties evenly where PyTorch picks the first.
+ * Max pooling with dilation > 1 is composed from strided slices, stack and gather instead (the
+ * backend kernels have no dilation), with the kernels' tie rule (first maximum, or the last NaN).
  */
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
 import { DTypeError, NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { isGradEnabled } from '../core/autograd.js';
+import { muteForward } from '../core/events.js';
 import { allocateUninit, isFloat } from '../core/dtype.js';
 import { B } from '../backend/registry.js';
 import type { Pool2dGeom } from '../backend/types.js';
 import { emptyUninit, result } from './result.js';
 import { type Pair, expect4d, pad2d, pair } from './conv.js';
-import { stack } from './indexing.js';
+import { stack, where } from './indexing.js';
+import { arange, zeros } from './create.js';
 
 export interface MaxPool2dOptions {
   /** step between windows (default: the kernel size) */
@@ -71,21 +73,24 @@ function resolve(op: string, x: Tensor, kernel: Pair, stride: Pair | undefined, 
   const [sh, sw] = pair(op, 'stride', stride ?? kernel, 1);
   const [ph, pw] = pair(op, 'padding', padding, 0);
   const [dh, dw] = pair(op, 'dilation', dilation, 1);
-  if (2 * ph > kh || 2 * pw > kw) {
-    throw new NablaError(`${op}: padding [${ph},${pw}] must be at most half the kernel size [${kh},${kw}]`);
+  const effH = dh * (kh - 1) + 1;
+  const effW = dw * (kw - 1) + 1;
+  // PyTorch's limits: padding at most half the (dilated) kernel, and at least one output
+  if (2 * ph > effH || 2 * pw > effW) {
+    throw new NablaError(`${op}: padding [${ph},${pw}] must be at most half the kernel size [${effH},${effW}]${dh > 1 || dw > 1 ? ' (dilated)' : ''}`);
   }
   const h = x.shape[2]!;
   const w = x.shape[3]!;
-  const effH = dh * (kh - 1) + 1;
-  const effW = dw * (kw - 1) + 1;
-  if (effH > h + 2 * ph || effW > w + 2 * pw) {
+  const outH = outLen(h, kh, sh, ph, dh, ceil);
+  const outW = outLen(w, kw, sw, pw, dw, ceil);
+  if (outH < 1 || outW < 1) {
     const dil = dh > 1 || dw > 1 ? ` (${effH}x${effW} with dilation [${dh},${dw}])` : '';
     throw new ShapeError(
       `${op}: the kernel ${kh}x${kw}${dil} is larger than the padded input ${h + 2 * ph}x${w + 2 * pw} ` +
-        `(input ${h}x${w} from x ${fmtShape(x.shape)}, padding [${ph},${pw}]); use a smaller kernel or a larger input`,
+        `(input ${h}x${w} from x ${fmtShape(x.shape)}, padding [${ph},${pw}]): the output would be ${outH}x${outW}; use a smaller kernel, more padding or a larger input`,
     );
   }
-  return { kh, kw, sh, sw, ph, pw, dh, dw, outH: outLen(h, kh, sh, ph, dh, ceil), outW: outLen(w, kw, sw, pw, dw, ceil) };
+  return { kh, kw, sh, sw, ph, pw, dh, dw, outH, outW };
 }
 
 function geometry(x: Tensor, r: Resolved, countIncludePad: boolean): Pool2dGeom {
@@ -119,22 +124,53 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: MaxPool2dOptions = {}):
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw] });
 }
 
-/** Dilated max pooling, composed: pad with -inf, take the kh*kw strided tap views, max over them. */
+/**
+ * Dilated max pooling, one op composed inside: pad with -inf, take the kh*kw strided tap views,
+ * and pick per window the kernels' winner (the first maximum among the taps inside the image, or
+ * the last NaN). A window with no tap inside the image outputs -inf and passes no gradient.
+ * Backward: dJ/dy is added at each window's winner.
+ */
 function dilatedMaxPool(x: Tensor, r: Resolved): Tensor {
+  const op = 'maxPool2d';
   const needH = (r.outH - 1) * r.sh + (r.kh - 1) * r.dh + 1;
   const needW = (r.outW - 1) * r.sw + (r.kw - 1) * r.dw + 1;
   const h = x.shape[2]!;
   const w = x.shape[3]!;
-  const xp = pad2d(x, [r.ph, Math.max(0, needH - h - r.ph), r.pw, Math.max(0, needW - w - r.pw)], -Infinity);
-  const taps: Tensor[] = [];
+  const xd = x.detach();
+  const xp = muteForward(() => pad2d(xd, [r.ph, Math.max(0, needH - h - r.ph), r.pw, Math.max(0, needW - w - r.pw)], -Infinity));
+  const regions: [number, number][] = [];
+  const inImage = new Uint8Array(r.kh * r.kw * r.outH * r.outW);
   for (let i = 0; i < r.kh; i++) {
     for (let j = 0; j < r.kw; j++) {
-      const i0 = i * r.dh;
-      const j0 = j * r.dw;
-      taps.push(xp.slice(null, null, [i0, i0 + (r.outH - 1) * r.sh + 1, r.sh], [j0, j0 + (r.outW - 1) * r.sw + 1, r.sw]));
+      regions.push([i * r.dh, j * r.dw]);
+      for (let p = 0; p < r.outH; p++) {
+        const row = p * r.sh - r.ph + i * r.dh;
+        for (let q = 0; q < r.outW; q++) {
+          const col = q * r.sw - r.pw + j * r.dw;
+          inImage[((i * r.kw + j) * r.outH + p) * r.outW + q] = row >= 0 && row < h && col >= 0 && col < w ? 1 : 0;
+        }
+      }
     }
   }
-  return stack(taps, 0).max(0);
+  const tap = (t: Tensor, [i0, j0]: [number, number]): Tensor =>
+    t.slice(null, null, [i0, i0 + (r.outH - 1) * r.sh + 1, r.sh], [j0, j0 + (r.outW - 1) * r.sw + 1, r.sw]);
+  const T = regions.length;
+  // the steps inside are not the model's ops (op listeners, ONNX export, see one maxPool2d)
+  const [y, winner] = muteForward(() => {
+    const s = stack(regions.map((g) => tap(xp, g)), 0);
+    const valid = new Tensor(inImage, [T, 1, 1, r.outH, r.outW]).to('bool');
+    const order = arange(1, T + 1, 1, { dtype: 'int32' }).reshape([T, 1, 1, 1, 1]);
+    const lastNan = s.ne(s).int().mul(order).max(0, true).sub(1);
+    const firstMax = s.eq(s.max(0, true)).mul(valid).int().argmax(0, true);
+    const idx = where(lastNan.ge(0), lastNan, firstMax);
+    return [s.gather(0, idx).squeeze(0), idx.squeeze(0)];
+  });
+  return result(op, y, [x], (g) => {
+    noDoubleBackward(op);
+    const dxp = zeros(xp.shape, { dtype: x.dtype });
+    regions.forEach((reg, t) => tap(dxp, reg).add_(where(winner.eq(t), g, 0)));
+    return [dxp.narrow(2, r.ph, h).narrow(3, r.pw, w)];
+  }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw], dilation: [r.dh, r.dw] });
 }
 
 /** Mean over each window; x [N, C, H, W] -> [N, C, outH, outW]. */

@@ -15,12 +15,18 @@ import { DTypeError } from '../core/errors.js';
 
 export type Axes = number | readonly number[] | null;
 
-/** Normalised, sorted, de-duplicated axes; null means all. */
+/**
+ * Normalised, sorted axes; null (and, as in PyTorch, an empty list) means all. An axis given
+ * twice (also as a and a - ndim) is an error, as in PyTorch.
+ */
 export function normAxes(op: string, x: Tensor, axis: Axes): number[] {
   if (axis === null) return [...x.shape.keys()];
   const list = typeof axis === 'number' ? [axis] : axis;
-  const out = [...new Set(list.map((a) => normAxis(op, a, x.ndim)))].sort((a, b) => a - b);
-  return x.ndim === 0 ? [] : out;
+  if (list.length === 0) return [...x.shape.keys()];
+  const out = list.map((a) => normAxis(op, a, x.ndim));
+  const dup = out.find((a, i) => out.indexOf(a) !== i);
+  if (dup !== undefined) throw new ShapeError(`${op}: axis ${dup} appears more than once in the axes ${JSON.stringify(list)} (shape ${fmtShape(x.shape)})`);
+  return x.ndim === 0 ? [] : out.sort((a, b) => a - b);
 }
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
@@ -108,7 +114,8 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): T
   let kept = reduceKernel(op, x, axes, dt);
   if (x.dtype === 'bool') kept = kept.to('bool');
   const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
-  const all = axis === null;
+  // torch.max(x) (NaNs share the gradient) only without keepdim; with keepdim it is amax over every axis
+  const all = axis === null && !keepdim;
   return result(op, y, [x], (g) => {
     let mask = x.eq(kept);
     if (all && Number.isNaN(kept.item())) mask = x.ne(x);
@@ -134,16 +141,14 @@ export function variance(x: Tensor, axis: Axes, keepdim: boolean, correction: nu
   requireFloatReduce('var', x);
   const axes = normAxes('var', x, axis);
   const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  const xd = x.detach();
-  const d = xd.sub(xd.mean(axes, true));
-  const kept = d.mul(d).sum(axes, true).div(Math.max(n - correction, 0));
+  const kept = noGradVariance(x, axes, n, correction);
   const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
   return result('var', y, [x], (g) => [varianceGrad(x, axes, n - correction, g.reshape(kept.shape))], { axes, keepdim, correction });
 }
 
 function varianceGrad(x: Tensor, axes: readonly number[], dof: number, g: Tensor): Tensor {
   // a 0-d input: 2 / 0 times the upstream gradient (PyTorch's value; (x - mean) = 0 is not multiplied in)
-  if (x.ndim === 0 && dof <= 0) return g.mul(Infinity);
+  if (x.ndim === 0 && dof === 0) return g.mul(Infinity);
   return g.mul(2 / dof).mul(x.sub(x.mean(axes, true)));
 }
 
@@ -155,8 +160,8 @@ export function std(x: Tensor, axis: Axes, keepdim: boolean, correction: number)
   requireFloatReduce('std', x);
   const axes = normAxes('std', x, axis);
   const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
-  const v = noGradVariance(x, axes, n, correction);
-  const kept = v.sqrt();
+  const v = noGradVariance64(x, axes, n, correction);
+  const kept = v.sqrt().to(isFloat(x.dtype) ? x.dtype : 'float32');
   const y = keepdim ? kept : kept.reshape(finalShape(x.shape, axes, false));
   return result('std', y, [x], (g) => {
     const gv = where(kept.eq(0), 0, g.reshape(kept.shape).div(kept.mul(2)));
@@ -164,8 +169,16 @@ export function std(x: Tensor, axis: Axes, keepdim: boolean, correction: number)
   }, { axes, keepdim, correction });
 }
 
+/**
+ * The variance without a graph, accumulated in float64 (as PyTorch's CPU kernels do for float32:
+ * squares of float32 values beyond 1.8e19 would overflow), returned in x's float dtype.
+ */
 function noGradVariance(x: Tensor, axes: readonly number[], n: number, correction: number): Tensor {
-  const xd = x.detach();
+  return noGradVariance64(x, axes, n, correction).to(isFloat(x.dtype) ? x.dtype : 'float32');
+}
+
+function noGradVariance64(x: Tensor, axes: readonly number[], n: number, correction: number): Tensor {
+  const xd = x.detach().to('float64');
   const d = xd.sub(xd.mean(axes, true));
   return d.mul(d).sum(axes, true).div(Math.max(n - correction, 0));
 }
@@ -190,8 +203,14 @@ export function logsumexp(x: Tensor, axis: number | readonly number[], keepdim: 
 }
 
 /** Index of the max (min) along one axis, or over the flattened tensor; int32, no gradient. */
-export function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdim: boolean): Tensor {
-  if (x.dtype === 'bool') throw new DTypeError(`${op}: not supported for bool tensors (convert with .int())`);
+export function argReduce(op: 'argmax' | 'argmin', x0: Tensor, axis: number | null, keepdim: boolean): Tensor {
+  // PyTorch has no bool kernel; a call that never reaches one (an empty tensor, or an axis of
+  // size 1 of a tensor with dimensions: the result is all zeros) succeeds there, so it does here
+  if (x0.dtype === 'bool') {
+    const trivial = x0.size === 0 || (axis !== null && x0.ndim > 0 && x0.shape[normAxis(op, axis, x0.ndim)] === 1);
+    if (!trivial) throw new DTypeError(`${op}: not supported for bool tensors (convert with .int())`);
+  }
+  const x = x0.dtype === 'bool' ? x0.detach().to('int32') : x0;
   if (axis === null) {
     if (x.size === 0) throw new NablaError(`${op}: the tensor is empty`);
     const flat = contiguous(x, false).detach().reshape([1, x.size, 1]);

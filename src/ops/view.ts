@@ -129,7 +129,11 @@ export function transpose(x: Tensor, a: number, b: number): Tensor {
 }
 
 export function flatten(x: Tensor, start: number, end: number): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  if (x.ndim === 0) {
+    normAxis('flatten', start, 0);
+    normAxis('flatten', end, 0);
+    return reshape(x, [1]);
+  }
   const s = normAxis('flatten', start, x.ndim);
   const e = normAxis('flatten', end, x.ndim);
   if (s > e) throw new ShapeError(`flatten: start axis ${start} comes after end axis ${end}`);
@@ -305,8 +309,10 @@ export function assign(x: Tensor, src: Tensor | number, op = 'copy_', opts: { ov
   if (opts.checkCast && src instanceof Tensor && !canCast(src.dtype, x.dtype)) {
     throw new DTypeError(`${op}: the result has dtype ${src.dtype}, which cannot be written into a ${x.dtype} tensor without changing its kind`);
   }
-  const [s] = operands(op, src, x);
+  let [s] = operands(op, src, x);
   if (!shapesEqual(s.shape, x.shape)) checkBroadcastInto(s.shape, x.shape);
+  // into bool: non-zero (and NaN) is true, not the number's low byte
+  if (x.dtype === 'bool' && s.dtype !== 'bool') s = s.detach().to('bool');
   B().copy(strided(s, x.shape), x.shape, strided(x));
 }
 

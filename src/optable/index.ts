@@ -9,6 +9,8 @@ import { ELEMENTWISE_ROWS } from './rows-elementwise.js';
 import { REDUCE_ROWS } from './rows-reduce.js';
 import { SHAPE_ROWS } from './rows-shape.js';
 import { NN_ROWS } from './rows-nn.js';
+import { RECURRENT_ROWS } from './rows-recurrent.js';
+import { MORE_ROWS } from './rows-more.js';
 
 export type { OpInfo, Sample, InputSpec, ViewStep, Args, ArgValue } from './types.js';
 export { DEVIATIONS, deviation } from './deviations.js';
@@ -17,7 +19,7 @@ export { execute, backwardOf, gradcheckFn, gradcheckSamples, leafOf, applyView, 
 export type { Execution } from './run.js';
 export { encodeJson, decodeJson, upstream } from './values.js';
 
-export const OP_TABLE: readonly OpInfo[] = [...ELEMENTWISE_ROWS, ...REDUCE_ROWS, ...SHAPE_ROWS, ...NN_ROWS];
+export const OP_TABLE: readonly OpInfo[] = [...ELEMENTWISE_ROWS, ...REDUCE_ROWS, ...SHAPE_ROWS, ...NN_ROWS, ...RECURRENT_ROWS, ...MORE_ROWS];
 
 {
   const seen = new Set<string>();

@@ -4,6 +4,8 @@ import { matmul } from '../ops/matmul.js';
 import { oneHot } from '../ops/indexing.js';
 import * as F from '../functional/index.js';
 import type { Reduction } from '../functional/loss.js';
+import type { Conv2dPadding, Pair } from '../ops/conv.js';
+import type { AdaptiveSize } from '../functional/pool.js';
 import type { ArgValue, Args, InputSpec, OpInfo, Sample } from './types.js';
 import { Values, noGrad, vals, view } from './values.js';
 
@@ -14,6 +16,23 @@ const i32 = (shape: number[], data: number[]): InputSpec => vals(shape, 'int32',
 
 function row(name: string, doc: string, run: OpInfo['run'], samples: (v: Values) => Sample[], extra: Partial<OpInfo> = {}): OpInfo {
   return { name, doc, run, samples: samples(new Values(name)), differentiable: true, ...extra };
+}
+
+/** A number or an [h, w] pair argument. */
+const pr = (v: ArgValue | undefined): Pair => (Array.isArray(v) ? [v[0] as number, v[1] as number] : (v as number));
+
+/**
+ * batchNorm's inputs: x, then weight and bias unless args.affine is false, then the running
+ * mean and variance when args.running (training defaults to true; eps and momentum optional).
+ */
+function runBatchNorm(xs: readonly Tensor[], a: Args): Tensor {
+  const affine = a['affine'] !== false;
+  const w = affine ? xs[1]! : null;
+  const b = affine ? xs[2]! : null;
+  const k = affine ? 3 : 1;
+  const rm = a['running'] === true ? xs[k]! : null;
+  const rv = a['running'] === true ? xs[k + 1]! : null;
+  return F.batchNorm(xs[0]!, rm, rv, w, b, { training: a['training'] !== false, ...(a['eps'] !== undefined ? { eps: n(a['eps']) } : {}), ...(a['momentum'] !== undefined ? { momentum: n(a['momentum']) } : {}) });
 }
 
 const red = (a: Args): Reduction => (a['reduction'] ?? 'mean') as Reduction;
@@ -93,50 +112,94 @@ export const NN_ROWS: OpInfo[] = [
     S('float32 features differ (error)', [v.rand([2, 3], 'float32'), v.rand([2, 4], 'float32'), v.rand([2], 'float32')], {}, { throws: true }),
   ]),
   row('conv2d', 'F.conv2d(x, w, b, {stride, padding, dilation, groups}) = F.conv2d', (xs, a) =>
-    F.conv2d(xs[0]!, xs[1]!, a['bias'] === false ? null : xs[2]!, { stride: n(a['stride'] ?? 1), padding: (a['padding'] ?? 0) as number, dilation: n(a['dilation'] ?? 1), groups: n(a['groups'] ?? 1) }), (v) => [
+    F.conv2d(xs[0]!, xs[1]!, a['bias'] === false ? null : xs[2]!, { stride: pr(a['stride'] ?? 1), padding: (a['padding'] ?? 0) as Conv2dPadding, dilation: pr(a['dilation'] ?? 1), groups: n(a['groups'] ?? 1) }), (v) => [
     S('float64 [1,2,5,4] k3 pad 1', [v.rand([1, 2, 5, 4]), v.rand([3, 2, 3, 3]), v.rand([3])], { padding: 1 }),
     S('float64 stride 2 dilation 2', [v.rand([2, 1, 7, 7]), v.rand([2, 1, 2, 2]), v.rand([2])], { stride: 2, dilation: 2 }),
     S('float64 groups 2 no bias', [v.rand([1, 4, 4, 4]), v.rand([2, 2, 3, 3])], { groups: 2, bias: false }),
     S('float32 [2,3,6,6] k3', [v.rand([2, 3, 6, 6], 'float32'), v.rand([4, 3, 3, 3], 'float32'), v.rand([4], 'float32')], {}, { tol: 2 }),
     S('float32 kernel larger than input (error)', [v.rand([1, 1, 2, 2], 'float32'), v.rand([1, 1, 3, 3], 'float32'), v.rand([1], 'float32')], {}, { throws: true }),
+    S("float64 padding 'same' k3", [v.rand([1, 2, 4, 5]), v.rand([2, 2, 3, 3]), v.rand([2])], { padding: 'same' }),
+    S("float64 padding 'same' even kernel 2x4", [v.rand([1, 1, 5, 6]), v.rand([2, 1, 2, 4]), v.rand([2])], { padding: 'same' }),
+    S("float64 padding 'same' dilation 2 k2", [v.rand([2, 1, 5, 5]), v.rand([1, 1, 2, 2]), v.rand([1])], { padding: 'same', dilation: 2 }),
+    S("float64 padding 'same' dilation [1,3] k[3,2]", [v.rand([1, 2, 4, 7]), v.rand([2, 2, 3, 2])], { padding: 'same', dilation: [1, 3], bias: false }),
+    S("float64 padding 'valid'", [v.rand([1, 1, 4, 4]), v.rand([1, 1, 2, 3]), v.rand([1])], { padding: 'valid' }),
+    S('float64 pairs stride [2,1] padding [0,2]', [v.rand([1, 2, 5, 4]), v.rand([2, 2, 3, 2]), v.rand([2])], { stride: [2, 1], padding: [0, 2] }),
+    S('float64 depthwise groups 3', [v.rand([1, 3, 4, 4]), v.rand([6, 1, 2, 2]), v.rand([6])], { groups: 3 }),
+    S("float32 padding 'same' with stride 2 (error)", [v.rand([1, 1, 4, 4], 'float32'), v.rand([1, 1, 3, 3], 'float32'), v.rand([1], 'float32')], { padding: 'same', stride: 2 }, { throws: true }),
   ]),
-  row('conv1d', 'F.conv1d(x, w, b, {stride, padding}) = F.conv1d', (xs, a) => F.conv1d(xs[0]!, xs[1]!, xs[2]!, { stride: n(a['stride'] ?? 1), padding: (a['padding'] ?? 0) as number }), (v) => [
+  row('conv1d', 'F.conv1d(x, w, b, {stride, padding}) = F.conv1d', (xs, a) =>
+    F.conv1d(xs[0]!, xs[1]!, a['bias'] === false ? null : xs[2]!, { stride: n(a['stride'] ?? 1), padding: (a['padding'] ?? 0) as number | 'same' | 'valid', dilation: n(a['dilation'] ?? 1), groups: n(a['groups'] ?? 1) }), (v) => [
     S('float64 [2,3,7] k3 stride 2 pad 1', [v.rand([2, 3, 7]), v.rand([4, 3, 3]), v.rand([4])], { stride: 2, padding: 1 }),
     S('float32 [1,2,5] k2', [v.rand([1, 2, 5], 'float32'), v.rand([3, 2, 2], 'float32'), v.rand([3], 'float32')]),
+    S("float64 padding 'same' even kernel 4 dilation 2", [v.rand([2, 1, 9]), v.rand([2, 1, 4]), v.rand([2])], { padding: 'same', dilation: 2 }),
+    S('float64 groups 2 no bias', [v.rand([1, 4, 6]), v.rand([2, 2, 3])], { groups: 2, bias: false }),
   ]),
-  row('maxPool2d', 'F.maxPool2d(x, k, {stride, padding}) = F.max_pool2d', (xs, a) => F.maxPool2d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']), padding: n(a['padding'] ?? 0) }), (v) => [
+  row('maxPool2d', 'F.maxPool2d(x, k, {stride, padding}) = F.max_pool2d', (xs, a) =>
+    F.maxPool2d(xs[0]!, pr(a['kernel']), { stride: pr(a['stride'] ?? a['kernel']), padding: pr(a['padding'] ?? 0), dilation: pr(a['dilation'] ?? 1), ceilMode: a['ceilMode'] === true }), (v) => [
     S('float64 [1,2,4,4] k2', [v.spread([1, 2, 4, 4])], { kernel: 2 }),
     S('float64 [1,1,5,5] k3 stride 2 pad 1', [v.spread([1, 1, 5, 5])], { kernel: 3, stride: 2, padding: 1 }),
     S('float32 NaN and -inf', [vals([1, 1, 2, 4], 'float32', [NaN, 1, -Infinity, -Infinity, 2, 3, -Infinity, 0])], { kernel: 2 }),
+    S('float64 kernel [2,3] stride [1,2] ceilMode', [v.spread([1, 2, 5, 6])], { kernel: [2, 3], stride: [1, 2], ceilMode: true }),
+    S('float64 dilation 2 padding 1', [v.spread([1, 1, 6, 5])], { kernel: 2, padding: 1, dilation: 2 }),
+    S('float64 ties go to the first maximum', [vals([1, 1, 2, 4], 'float64', [1, 1, 2, 2, 1, 1, 2, 2])], { kernel: 2, stride: 1 }, { gradcheck: false }),
+    S('float64 dilated ties go to the first maximum', [vals([1, 1, 3, 3], 'float64', [1, 1, 1, 1, 1, 1, 1, 1, 1])], { kernel: 2, dilation: 2, stride: 1 }, { gradcheck: false }),
+    S('float32 ceilMode kernel past the input', [v.rand([1, 1, 2, 2], 'float32')], { kernel: 3, stride: 3, ceilMode: true }),
   ]),
-  row('avgPool2d', 'F.avgPool2d(x, k, {stride, padding}) = F.avg_pool2d', (xs, a) => F.avgPool2d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']), padding: n(a['padding'] ?? 0) }), (v) => [
+  row('avgPool2d', 'F.avgPool2d(x, k, {stride, padding}) = F.avg_pool2d', (xs, a) =>
+    F.avgPool2d(xs[0]!, pr(a['kernel']), { stride: pr(a['stride'] ?? a['kernel']), padding: pr(a['padding'] ?? 0), ceilMode: a['ceilMode'] === true, countIncludePad: a['countIncludePad'] !== false }), (v) => [
     S('float64 [1,2,4,4] k2', [v.rand([1, 2, 4, 4])], { kernel: 2 }),
     S('float64 [1,1,5,5] k3 stride 2 pad 1', [v.rand([1, 1, 5, 5])], { kernel: 3, stride: 2, padding: 1 }),
     S('float32 [2,3,6,6] k3 stride 3', [v.rand([2, 3, 6, 6], 'float32')], { kernel: 3, stride: 3 }),
+    S('float64 k3 pad 1 countIncludePad false', [v.rand([1, 1, 5, 4])], { kernel: 3, stride: 2, padding: 1, countIncludePad: false }),
+    S('float64 kernel [3,2] ceilMode', [v.rand([1, 2, 5, 5])], { kernel: [3, 2], stride: 2, ceilMode: true }),
+    S('float64 ceilMode pad 1 no pad count', [v.rand([1, 1, 4, 4])], { kernel: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
   ]),
-  row('adaptiveAvgPool2d', 'F.adaptiveAvgPool2d(x, size) = F.adaptive_avg_pool2d', (xs, a) => F.adaptiveAvgPool2d(xs[0]!, a['size'] as number), (v) => [
+  row('adaptiveAvgPool2d', 'F.adaptiveAvgPool2d(x, size) = F.adaptive_avg_pool2d', (xs, a) => F.adaptiveAvgPool2d(xs[0]!, a['size'] as AdaptiveSize), (v) => [
     S('float64 [1,2,5,7] -> 3', [v.rand([1, 2, 5, 7])], { size: 3 }),
     S('float64 [1,1,4,4] -> 1', [v.rand([1, 1, 4, 4])], { size: 1 }),
+    S('float64 [2,1,5,7] -> [2,3]', [v.rand([2, 1, 5, 7])], { size: [2, 3] }),
+    S('float64 [1,2,4,6] -> [4,null]', [v.rand([1, 2, 4, 6])], { size: [4, null] }),
+    S('float64 [1,1,3,2] -> [5,4] (larger)', [v.rand([1, 1, 3, 2])], { size: [5, 4] }),
+    S('float32 [1,2,6,6] -> [3,2] (divides)', [v.rand([1, 2, 6, 6], 'float32')], { size: [3, 2] }),
+    S('float32 size 0 (empty)', [v.rand([1, 1, 2, 2], 'float32')], { size: 0 }),
+    S('float32 size -1 (error)', [v.rand([1, 1, 2, 2], 'float32')], { size: -1 }, { throws: true }),
   ]),
-  row('adaptiveMaxPool2d', 'F.adaptiveMaxPool2d(x, size) = F.adaptive_max_pool2d', (xs, a) => F.adaptiveMaxPool2d(xs[0]!, a['size'] as number), (v) => [
+  row('adaptiveMaxPool2d', 'F.adaptiveMaxPool2d(x, size) = F.adaptive_max_pool2d', (xs, a) => F.adaptiveMaxPool2d(xs[0]!, a['size'] as AdaptiveSize), (v) => [
     S('float64 [1,2,5,7] -> 3', [v.spread([1, 2, 5, 7])], { size: 3 }),
+    S('float64 [1,1,5,7] -> [2,4]', [v.spread([1, 1, 5, 7])], { size: [2, 4] }),
+    S('float64 [1,1,4,3] -> [null,2]', [v.spread([1, 1, 4, 3])], { size: [null, 2] }),
+    S('float64 ties (first maximum)', [vals([1, 1, 3, 3], 'float64', [1, 2, 2, 2, 2, 1, 0, 2, 2])], { size: [2, 2] }, { gradcheck: false }),
+    S('float32 NaN', [vals([1, 1, 3, 3], 'float32', [1, NaN, 2, 3, 4, 5, NaN, 0, 1])], { size: [2, 2] }),
   ]),
-  row('maxPool1d', 'F.maxPool1d(x, k, {stride}) = F.max_pool1d', (xs, a) => F.maxPool1d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']) }), (v) => [
+  row('maxPool1d', 'F.maxPool1d(x, k, {stride}) = F.max_pool1d', (xs, a) =>
+    F.maxPool1d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']), padding: n(a['padding'] ?? 0), dilation: n(a['dilation'] ?? 1), ceilMode: a['ceilMode'] === true }), (v) => [
     S('float64 [2,3,7] k3 stride 2', [v.spread([2, 3, 7])], { kernel: 3, stride: 2 }),
+    S('float64 padding 1 dilation 2 ceilMode', [v.spread([1, 2, 8])], { kernel: 2, stride: 2, padding: 1, dilation: 2, ceilMode: true }),
   ]),
-  row('avgPool1d', 'F.avgPool1d(x, k, {stride}) = F.avg_pool1d', (xs, a) => F.avgPool1d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']) }), (v) => [
+  row('avgPool1d', 'F.avgPool1d(x, k, {stride}) = F.avg_pool1d', (xs, a) =>
+    F.avgPool1d(xs[0]!, n(a['kernel']), { stride: n(a['stride'] ?? a['kernel']), padding: n(a['padding'] ?? 0), ceilMode: a['ceilMode'] === true, countIncludePad: a['countIncludePad'] !== false }), (v) => [
     S('float64 [2,3,7] k3 stride 2', [v.rand([2, 3, 7])], { kernel: 3, stride: 2 }),
+    S('float64 padding 1 countIncludePad false ceilMode', [v.rand([1, 2, 6])], { kernel: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
   ]),
-  row('batchNorm', 'F.batchNorm(x, null, null, w, b, {training: true}) = F.batch_norm(training=True)', (xs) => F.batchNorm(xs[0]!, null, null, xs[1]!, xs[2]!, { training: true }), (v) => [
+  // tol: the batch-statistics gradient is a difference of sums (float32 cancellation)
+  row('batchNorm', 'F.batchNorm(x, runningMean, runningVar, w, b, {training, eps}) = F.batch_norm', runBatchNorm, (v) => [
     S('float64 [4,3]', [v.rand([4, 3]), v.rand([3], 'float64', 0.5, 2), v.rand([3])]),
     S('float64 [2,2,3,3]', [v.rand([2, 2, 3, 3]), v.rand([2], 'float64', 0.5, 2), v.rand([2])]),
     S('float32 [5,2,4]', [v.rand([5, 2, 4], 'float32'), v.rand([2], 'float32', 0.5, 2), v.rand([2], 'float32')]),
-  ]),
-  row('embedding', 'F.embedding(indices, weight) = F.embedding', (xs) => F.embedding(xs[0]!, xs[1]!), (v) => [
+    S('float64 evaluation with running statistics', [v.rand([3, 2, 2]), v.rand([2], 'float64', 0.5, 2), v.rand([2]), noGrad(v.rand([2])), noGrad(v.rand([2], 'float64', 0.5, 2))], { training: false, running: true }),
+    S('float64 training with running statistics, eps 0.1', [v.rand([4, 3]), v.rand([3], 'float64', 0.5, 2), v.rand([3]), noGrad(v.rand([3])), noGrad(v.rand([3], 'float64', 0.5, 2))], { training: true, running: true, eps: 0.1 }),
+    S('float64 no affine', [v.rand([3, 2, 3])], { affine: false }),
+    S('float32 evaluation, infinite input', [vals([2, 2], 'float32', [Infinity, 1, -2, NaN]), v.rand([2], 'float32', 0.5, 2), v.rand([2], 'float32'), noGrad(v.rand([2], 'float32')), noGrad(v.rand([2], 'float32', 0.5, 2))], { training: false, running: true }),
+    S('float32 one value per channel in training (error)', [v.rand([1, 2], 'float32'), v.rand([2], 'float32'), v.rand([2], 'float32')], {}, { throws: true }),
+  ], { tol: 8 }),
+  row('embedding', 'F.embedding(indices, weight) = F.embedding', (xs, a) => F.embedding(xs[0]!, xs[1]!, a['paddingIdx'] !== undefined ? { paddingIdx: n(a['paddingIdx']) } : {}), (v) => [
     S('float64 [2,3] indices into [4,2]', [i32([2, 3], [0, 3, 1, 1, 0, 2]), v.rand([4, 2])]),
     S('float64 0-d index', [i32([], [2]), v.rand([4, 2])]),
     S('float32 empty indices', [i32([0], []), v.rand([3, 2], 'float32')]),
     S('float32 index out of range (error)', [i32([2], [0, 4]), v.rand([4, 2], 'float32')], {}, { throws: true }),
+    // the padding row gets no gradient (by definition, not the derivative): no finite differences
+    S('float64 paddingIdx 1', [i32([2, 2], [1, 0, 1, 2]), v.rand([3, 2])], { paddingIdx: 1 }, { gradcheck: false }),
+    S('float64 paddingIdx -1', [i32([3], [2, 2, 0]), v.rand([3, 2])], { paddingIdx: -1 }, { gradcheck: false }),
   ]),
   row('oneHot', 'nb.oneHot(index, n) = F.one_hot(index, n) (float32, see deviations)', (xs, a) => oneHot(xs[0]!, n(a['classes'])), () => [
     S('int32 [3]', [i32([3], [0, 2, 1])], { classes: 3 }, { deviation: 'one-hot-float' }),

@@ -96,6 +96,7 @@ export const SHAPE_ROWS: OpInfo[] = [
     S('float64 0-d -> [2,2]', [v.rand([])], { shape: [2, 2] }),
     S('float64 [3,1] -> [-1,4]', [v.rand([3, 1])], { shape: [-1, 4] }),
     S('float32 [1,2] -> [0,2]', [v.rand([1, 2], 'float32')], { shape: [0, 2] }),
+    S('bool [2,1] -> [2,3]', [bool([2, 1], [1, 0])], { shape: [2, 3] }),
     S('float32 [2] -> [3] (error)', [v.rand([2], 'float32')], { shape: [3] }, { throws: true }),
     S('float32 [2,3] -> [3] (error)', [v.rand([2, 3], 'float32')], { shape: [3] }, { throws: true }),
   ]),
@@ -128,6 +129,8 @@ export const SHAPE_ROWS: OpInfo[] = [
     S('float64 [3] (2,1,2)', [v.rand([3])], { reps: [2, 1, 2] }),
     S('float64 0-d (3)', [v.rand([])], { reps: [3] }),
     S('float64 [2] (0)', [v.rand([2])], { reps: [0] }),
+    S('bool [2] (2,2)', [bool([2], [1, 0])], { reps: [2, 2] }),
+    S('int32 [1,2] (1,3)', [i32([1, 2], [4, -5])], { reps: [1, 3] }),
     S('float32 [2,2] (2) (error)', [v.rand([2, 2], 'float32')], { reps: [2] }, { throws: true }),
   ]),
   row('contiguous', 'x.contiguous() = x.contiguous()', (xs) => xs[0]!.contiguous(), (v) => [
@@ -237,7 +240,7 @@ export const SHAPE_ROWS: OpInfo[] = [
     row(op, `x.${op}(y) = x.${op}(y)`, (xs, a) => {
       const x = xs[0]!;
       const y = typeof a['scalar'] === 'number' ? a['scalar'] : xs[1]!;
-      return op === 'add_' ? x.add_(y) : op === 'sub_' ? x.sub_(y) : op === 'mul_' ? x.mul_(y) : x.div_(y);
+      return op === 'add_' ? x.add_(y, (a['alpha'] ?? 1) as number) : op === 'sub_' ? x.sub_(y) : op === 'mul_' ? x.mul_(y) : x.div_(y);
     }, (v) => [
       S('float32 [2,3] with [3]', [v.rand([2, 3], 'float32'), v.rand([3], 'float32', 0.5, 2)]),
       S('float32 with float64 (narrowing within floats is allowed)', [v.rand([3], 'float32'), v.rand([3], 'float64', 0.5, 2)]),
@@ -248,6 +251,13 @@ export const SHAPE_ROWS: OpInfo[] = [
       S('bool with an integer (error)', [bool([2], [1, 0])], { scalar: 1 }, { throws: true }),
       S('float32 [3] with [2,3] (error)', [v.rand([3], 'float32'), v.rand([2, 3], 'float32', 0.5, 2)], {}, { throws: true }),
       S('float32 expanded (error)', [view(v.rand([1, 3], 'float32'), ['expand', [2, 3]])], { scalar: 1 }, { throws: true }),
+      ...(op === 'add_'
+        ? [
+            S('float32 with alpha 2.5', [v.rand([2, 3], 'float32'), v.rand([3], 'float32')], { alpha: 2.5 }),
+            S('int32 with alpha 3', [i32([3], [1, 2, 3]), i32([3], [4, 5, -6])], { alpha: 3 }),
+            S('int32 with alpha 0.5 (error)', [i32([3], [1, 2, 3]), i32([3], [4, 5, -6])], { alpha: 0.5 }, { throws: true }),
+          ]
+        : []),
     ], false),
   ),
   row('fill_', 'x.fill_(v) = x.fill_(v)', (xs, a) => xs[0]!.fill_(n(a['value'])), (v) => [

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Tensor } from '../../src/core/tensor.js';
 import type { DType } from '../../src/core/dtype.js';
-import { fmtShape } from '../../src/core/errors.js';
+import { NablaError, fmtShape } from '../../src/core/errors.js';
 import { formatIndex } from '../../src/core/shape.js';
 import { type OpInfo, type Sample, backwardOf, decodeJson, execute, sampleKey } from '../../src/optable/index.js';
 
@@ -98,7 +98,7 @@ export function compareTensors(actual: Tensor | FixtureT, expected: Tensor | Fix
   return `${bad} of ${e.data.length} values differ; first at ${idx}: ${a.data[first]} vs expected ${e.data[first]} (${a.dtype}, rtol ${rtol.toExponential(0)}, atol ${atol.toExponential(1)})`;
 }
 
-function describeError(e: unknown): string {
+export function describeError(e: unknown): string {
   return e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
 }
 
@@ -129,9 +129,20 @@ export function checkAgainstTorch(op: OpInfo, s: Sample, f: FixtureSample | unde
   if (f === undefined || f.key !== sampleKey(s)) return ['the fixture is missing or stale: run `npm run fixtures:optable`'];
   const problems: string[] = [];
   if (s.throws && f.error === undefined) problems.push('the table expects an error, PyTorch returned a result');
+  return [...problems, ...compareWithTorch(op, s, f)];
+}
+
+/**
+ * Runs a sample (or a random call in the same form) on the current backend and compares it with
+ * PyTorch's result: both raise or neither; then outputs and gradients. An error that is not a
+ * NablaError (a raw TypeError or RangeError) is a problem even where PyTorch raises too.
+ */
+export function compareWithTorch(op: OpInfo, s: Sample, f: Omit<FixtureSample, 'key' | 'name'>): string[] {
+  const problems: string[] = [];
   const low = s.inputs.some((i) => i.dtype === 'float32') ? 'float32' : undefined;
   const tolMul = (s.tol ?? 1) * (op.tol ?? 1);
   const r = runOutcome(op, s);
+  if (r.error !== undefined && !(r.error instanceof NablaError)) return [`nabla throws a raw ${describeError(r.error)}`];
   if (f.error !== undefined) {
     if (r.error === undefined) problems.push(`PyTorch raises (${f.error}) but nabla returned a result`);
     return problems;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as nb from '../../src/index.js';
 import { DEVIATIONS, OP_TABLE } from '../../src/optable/index.js';
+import { onBackend } from '../helpers/backend.js';
 
 const F = nb.nn.functional;
 
@@ -42,6 +43,56 @@ const checks: Record<string, () => void> = {
   },
   'loss-shape-broadcast': () => {
     assert.throws(() => F.mseLoss(nb.zeros([3]), nb.zeros([3, 1])), nb.ShapeError);
+  },
+  'clamp-nan-bound': () => {
+    const y = nb.tensor([1, 2]).clamp(null, NaN);
+    assert.ok(y.toArray<number[]>().every((v) => Number.isNaN(v)));
+    assert.ok(nb.tensor([1, 2]).clamp(NaN, null).toArray<number[]>().every((v) => Number.isNaN(v)));
+  },
+  'index-select-0d': () => {
+    const x = nb.tensor(1.5);
+    assert.equal(x.indexSelect(0, [0]).item(), 1.5);
+    assert.throws(() => x.indexSelect(0, [0, 0]), nb.ShapeError);
+    assert.throws(() => x.indexSelect(0, []), nb.ShapeError);
+  },
+  'empty-axis-list': () => {
+    const x = nb.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    assert.equal(x.sum([]).item(), 10);
+    assert.ok(Math.abs(x.logsumexp([]).item() - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4))) < 1e-5);
+    x.var([], false, 0).backward();
+    // d var / dx = 2 (x - mean) / n over all four elements
+    assert.deepEqual(x.grad!.toArray(), [[-0.75, -0.25], [0.25, 0.75]]);
+  },
+  'max-pool-empty-window': () => {
+    const x = nb.tensor([[[[1], [2]]]], { requiresGrad: true });
+    // kernel 2 with dilation 2 and padding 1 over a width of 1: the taps are columns -1 and 1
+    const y = F.maxPool2d(x, [1, 2], { padding: [0, 1], dilation: 2 });
+    assert.deepEqual(y.toArray(), [[[[-Infinity], [-Infinity]]]]);
+    y.sum().backward();
+    assert.deepEqual(x.grad!.toArray(), [[[[0], [0]]]]);
+  },
+  'overflow-order': () => {
+    // 3e38 + 3e38 - 3e38 overflows in float32 on the way: the reference backend accumulates in
+    // float64 (finite), the native one in float32 lanes (+inf, as PyTorch)
+    assert.equal(onBackend('ts', () => nb.tensor([3e38, 3e38, -3e38]).sum().item()), Math.fround(3e38));
+    for (const b of nb.availableBackends()) {
+      const y = onBackend(b, () => nb.tensor([3e38, 3e38, -3e38]).sum().item());
+      assert.ok(y === Math.fround(3e38) || y === Infinity, `${b}: ${y}`);
+    }
+  },
+  'log1p-float32-huge': () => {
+    assert.ok(Math.abs(nb.tensor([3.4e38]).log1p().item() - 88.7228) < 1e-3);
+  },
+  'elu-nan-gradient': () => {
+    const x = nb.tensor([NaN, 1, -1], { requiresGrad: true });
+    x.elu(0.7).sum().backward();
+    const g = x.grad!.toArray<number[]>();
+    assert.ok(Number.isNaN(g[0]!));
+    assert.equal(g[1], 1);
+  },
+  'full-float-default': () => {
+    assert.equal(nb.full([2], 3).dtype, 'float32');
+    assert.equal(nb.full([2], 3, { dtype: 'int32' }).dtype, 'int32');
   },
   'float-to-int-overflow': () => {
     assert.deepEqual(nb.tensor([NaN, Infinity, 3e9, -1.5]).to('int32').toArray(), [0, 0, -1294967296, -1]);

@@ -114,8 +114,21 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   reluGrad: (a, b) => (b <= 0 ? 0 : a),
 };
 
+/** a^b in int32 arithmetic (wrapping as C does) for b >= 0; else as cPow (then truncated by the store). */
+export function intPow(a: number, b: number): number {
+  if (b < 0) return cPow(a, b);
+  let r = 1;
+  let base = a | 0;
+  for (let e = b; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = Math.imul(r, base);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
 export function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void {
-  const f = UNARY[op];
+  // int32 products wrap modulo 2^32 as in C (a double product loses the low bits first)
+  const f = op === 'square' && out instanceof Int32Array ? (v: number) => Math.imul(v, v) : UNARY[op];
   const xd = x.data;
   forEachRow(shape, [x], (offs, o, len, inner) => {
     let xi = offs[0]!;
@@ -127,6 +140,7 @@ export function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: Ty
 export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: TypedArray): void {
   const ad = a.data;
   const bd = b.data;
+  const int = out instanceof Int32Array;
   // The four arithmetic ops get their own loops: they are most of the work in training.
   const loop = (offs: number[], o: number, len: number, inner: number[]): void => {
     let ai = offs[0]!;
@@ -141,13 +155,14 @@ export function binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly num
         for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = ad[ai]! - bd[bi]!;
         return;
       case 'mul':
-        for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = ad[ai]! * bd[bi]!;
+        if (int) for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = Math.imul(ad[ai]!, bd[bi]!);
+        else for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = ad[ai]! * bd[bi]!;
         return;
       case 'div':
         for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = ad[ai]! / bd[bi]!;
         return;
       default: {
-        const f = BINARY[op];
+        const f = int && op === 'pow' ? intPow : BINARY[op];
         for (let i = 0; i < len; i++, ai += sa, bi += sb) out[o + i] = f(ad[ai]!, bd[bi]!);
       }
     }

@@ -67,8 +67,9 @@ export function softmax(x: TypedArray, outer: number, n: number, inner: number, 
       let s = 0;
       for (let j = 0, p = base; j < n; j++, p += inner) s += Math.exp(x[p]! - mx);
       if (log) {
-        const lse = mx + Math.log(s);
-        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p]! - lse;
+        // (x - max) - log s, as PyTorch: x - (max + log s) loses log s when |max| is huge
+        const ls = Math.log(s);
+        for (let j = 0, p = base; j < n; j++, p += inner) out[p] = x[p]! - mx - ls;
       } else {
         for (let j = 0, p = base; j < n; j++, p += inner) out[p] = Math.exp(x[p]! - mx) / s;
       }
