@@ -64,8 +64,9 @@ struct IsaTable {
   // smallN: C[m x n] = (beta ? C : 0) + A B + bias, A m x k and B k x n with contiguous rows
   void (*smallN)(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
                  const float* bias);
-  // edgeUkr[r - 1] (r < mr): ukr for a tile of only r rows (same packing), or null: use ukr
-  void (*const* edgeUkr)(i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
+  // ukr for the edge tile of the first r <= mr rows and nc <= nr columns (same packing); only
+  // those elements of C are read (acc) and written, bias[0, nc) is read
+  void (*ukrEdge)(int r, int nc, i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
 };
 
 const IsaTable* isaGeneric();

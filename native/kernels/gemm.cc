@@ -150,34 +150,23 @@ static void epilogueOnly(const Mat& M) {
 }
 
 // Multiplies the packed A block (mc x kc) by the packed B panels [jr0, jr1) into C, adding
-// bias[j] (column j of this block; null for none) to every row.
+// bias[j] (column j of this block; null for none) to every row. Full tiles go to ukr; the last
+// rows and the last panel's columns to ukrEdge, which computes only the rows and vectors they
+// cover and writes C through masks.
 static void macroKernel(const IsaTable* T, i64 mc, i64 nc, i64 kc, const float* Ap, const float* Bp, float* C,
                         i64 ldc, int acc, i64 jr0, i64 jr1, const float* bias) {
   const int MR = T->mr, NR = T->nr;
-  alignas(64) float tmp[16 * 64];
   for (i64 jp = jr0; jp < jr1; jp++) {
     const i64 j = jp * NR;
-    const i64 nr = std::min<i64>(NR, nc - j);
+    const int nr = (int)std::min<i64>(NR, nc - j);
     const float* bp = Bp + jp * NR * kc;
     const float* bj = bias ? bias + j : nullptr;
     for (i64 i = 0; i < mc; i += MR) {
-      const i64 mr = std::min<i64>(MR, mc - i);
+      const int mr = (int)std::min<i64>(MR, mc - i);
       const float* ap = Ap + i * kc;
       float* c = C + i * ldc + j;
-      if (mr == MR && nr == NR) {
-        T->ukr(kc, ap, bp, c, ldc, acc, bj);
-      } else if (nr == NR && T->edgeUkr) {
-        T->edgeUkr[mr - 1](kc, ap, bp, c, ldc, acc, bj);  // the last rows: only mr rows of FMAs
-      } else {
-        (mr < MR && T->edgeUkr ? T->edgeUkr[mr - 1] : T->ukr)(kc, ap, bp, tmp, NR, 0, nullptr);
-        for (i64 r = 0; r < mr; r++) {
-          float* cr = c + r * ldc;
-          const float* tr = tmp + r * NR;
-          if (acc) for (i64 q = 0; q < nr; q++) cr[q] += tr[q];
-          else for (i64 q = 0; q < nr; q++) cr[q] = tr[q];
-          if (bj) for (i64 q = 0; q < nr; q++) cr[q] += bj[q];
-        }
-      }
+      if (mr == MR && nr == NR) T->ukr(kc, ap, bp, c, ldc, acc, bj);
+      else T->ukrEdge(mr, nr, kc, ap, bp, c, ldc, acc, bj);
     }
   }
 }
