@@ -12,6 +12,7 @@
       "sources": [
         "native/addon.cc",
         "native/kernels/threadpool.cc",
+        "native/kernels/cpuinfo.cc",
         "native/kernels/gemm.cc",
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",

@@ -37,6 +37,7 @@ struct GV {
   static M mask(int n) { return (M)((1u << n) - 1); }
   static T loadM(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
   static void storeM(float* p, M m, T v) { _mm512_mask_storeu_ps(p, m, v); }
+  static void storePart(float* p, T v, int n) { storeM(p, mask(n), v); }
   static T bcast(const float* p) { return _mm512_set1_ps(*p); }
   static T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
   static T add(T a, T b) { return _mm512_add_ps(a, b); }
@@ -60,7 +61,14 @@ struct GV {
   static void storeu(float* p, T v) { _mm256_storeu_ps(p, v); }
   static M mask(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
   static T loadM(const float* p, M m) { return _mm256_maskload_ps(p, m); }
+  // the first n lanes, through a buffer: vmaskmovps to memory is microcoded on AMD's cores
+  // (tens of cycles each on Zen 2 / 3), so it is kept out of every loop here
   static void storeM(float* p, M m, T v) { _mm256_maskstore_ps(p, m, v); }
+  static void storePart(float* p, T v, int n) {
+    alignas(32) float t[8];
+    _mm256_store_ps(t, v);
+    for (int q = 0; q < n; q++) p[q] = t[q];
+  }
   static T bcast(const float* p) { return _mm256_broadcast_ss(p); }
   static T fma(T a, T b, T c) { return _mm256_fmadd_ps(a, b, c); }
   static T add(T a, T b) { return _mm256_add_ps(a, b); }
@@ -111,7 +119,7 @@ static inline __attribute__((always_inline)) void tile(i64 k, const float* __res
   }
   NB_UNROLL for (int i = 0; i < R; i++) {
     NB_UNROLL for (int j = 0; j < NF; j++) GV::storeu(C + i * ldc + j * GV::W, c[i][j]);
-    if (PART) GV::storeM(C + i * ldc + (NVE - 1) * GV::W, m, c[i][NVE - 1]);
+    if (PART) GV::storePart(C + i * ldc + (NVE - 1) * GV::W, c[i][NVE - 1], last);
   }
 }
 
@@ -137,11 +145,78 @@ static constexpr std::array<std::array<TilePair, NV>, MR> tileTable(std::integer
 // tiles[r - 1][v - 1][masked]: r rows, v vectors
 static constexpr auto tiles = tileTable(std::make_integer_sequence<int, MR>{});
 
+#if defined(__AVX512F__)
+// An edge of at most 8 columns in 256-bit vectors: on cores that split a 512-bit FMA in two
+// halves (AMD Zen 4) the masked-off half would still cost its cycles; elsewhere the same count.
+template <int R>
+static void halfTile(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                     const float* __restrict bias, int last) {
+  __m256 c[R];
+  NB_UNROLL for (int i = 0; i < R; i++) c[i] = _mm256_setzero_ps();
+#pragma GCC unroll 4
+  for (i64 p = 0; p < k; p++) {
+    const __m256 b = _mm256_load_ps(B);
+    NB_UNROLL for (int i = 0; i < R; i++) c[i] = _mm256_fmadd_ps(_mm256_broadcast_ss(A + i), b, c[i]);
+    A += MR;
+    B += NR;
+  }
+  const __mmask8 m = (__mmask8)((1u << last) - 1);
+  const __m256 bv = bias ? _mm256_maskz_loadu_ps(m, bias) : _mm256_setzero_ps();
+  NB_UNROLL for (int i = 0; i < R; i++) {
+    if (acc) c[i] = _mm256_add_ps(c[i], _mm256_maskz_loadu_ps(m, C + i * ldc));
+    _mm256_mask_storeu_ps(C + i * ldc, m, _mm256_add_ps(c[i], bv));
+  }
+}
+template <int... Rs>
+static constexpr std::array<TileFn, MR> halfTable(std::integer_sequence<int, Rs...>) {
+  return {{halfTile<Rs + 1>...}};
+}
+static constexpr auto halfTiles = halfTable(std::make_integer_sequence<int, MR>{});
+#endif
+
 static void ukrEdge(int r, int nc, i64 k, const float* A, const float* B, float* C, i64 ldc, int acc, const float* bias) {
+#if defined(__AVX512F__)
+  if (nc <= 8) return halfTiles[r - 1](k, A, B, C, ldc, acc, bias, nc);
+#endif
   const int v = (nc + GV::W - 1) / GV::W;
   const int last = nc - (v - 1) * GV::W;
   tiles[r - 1][v - 1][last != GV::W](k, A, B, C, ldc, acc, bias, last);
 }
+
+// Two full row tiles (2 MR rows: A panels A0 and A0 + MR k) by nc <= W columns: the last panel
+// of a product whose n is just past a multiple of NR (n = 65). One vector per row would leave
+// MR FMA chains (6 on AVX2: bound by the FMA latency); two tiles give 2 MR.
+template <bool PART>
+static void pairTile(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                     const float* __restrict bias, int last) {
+  typename GV::T c[2 * MR];
+  NB_UNROLL for (int i = 0; i < 2 * MR; i++) c[i] = GV::zero();
+  const float* __restrict A1 = A + MR * k;
+#pragma GCC unroll 4
+  for (i64 p = 0; p < k; p++) {
+    const typename GV::T b = GV::load(B);
+    NB_UNROLL for (int i = 0; i < MR; i++) c[i] = GV::fma(GV::bcast(A + i), b, c[i]);
+    NB_UNROLL for (int i = 0; i < MR; i++) c[MR + i] = GV::fma(GV::bcast(A1 + i), b, c[MR + i]);
+    A += MR;
+    A1 += MR;
+    B += NR;
+  }
+  const typename GV::M m = GV::mask(last);
+  const typename GV::T bv = bias ? (PART ? GV::loadM(bias, m) : GV::loadu(bias)) : GV::zero();
+  NB_UNROLL for (int i = 0; i < 2 * MR; i++) {
+    float* ci = C + i * ldc;
+    if (acc) c[i] = GV::add(c[i], PART ? GV::loadM(ci, m) : GV::loadu(ci));
+    c[i] = GV::add(c[i], bv);
+    if (PART) GV::storePart(ci, c[i], last);
+    else GV::storeu(ci, c[i]);
+  }
+}
+
+static void ukrEdgePair(int nc, i64 k, const float* A, const float* B, float* C, i64 ldc, int acc, const float* bias) {
+  if (nc == GV::W) pairTile<false>(k, A, B, C, ldc, acc, bias, nc);
+  else pairTile<true>(k, A, B, C, ldc, acc, bias, nc);
+}
+#define NABLA_HAS_EDGE_PAIR 1
 
 #elif defined(__aarch64__)
 // 8 x 12 with NEON: 24 accumulators (8 rows x 3 quads), per k step 3 quads of B and 2 of A,
@@ -361,7 +436,6 @@ static inline void packTransposedRows(i64 rows, i64 k, Row row, float* __restric
   for (int r0 = 0; r0 < Wd; r0 += W) {
     const int nr = (int)(rows - r0 < 0 ? 0 : (rows - r0 > W ? W : rows - r0));
     const int wr = Wd - r0 < W ? Wd - r0 : W;  // columns of dst written by this block
-    const typename GV::M wmask = GV::mask(wr);
     const float* src[W];
     for (int i = 0; i < nr; i++) src[i] = row(r0 + i);
     for (i64 p0 = 0; p0 < k; p0 += W) {
@@ -374,10 +448,20 @@ static inline void packTransposedRows(i64 rows, i64 k, Row row, float* __restric
         for (int i = 0; i < W; i++) r[i] = i < nr ? GV::loadM(src[i] + p0, lmask) : GV::zero();
       }
       transposeBlock(r);
-      if (wr == W)
+      if (wr == W) {
         for (int i = 0; i < np; i++) GV::storeu(dst + (p0 + i) * Wd + r0, r[i]);
-      else
-        for (int i = 0; i < np; i++) GV::storeM(dst + (p0 + i) * Wd + r0, wmask, r[i]);
+      } else if (Wd > W) {
+        for (int i = 0; i < np; i++) GV::storePart(dst + (p0 + i) * Wd + r0, r[i], wr);
+      } else {
+        // a narrower panel (MR = 6 of 8 lanes): each full store spills into the next k step's
+        // first lanes, which that step's store then overwrites; only the last k step goes
+        // through a buffer (masked stores are microcoded and slow on AMD's AVX2 cores)
+        const i64 pend = p0 + np == k ? np - 1 : np;
+        for (int i = 0; i < pend; i++) GV::storeu(dst + (p0 + i) * Wd + r0, r[i]);
+        if (pend < np) {
+          GV::storePart(dst + (p0 + np - 1) * Wd + r0, r[np - 1], wr);
+        }
+      }
     }
   }
 }

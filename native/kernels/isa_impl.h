@@ -278,9 +278,18 @@ static float dot(i64 n, const float* __restrict x, const float* __restrict y) {
   return s;
 }
 
+#if defined(NABLA_HAS_EDGE_PAIR) && !defined(__AVX512F__)
+// (AVX-512's 14 rows are already enough FMA chains for one vector per row)
+static const auto edgePair = ukrEdgePair;
+constexpr int GV_WIDTH = GV::W;
+#else
+static void (*const edgePair)(int, i64, const float*, const float*, float*, i64, int, const float*) = nullptr;
+constexpr int GV_WIDTH = 0;
+#endif
+
 static const IsaTable table = {
     NABLA_ISA_NAME, MR, NR, MC, KC, NC, ukr, packA, packB, packAIndirect, packBIndirect, unaryRow, binaryRow, compareRow,
-    reduceCols, reduceRow, softmaxRow, adam, axpy, dot, smallT, smallN, ukrEdge,
+    reduceCols, reduceRow, softmaxRow, adam, axpy, dot, smallT, smallN, ukrEdge, edgePair, GV_WIDTH,
 };
 
 }  // namespace NABLA_ISA_NS

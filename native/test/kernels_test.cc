@@ -133,6 +133,8 @@ static void testGemm() {
     for (int tA = 0; tA < 2; tA++) checkGemm({m, NR + 3, 19, tA, 0, 0, 0, 1, 1});
   for (long n : ns)
     for (int tB = 0; tB < 2; tB++) checkGemm({MR + 1, n, 17, 0, tB, 1, (int)(n % 2), 1, 1});
+  // the last panel of a few columns under many full row tiles (the paired edge kernels)
+  for (long c = 1; c <= 16 && c < NR; c++) checkGemm({4 * MR + 1, NR + c, 33, 0, (int)(c & 1), (int)(c & 2), (int)(c & 4), 1, 1});
   for (long m : {1L, 2L, 3L, 4L, 5L, 7L, 8L, 9L, 13L})  // the few-row path and just past it
     for (long n : {1L, 5L, 8L, 17L, 33L, 70L})
       for (int tA = 0; tA < 2; tA++)
