@@ -9,6 +9,8 @@ export interface Availability {
   python: boolean;
   tfjs: boolean;
   tfjsWasm: boolean;
+  /** onnxruntime-node installed (an optional peer of W5, bench/lib/optional.ts) */
+  ort?: boolean;
 }
 
 export interface PlannedCell {
@@ -120,6 +122,11 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
         if (av.native) js('W5', 'nabla', 'native', 1, 0);
         js('W5', 'nabla', 'ts', 1, 0);
         if (peers && av.python) py('W5', 'torch', 1, 0);
+        // ONNX Runtime on the model nb.onnx.export writes: 1 intra-op thread and its default (0 = one per core)
+        if (peers && av.ort) {
+          js('W5', 'onnxruntime', 'cpu', 1, 0);
+          if (!quick) js('W5', 'onnxruntime', 'cpu', 0, 0);
+        }
         tfjs('W5', 0, 0);
         break;
       case 'OPS':

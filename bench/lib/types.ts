@@ -57,6 +57,8 @@ export interface CellResult {
   best?: number;
   note?: string;
   error?: string;
+  /** peak resident set size of the cell's process (MB), read when the cell ended */
+  rssMB?: number;
 }
 
 /** The line prefix a cell prints its results with (one JSON object per line). */
