@@ -44,7 +44,7 @@ if (cross && !has(runner[0])) missing(runner[0]);
 const kdir = join(root, 'native', 'kernels');
 const out = join(root, 'build', 'kernel-test', arch);
 mkdirSync(out, { recursive: true });
-const base = ['-O2', '-std=c++17', '-fno-math-errno', '-fopenmp-simd', '-fPIC'];
+const base = ['-O2', '-std=c++17', '-fno-math-errno', '-fno-trapping-math', '-fopenmp-simd', '-fPIC'];
 const x86 = arch === 'x86_64';
 if (x86) base.push('-DNABLA_X86=1');
 const avx2 = ['-mavx2', '-mfma', '-mf16c'];
