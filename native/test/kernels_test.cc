@@ -365,7 +365,11 @@ static void testConv(long n, long cIn, long h, long w, long cOut, long k, long s
 int main(int argc, char** argv) {
   std::vector<std::string> isas;
   for (int i = 1; i < argc; i++) isas.push_back(argv[i]);
+#ifdef NABLA_X86
   if (isas.empty()) isas = {"avx512", "avx2", "generic"};
+#else
+  if (isas.empty()) isas = {"generic"};  // aarch64: NEON micro-kernels; elsewhere portable loops
+#endif
   int ran = 0;
   for (const std::string& name : isas) {
     if (!setIsa(name.c_str())) {
