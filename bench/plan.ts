@@ -11,6 +11,8 @@ export interface Availability {
   tfjsWasm: boolean;
   /** onnxruntime-node installed (an optional peer of W5, bench/lib/optional.ts) */
   ort?: boolean;
+  /** `--floors`: only the cells the floors of issue 16 compare (nabla native, PyTorch/numpy, ONNX Runtime) */
+  floorsOnly?: boolean;
 }
 
 export interface PlannedCell {
@@ -42,9 +44,11 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
   const cells: PlannedCell[] = [];
   const b = (full: number, q = 3): number => (quick ? q : full);
   const js = (workload: WorkloadId, lib: string, backend: string, threads: number, budgetS: number, extra: Partial<CellSpec> = {}): void => {
+    if (av.floorsOnly && (lib === 'tfjs' || lib === 'purejs' || (lib === 'nabla' && backend === 'ts' && workload !== 'W1') || extra.peak)) return;
     cells.push({ runner: 'js', spec: { workload, lib, backend, threads, quick, budgetS, ...extra } });
   };
   const py = (workload: WorkloadId, lib: string, threads: number, budgetS: number, extra: Partial<PlannedCell['spec']> = {}): void => {
+    if (av.floorsOnly && (extra.peak || workload === 'W1')) return; // W1's floor compares numpy, run inside bench/gemm.ts
     cells.push({ runner: 'python', spec: { workload, lib, backend: 'openblas', threads, quick, budgetS, ...extra } });
   };
   const nabla = (w: WorkloadId, budgetNative: number, budgetTs: number, extra: Partial<CellSpec> = {}, tsExtra: Partial<CellSpec> = {}): void => {

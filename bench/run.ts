@@ -30,18 +30,19 @@ const ROOT = dirname(HERE);
 const PYTHON = '/usr/bin/python3';
 const ALL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS'];
 
-interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean; isa: string | null }
+interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean; isa: string | null; floors: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, workloads: [], ts: true, isa: null };
+  const a: Args = { quick: false, peers: true, workloads: [], ts: true, isa: null, floors: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const l = x.toLowerCase();
     if (l === '--quick') a.quick = true;
+    else if (l === '--floors') a.floors = true;
     else if (l === '--isa' || l.startsWith('--isa=')) a.isa = l === '--isa' ? (argv[++i] ?? '').toLowerCase() : l.slice(6);
     else if (l === '--no-peers') a.peers = false;
     else if (l === '--help' || l === '-h') {
-      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 ops] [--quick] [--no-peers] [--isa avx2|avx512|generic]\n');
+      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 ops] [--quick] [--no-peers] [--isa avx2|avx512|generic] [--floors]\n');
       process.exit(0);
     } else {
       const w = ALL.find((id) => id.toLowerCase() === l);
@@ -237,7 +238,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   const probeN = args.quick ? 30_000_000 : 100_000_000;
   const before: ProbeResult = await probeParallelism(probeN);
   log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}`);
-  const cells = planCells(args.workloads, args.quick, args.peers, av);
+  if (args.floors) log('--floors: only the cells the floors compare (nabla native, PyTorch/numpy, ONNX Runtime; no ts backend, TF.js, pure JS or W1 PEAK)');
+  const cells = planCells(args.workloads, args.quick, args.peers, { ...av, floorsOnly: args.floors });
   const all: CellResult[] = [];
   for (const [i, c] of cells.entries()) {
     const t = Date.now();
