@@ -4,7 +4,7 @@
 # one at run time from the CPU's features, so the binary still runs on CPUs without them.
 {
   "variables": {
-    "nabla_cflags": ["-O3", "-fPIC", "-fno-exceptions", "-fno-rtti", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-fopenmp-simd"]
+    "nabla_cflags": ["-O3", "-fPIC", "-fno-exceptions", "-fno-rtti", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd"]
   },
   "targets": [
     {
@@ -12,6 +12,7 @@
       "sources": [
         "native/addon.cc",
         "native/kernels/threadpool.cc",
+        "native/kernels/cpuinfo.cc",
         "native/kernels/gemm.cc",
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",

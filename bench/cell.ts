@@ -26,8 +26,12 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
     const tfjs = (await import(entry)) as { runTfjs(spec: CellSpec): Promise<CellResult[]> };
     return tfjs.runTfjs(spec);
   }
+  if (spec.lib === 'onnxruntime' && spec.workload === 'W5') return (await import('./ort/latency.js')).runLatency(spec);
   throw new Error(`bench/cell.ts: unknown lib ${spec.lib}`);
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as CellSpec;
-for (const r of await run(spec)) process.stdout.write(RESULT_TAG + JSON.stringify(r) + '\n');
+const results = await run(spec);
+// peak resident set size of this process (the cell measured one library alone), in MB
+const rssMB = process.resourceUsage().maxRSS / 1024;
+for (const r of results) process.stdout.write(RESULT_TAG + JSON.stringify({ ...r, rssMB: r.rssMB ?? rssMB }) + '\n');

@@ -87,7 +87,9 @@ function hasNumpy(): boolean {
 
 function runNumpy(n: number, threads: number, warm: number, reps: number, capS: number): { s: Summary; cpuPar: number; blas: string } | null {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync('env', ['-u', 'OPENBLAS_CORETYPE', '-u', 'OPENBLAS_L2_SIZE', '/usr/bin/python3', '-c', PY, String(n), String(warm), String(reps), String(capS)], {
+  // the AVX2 stand-in (bench/run.ts --isa avx2 on an AVX-512 CPU): OpenBLAS's AVX2 (Haswell) kernels
+  const coretype = process.env['NABLA_BENCH_STANDIN'] === 'avx2' || process.env['NABLA_ISA'] === 'avx2' ? ['OPENBLAS_CORETYPE=Haswell'] : [];
+  const r = spawnSync('env', ['-u', 'OPENBLAS_CORETYPE', '-u', 'OPENBLAS_L2_SIZE', ...coretype, '/usr/bin/python3', '-c', PY, String(n), String(warm), String(reps), String(capS)], {
     env,
     encoding: 'utf8',
   });

@@ -9,6 +9,10 @@ export interface Availability {
   python: boolean;
   tfjs: boolean;
   tfjsWasm: boolean;
+  /** onnxruntime-node installed (an optional peer of W5, bench/lib/optional.ts) */
+  ort?: boolean;
+  /** `--floors`: only the cells the floors of issue 16 compare (nabla native, PyTorch/numpy, ONNX Runtime) */
+  floorsOnly?: boolean;
 }
 
 export interface PlannedCell {
@@ -40,9 +44,11 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
   const cells: PlannedCell[] = [];
   const b = (full: number, q = 3): number => (quick ? q : full);
   const js = (workload: WorkloadId, lib: string, backend: string, threads: number, budgetS: number, extra: Partial<CellSpec> = {}): void => {
+    if (av.floorsOnly && (lib === 'tfjs' || lib === 'purejs' || (lib === 'nabla' && backend === 'ts' && workload !== 'W1') || extra.peak)) return;
     cells.push({ runner: 'js', spec: { workload, lib, backend, threads, quick, budgetS, ...extra } });
   };
   const py = (workload: WorkloadId, lib: string, threads: number, budgetS: number, extra: Partial<PlannedCell['spec']> = {}): void => {
+    if (av.floorsOnly && (extra.peak || workload === 'W1')) return; // W1's floor compares numpy, run inside bench/gemm.ts
     cells.push({ runner: 'python', spec: { workload, lib, backend: 'openblas', threads, quick, budgetS, ...extra } });
   };
   const nabla = (w: WorkloadId, budgetNative: number, budgetTs: number, extra: Partial<CellSpec> = {}, tsExtra: Partial<CellSpec> = {}): void => {
@@ -120,6 +126,11 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
         if (av.native) js('W5', 'nabla', 'native', 1, 0);
         js('W5', 'nabla', 'ts', 1, 0);
         if (peers && av.python) py('W5', 'torch', 1, 0);
+        // ONNX Runtime on the model nb.onnx.export writes: 1 intra-op thread and its default (0 = one per core)
+        if (peers && av.ort) {
+          js('W5', 'onnxruntime', 'cpu', 1, 0);
+          if (!quick) js('W5', 'onnxruntime', 'cpu', 0, 0);
+        }
         tfjs('W5', 0, 0);
         break;
       case 'W6':

@@ -22,7 +22,7 @@ const W_LABEL: Record<WorkloadId, string> = {
   W1: 'W1 GEMM', W2: 'W2 MLP epoch', W3: 'W3 CNN epoch', W4: 'W4 char-LSTM', W5: 'W5 batch-1 MLP', OPS: 'OPS add 1-elem', W6: 'W6 char-GPT',
 };
 
-function fmt(x: number | undefined): string {
+export function fmt(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
@@ -32,12 +32,12 @@ function fmt(x: number | undefined): string {
   return x.toPrecision(2);
 }
 
-function fmtRatio(x: number | undefined): string {
+export function fmtRatio(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return '–';
   return x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`;
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
   return lines.join('\n');
@@ -73,7 +73,7 @@ function speed(r: CellResult): number {
 }
 
 /** how many times faster a is than b (>1: a faster) */
-function speedRatio(a: CellResult | undefined, b: CellResult | undefined): number {
+export function speedRatio(a: CellResult | undefined, b: CellResult | undefined): number {
   return a && b ? speed(a) / speed(b) : NaN;
 }
 

@@ -19,32 +19,37 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { RESULT_TAG, type CellResult, type WorkloadId } from './lib/types.js';
 import { planCells, type Availability, type PlannedCell } from './plan.js';
-import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, targetsTable, w1Summary } from './report.js';
+import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, w1Summary } from './report.js';
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
 import { loadCorpus } from './corpus.js';
 import { ensurePeers } from '../scripts/peers.mjs';
 import { w6Table } from './lib/w6report.js';
+import { floors, floorsTable, rssTable } from './floors.js';
+import { INSTALL_HINT, optionalVersion } from './lib/optional.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 const PYTHON = '/usr/bin/python3';
 const ALL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS', 'W6'];
 
-interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean }
+interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean; isa: string | null; floors: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, workloads: [], ts: true };
-  for (const x of argv) {
+  const a: Args = { quick: false, peers: true, workloads: [], ts: true, isa: null, floors: false };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i]!;
     const l = x.toLowerCase();
     if (l === '--quick') a.quick = true;
+    else if (l === '--floors') a.floors = true;
+    else if (l === '--isa' || l.startsWith('--isa=')) a.isa = l === '--isa' ? (argv[++i] ?? '').toLowerCase() : l.slice(6);
     else if (l === '--no-peers') a.peers = false;
     else if (l === '--help' || l === '-h') {
-      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 w6 ops] [--quick] [--no-peers]\n');
+      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 w6 ops] [--quick] [--no-peers] [--isa avx2|avx512|generic] [--floors]\n');
       process.exit(0);
     } else {
       const w = ALL.find((id) => id.toLowerCase() === l);
       if (!w) {
-        process.stderr.write(`bench: unknown argument ${x}; use workloads w1..w6, ops, --quick, --no-peers\n`);
+        process.stderr.write(`bench: unknown argument ${x}; use workloads w1..w6, ops, --quick, --no-peers, --isa avx2, --floors\n`);
         process.exit(2);
       }
       a.workloads.push(w);
@@ -74,7 +79,9 @@ async function snapshotAddon(): Promise<string | null> {
   return dir;
 }
 
-async function availability(): Promise<Availability & { nativeInfo: unknown; nativeError: string | null; torchVersion: string | null; tfjsVersion: string | null }> {
+interface NativeInfoLite { isa: string; isaBest?: string; isaForced?: boolean; mr: number; nr: number; mc: number; kc: number; nc: number; caches?: { l1d: number; l2: number; l3: number; source: string } }
+
+async function availability(): Promise<Availability & { nativeInfo: NativeInfoLite | null; nativeError: string | null; torchVersion: string | null; tfjsVersion: string | null; ortVersion: string | null }> {
   const native = await import('../src/backend/native/index.js');
   const ok = native.loadNativeBackend() !== null;
   const py = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__, numpy.__version__)'], { encoding: 'utf8' });
@@ -90,15 +97,43 @@ async function availability(): Promise<Availability & { nativeInfo: unknown; nat
   const tfjsVersion = version('@tensorflow/tfjs');
   return {
     native: ok,
-    nativeInfo: ok ? native.nativeInfo() : null,
+    nativeInfo: ok ? (native.nativeInfo() as NativeInfoLite) : null,
     nativeError: ok ? null : native.nativeLoadError(),
     python: py.status === 0,
     torchVersion: py.status === 0 ? py.stdout.trim() : null,
     tfjs: tfjsVersion !== null,
     tfjsWasm: version('@tensorflow/tfjs-backend-wasm') !== null,
     tfjsVersion,
+    ort: optionalVersion('onnxruntime-node') !== null,
+    ortVersion: optionalVersion('onnxruntime-node'),
   };
 }
+
+/**
+ * The AVX2 stand-in: nabla forced to its AVX2 kernels on a CPU with AVX-512 (`--isa avx2` or
+ * NABLA_ISA=avx2). The peers are then held to AVX2 too: OpenBLAS's Haswell kernels
+ * (OPENBLAS_CORETYPE=Haswell) and PyTorch's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2).
+ */
+const STANDIN_ENV: Record<string, string> = { OPENBLAS_CORETYPE: 'Haswell', ATEN_CPU_CAPABILITY: 'avx2' };
+let standin = false;
+
+interface BlasProbe { numpy: string | null; torch: string | null; libs: string[]; openblas: string | null; reference: boolean; torchCpu: string | null; error?: string }
+
+/** Which BLAS and CPU kernels the Python peers load, with the environment their cells get. */
+function probePythonBlas(): BlasProbe {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['OPENBLAS_CORETYPE'];
+  delete env['OPENBLAS_L2_SIZE'];
+  if (standin) Object.assign(env, STANDIN_ENV);
+  const r = spawnSync(PYTHON, [join(HERE, 'peers', 'blas_probe.py')], { env, encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as BlasProbe;
+  } catch {
+    return { numpy: null, torch: null, libs: [], openblas: null, reference: false, torchCpu: null, error: (r.stderr ?? '').trim().split('\n').pop() ?? `exit ${r.status}` };
+  }
+}
+
+const kib = (b: number): string => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b / 1024} KiB`);
 
 function cellName(c: PlannedCell): string {
   const s = c.spec;
@@ -114,6 +149,8 @@ function runCell(c: PlannedCell): Promise<CellResult[]> {
   if (c.runner === 'python') {
     delete env['OPENBLAS_CORETYPE'];
     delete env['OPENBLAS_L2_SIZE'];
+    // the AVX2 stand-in holds the peers to AVX2 kernels too (W1 PEAK keeps its own OpenBLAS variants)
+    if (standin) Object.assign(env, c.spec.peak ? { ATEN_CPU_CAPABILITY: 'avx2' } : STANDIN_ENV);
     env['OMP_NUM_THREADS'] = String(c.spec.threads);
     env['OPENBLAS_NUM_THREADS'] = String(c.spec.blasThreads ?? c.spec.threads);
     Object.assign(env, c.spec.blasEnv ?? {});
@@ -123,6 +160,8 @@ function runCell(c: PlannedCell): Promise<CellResult[]> {
     delete env['NABLA_BACKEND'];
     delete env['NABLA_NUM_THREADS'];
     env['NABLA_NO_NATIVE_WARNING'] = '1';
+    // bench/gemm.ts runs numpy with the stand-in's OpenBLAS kernels
+    if (standin) env['NABLA_BENCH_STANDIN'] = 'avx2';
     cmd = process.execPath;
     args = ['--import', 'tsx', join(HERE, 'cell.ts'), JSON.stringify(c.spec)];
   }
@@ -159,6 +198,7 @@ function short(r: CellResult): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.isa) process.env['NABLA_ISA'] = args.isa;
   const t0 = Date.now();
   const snapshot = await snapshotAddon();
   try {
@@ -174,14 +214,37 @@ async function measure(args: Args, t0: number): Promise<void> {
   const av = await availability();
   const lines: string[] = [];
   const log = (s: string): void => { process.stdout.write(s + '\n'); };
-  log(`nabla bench ${args.quick ? '(--quick) ' : ''}— ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`);
-  log(`native backend: ${av.native ? JSON.stringify(av.nativeInfo) : `NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``}`);
-  log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}` : 'off (--no-peers)'}`);
+  const ni = av.nativeInfo;
+  standin = !!ni && ni.isa === 'avx2' && ni.isaForced === true;
+  log(`nabla bench ${args.quick ? '(--quick) ' : ''}— ${new Date().toISOString()}, node ${process.version}`);
+  log(`CPU: ${cpus()[0]?.model ?? '?'}, ${cpus().length} logical CPUs${ni?.caches ? `; caches L1d ${kib(ni.caches.l1d)}, L2 ${kib(ni.caches.l2)}, L3 ${kib(ni.caches.l3)} (${ni.caches.source})` : ''}`);
+  if (av.native && ni) {
+    const forced = ni.isaForced ? `FORCED by NABLA_ISA=${process.env['NABLA_ISA']} (this CPU's best: ${ni.isaBest})` : `this CPU's best${process.env['NABLA_ISA'] ? ` (NABLA_ISA=${process.env['NABLA_ISA']})` : ''}`;
+    log(`nabla native kernels: ${ni.isa}, ${forced}; GEMM tile ${ni.mr}x${ni.nr}, blocks MC ${ni.mc} KC ${ni.kc} NC ${ni.nc}`);
+    if (args.isa && ni.isa !== args.isa) log(`WARNING: --isa ${args.isa} was not honoured (not supported by this CPU): nabla runs ${ni.isa}`);
+    if (standin) log(`AVX2 stand-in: peers held to AVX2 as well (${Object.entries(STANDIN_ENV).map(([k, v]) => `${k}=${v}`).join(' ')})`);
+  } else {
+    log(`native backend: NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``);
+  }
+  log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
+  if (args.peers && !av.ort && args.workloads.includes('W5')) log(`  (W5's ONNX Runtime peer skipped: install it with ${INSTALL_HINT['onnxruntime-node']})`);
+  let blas: BlasProbe | null = null;
+  let peersRefused: string | null = null;
+  if (args.peers && av.python) {
+    blas = probePythonBlas();
+    log(`Python peers' BLAS: ${blas.libs.join(', ') || 'none found'}${blas.openblas ? `; ${blas.openblas}` : ''}; PyTorch ${blas.torchCpu ?? '?'}`);
+    if (blas.reference) {
+      peersRefused = 'the Python peers run on the reference BLAS';
+      log(`REFUSING to compare with the Python peers: numpy/PyTorch loaded the reference BLAS (${blas.libs.join(', ')}), ~15x slower than OpenBLAS, so every ratio would flatter nabla. Install OpenBLAS (bench/setup.sh, or apt-get install libopenblas0-pthread) and run again.`);
+      av.python = false;
+    }
+  }
   if (args.workloads.includes('W4') || args.workloads.includes('W6')) loadCorpus();
   const probeN = args.quick ? 30_000_000 : 100_000_000;
   const before: ProbeResult = await probeParallelism(probeN);
   log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}`);
-  const cells = planCells(args.workloads, args.quick, args.peers, av);
+  if (args.floors) log('--floors: only the cells the floors compare (nabla native, PyTorch/numpy, ONNX Runtime; no ts backend, TF.js, pure JS or W1 PEAK)');
+  const cells = planCells(args.workloads, args.quick, args.peers, { ...av, floorsOnly: args.floors });
   const all: CellResult[] = [];
   for (const [i, c] of cells.entries()) {
     const t = Date.now();
@@ -195,7 +258,10 @@ async function measure(args: Args, t0: number): Promise<void> {
   const tg = targets(res);
   const wall = (Date.now() - t0) / 1000;
   lines.push(`## Summary (medians; ratios = nabla speed ÷ peer speed, nabla = best native thread setting)\n`, summaryTable(res), '');
-  lines.push(`## Targets of issue 6 (ratios from this run)\n`, targetsTable(tg), '');
+  const fl = floors(res, peersRefused);
+  lines.push(`## Floors of issue 16 (ratios from this run; nabla kernels ${ni ? `${ni.isa}${standin ? ', AVX2 stand-in: OpenBLAS Haswell, PyTorch AVX2' : ''}` : 'ts only'})\n`, floorsTable(fl), '');
+  const rss = rssTable(res);
+  if (rss) lines.push(`## Peak RSS of the training workloads\n`, rss, '');
   const pj = pureJsTable(res);
   if (pj) lines.push(`## W1 pure-JS GEMM peers (bench/purejs; WORKLOADS: the reference backend's ballpark)\n`, pj, '');
   const pk = peakTable(res);
@@ -203,6 +269,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   const w6 = w6Table(res);
   if (w6) lines.push(`## W6 char-GPT (same run, side by side; tokens/s and peak RSS per process)\n`, w6, '');
   lines.push(`## Every measurement\n`, detailTable(res), '');
+  lines.push(`CPU: ${cpus()[0]?.model ?? '?'}; nabla kernels ${ni ? `${ni.isa}${ni.isaForced ? ` (forced; CPU best ${ni.isaBest})` : ''}` : 'ts'}; Python peers' BLAS ${blas?.openblas ?? blas?.libs.join(', ') ?? '–'}, PyTorch ${blas?.torchCpu?.replace(/^- /, '') ?? '–'}.`);
   lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
   log('\n' + lines.join('\n'));
   const dir = join(HERE, 'results');
@@ -211,7 +278,8 @@ async function measure(args: Args, t0: number): Promise<void> {
     date: new Date().toISOString(), quick: args.quick, workloads: args.workloads, peers: args.peers, wallSeconds: wall,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, probeBefore: before, probeAfter: after },
     native: { available: av.native, info: av.nativeInfo, error: av.nativeError },
-    peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm },
+    peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm, onnxruntimeNode: av.ortVersion },
+    isa: ni ? { used: ni.isa, best: ni.isaBest, forced: ni.isaForced, standin } : null, pythonBlas: blas, peersRefused, floors: fl,
     targets: tg, w1: args.workloads.includes('W1') ? w1Summary(res) : undefined, results: all,
   };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(json, null, 1) + '\n');

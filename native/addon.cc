@@ -140,6 +140,15 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     o.Set("mc", t->mc);
     o.Set("kc", t->kc);
     o.Set("nc", t->nc);
+    o.Set("isaBest", bestIsaName());
+    o.Set("isaForced", isaForcedByEnv());
+    const CpuCaches& cc = cpuCaches();
+    Napi::Object caches = Napi::Object::New(env);
+    caches.Set("l1d", (double)cc.l1d);
+    caches.Set("l2", (double)cc.l2);
+    caches.Set("l3", (double)cc.l3);
+    caches.Set("source", cc.source);
+    o.Set("caches", caches);
     return o;
   }
   Napi::Value Scratch(const Napi::CallbackInfo&) { return scratchRef_.Value(); }

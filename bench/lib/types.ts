@@ -59,6 +59,8 @@ export interface CellResult {
   /** W6: peak resident set size of the cell's process, MB */
   peakRssMB?: number;
   error?: string;
+  /** peak resident set size of the cell's process (MB), read when the cell ended */
+  rssMB?: number;
 }
 
 /** The line prefix a cell prints its results with (one JSON object per line). */

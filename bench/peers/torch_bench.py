@@ -50,6 +50,9 @@ def emit(spec, **kw):
     r = {'workload': spec['workload'], 'lib': spec['lib'], 'backend': spec['backend'],
          'threads': spec.get('label', spec['threads'])}
     r.update(kw)
+    # peak resident set size of this process so far (Linux reports ru_maxrss in KB), in MB
+    import resource
+    r.setdefault('rssMB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(TAG + json.dumps(r), flush=True)
 
 

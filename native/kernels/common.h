@@ -64,9 +64,21 @@ struct IsaTable {
   // smallN: C[m x n] = (beta ? C : 0) + A B + bias, A m x k and B k x n with contiguous rows
   void (*smallN)(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
                  const float* bias);
-  // edgeUkr[r - 1] (r < mr): ukr for a tile of only r rows (same packing), or null: use ukr
-  void (*const* edgeUkr)(i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
+  // ukr for the edge tile of the first r <= mr rows and nc <= nr columns (same packing); only
+  // those elements of C are read (acc) and written, bias[0, nc) is read
+  void (*ukrEdge)(int r, int nc, i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
+  // or null: two full row tiles (2 mr rows, A panels Ap and Ap + mr k) by nc <= pairMaxN columns
+  void (*ukrEdgePair)(int nc, i64 k, const float* Ap, const float* Bp, float* C, i64 ldc, int acc, const float* bias);
+  int pairMaxN;
 };
+
+// Data cache sizes in bytes (cpuinfo.cc: sysfs, else CPUID, else 32 KiB / 256 KiB / 8 MiB) and
+// where they came from ("sysfs", "cpuid", "default").
+struct CpuCaches {
+  i64 l1d, l2, l3;
+  const char* source;
+};
+const CpuCaches& cpuCaches();
 
 const IsaTable* isaGeneric();
 #ifdef NABLA_X86
@@ -77,6 +89,9 @@ const IsaTable* isaAvx512();
 const IsaTable* isa();
 // Returns false if the named ISA is unknown or not supported by this CPU.
 bool setIsa(const char* name);
+// The widest ISA this CPU supports, and whether NABLA_ISA chose the one in use at start.
+const char* bestIsaName();
+bool isaForcedByEnv();
 
 // ---- thread pool (threadpool.cc) ----
 int numThreads();

@@ -144,6 +144,12 @@ export interface NativeInfo {
   mc: number;
   kc: number;
   nc: number;
+  /** the widest instruction set this CPU supports (what runs unless NABLA_ISA asks otherwise) */
+  isaBest?: string;
+  /** true when NABLA_ISA chose the kernels (e.g. `NABLA_ISA=avx2` on an AVX-512 CPU) */
+  isaForced?: boolean;
+  /** data cache sizes in bytes the cache blocks were derived from, and their source */
+  caches?: { l1d: number; l2: number; l3: number; source: string };
 }
 
 // Op codes: the order of the enums in native/kernels/common.h.
