@@ -138,18 +138,31 @@ static GemmCall call(i64 m, i64 n, i64 k, const float* a, i64 lda, int ta, const
   return G;
 }
 
-// Runs body(imageIndex, gemmThreads) over the batch: images split over threads, or one image
-// with threaded GEMMs.
-// Runs body(image, gemmThreads, tid) for every image: images taken from a shared counter by
-// the pool's threads (GEMMs then stay on their thread), or one by one with threaded GEMMs.
-// Returns an upper bound of the tids that ran (accumulators indexed by tid below it).
+// Runs body(image, gemmThreads, slot) for every image: images taken from a shared counter by the
+// pool's threads (GEMMs then stay on their thread), or one by one with threaded GEMMs. Returns
+// the number of slots (accumulators indexed by slot below it).
+//
+// With `reduce`, the body accumulates into per-slot sums (weight and bias gradients): the batch
+// is cut into `slots` fixed contiguous ranges of images, a thread claims a whole range, and slot
+// s always sums the same images in the same order, whichever thread (and however many joined)
+// ran it, so the summed result does not depend on scheduling. Without it, images are claimed
+// one at a time (the finest balance) and the slot passed is the thread's id.
 template <class F>
-static int overImages(const ConvGeom& g, F&& body) {
+static int overImages(const ConvGeom& g, bool reduce, F&& body) {
   const i64 work = g.cOut / g.groups * (g.cIn / g.groups) * g.kh * g.kw * g.outH * g.outW;  // MACs per image/group
   int nt = numThreads();
   if (g.n >= 2 && nt > 1 && work * g.groups * g.n >= 200000) {
     if (nt > g.n) nt = (int)g.n;
     std::atomic<i64> next{0};
+    if (reduce) {
+      const i64 slots = nt;
+      auto task = [&](int, int) {
+        for (i64 s; (s = next.fetch_add(1, std::memory_order_relaxed)) < slots;)
+          for (i64 i = s * g.n / slots; i < (s + 1) * g.n / slots; i++) body(i, 1, (int)s);
+      };
+      parallel(nt, task);
+      return nt;
+    }
     auto task = [&](int tid, int) {
       for (i64 i; (i = next.fetch_add(1, std::memory_order_relaxed)) < g.n;) body(i, 1, tid);
     };
@@ -167,7 +180,7 @@ static void conv2dIm2col(const float* x, const float* w, const float* bias, cons
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0) return;
   const bool pw = isPointwise(g);
-  overImages(g, [&](i64 img, int gemmThreads, int) {
+  overImages(g, false, [&](i64 img, int gemmThreads, int) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     float* yt = tlsOut.get((size_t)P * coutG);
     for (i64 gi = 0; gi < g.groups; gi++) {
@@ -202,7 +215,7 @@ static void conv2dBackwardInputIm2col(const float* dy, const float* w, const Con
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0 || K == 0) return;
   const bool pw = isPointwise(g);
-  overImages(g, [&](i64 img, int gemmThreads, int) {
+  overImages(g, false, [&](i64 img, int gemmThreads, int) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     for (i64 gi = 0; gi < g.groups; gi++) {
       const float* dyg = dy + (img * g.cOut + gi * coutG) * P;
@@ -255,7 +268,7 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
   const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
   std::vector<float> acc((size_t)maxNt * wsize, 0.f);
   BiasAcc bacc(db, maxNt, g.cOut);
-  const int used = overImages(g, [&](i64 img, int gemmThreads, int tid) {
+  const int used = overImages(g, true, [&](i64 img, int gemmThreads, int tid) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     float* a = acc.data() + (size_t)tid * wsize;
     bacc.add(tid, dy + img * g.cOut * P, P, T);
@@ -362,7 +375,7 @@ static void conv2dImplicit(const float* x, const float* w, const float* bias, co
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const bool tiny = m.coutG * m.K <= 256;
   const IsaTable* T = isa();
-  overImages(g, [&](i64 img, int gemmThreads, int) {
+  overImages(g, false, [&](i64 img, int gemmThreads, int) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
     float* yt = tlsOut.get((size_t)m.Q * m.coutG);
@@ -404,7 +417,7 @@ static void conv2dBackwardInputImplicit(const float* dy, const float* w, const C
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const IsaTable* T = isa();
   const bool tiny = m.coutG * m.K <= 256;
-  overImages(g, [&](i64 img, int gemmThreads, int) {
+  overImages(g, false, [&](i64 img, int gemmThreads, int) {
     float* dxp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
     float* dcol = tiny ? nullptr : tlsCol.get((size_t)m.K * m.Q);
@@ -442,7 +455,7 @@ static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const 
   const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
   std::vector<float> acc((size_t)maxNt * wsize, 0.f);
   BiasAcc bacc(db, maxNt, g.cOut);
-  const int used = overImages(g, [&](i64 img, int gemmThreads, int tid) {
+  const int used = overImages(g, true, [&](i64 img, int gemmThreads, int tid) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
@@ -670,14 +683,17 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
   const int maxNt = std::max(1, std::min<int>(numThreads(), (int)nChunks));
   std::vector<float> acc((size_t)maxNt * wsize, 0.f);
   BiasAcc bacc(db, maxNt, g.cOut);
+  // slot s sums the fixed range of chunks [s*nChunks/maxNt, (s+1)*nChunks/maxNt) into acc[s],
+  // whichever thread claims it, so the sums do not depend on scheduling (see overImages)
   std::atomic<i64> next{0};
-  auto task = [&](int tid, int) {
+  auto task = [&](int, int) {
     float* xs = tlsDirectX.get((size_t)(chunk * d.xpSize));
     float* dys = tlsDirectDy.get((size_t)(chunk * dyStride));
-    float* a = acc.data() + (size_t)tid * wsize;
-    for (i64 c; (c = next.fetch_add(1, std::memory_order_relaxed)) < nChunks;) {
+    for (i64 tid; (tid = next.fetch_add(1, std::memory_order_relaxed)) < maxNt;)
+    for (i64 c = tid * nChunks / maxNt; c < (tid + 1) * nChunks / maxNt; c++) {
+      float* a = acc.data() + (size_t)tid * wsize;
       const i64 i0 = c * chunk, m = std::min(chunk, g.n - i0);
-      for (i64 i = 0; i < m; i++) bacc.add(tid, dy + (i0 + i) * g.cOut * P, P, T);
+      for (i64 i = 0; i < m; i++) bacc.add((int)tid, dy + (i0 + i) * g.cOut * P, P, T);
       for (i64 gi = 0; gi < g.groups; gi++) {
         for (i64 i = 0; i < m; i++) {
           padPlanes(x + ((i0 + i) * g.cIn + gi * d.cin) * HW, d, xs + i * d.xpSize);
@@ -701,7 +717,9 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
       }
     }
   };
-  const int used = maxNt > 1 ? parallel(maxNt, task) : (task(0, 1), 1);
+  if (maxNt > 1) parallel(maxNt, task);
+  else task(0, 1);
+  const int used = maxNt;
   std::memcpy(dw, acc.data(), sizeof(float) * wsize);
   for (int t = 1; t < used; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
   bacc.finish(used, db);
