@@ -1,4 +1,4 @@
-/** Pieces of the application examples with known answers: CartPole physics, ROC AUC, the CSV reader, IoU. */
+/** Pieces of the application examples with known answers: CartPole physics, ROC AUC, the CSV reader, IoU, number names. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CartPole, MAX_STEPS } from '../../examples/cartpole/env.js';
@@ -10,6 +10,8 @@ import { averagePrecision, boxIoU, componentBoxes, SIZE, type Box } from '../../
 import { fft, melFilterbank, parseWav, powerSpectrogram } from '../../examples/speech/features.js';
 import { dataFrameColumns, unserialize } from '../../examples/recommendation/rdata.js';
 import { fitBiases, rmse, splitRatings, type Ratings } from '../../examples/recommendation/data.js';
+import { chinese, chineseTokens, english, englishTokens, joinEnglish } from '../../examples/translation/numbers.js';
+import { editDistance, makeData, nearestNeighbour } from '../../examples/translation/data.js';
 
 test('CartPole: one step from rest follows the classic equations; episodes end at the limits or 200 steps', () => {
   const env = new CartPole();
@@ -199,4 +201,55 @@ test('recommendation: the split keeps test users and items seen in training; bia
   const s = splitRatings(r, 0.5, 1);
   assert.equal(s.train.length, 2);
   for (const k of s.test) assert.ok(s.train.some((t) => r.user[t] === r.user[k]) && s.train.some((t) => r.item[t] === r.item[k]));
+});
+
+test('translation: English and Chinese number names follow the rules (and, hyphens, 零, 十 vs 一十)', () => {
+  const cases: [number, string, string][] = [
+    [0, 'zero', '零'], [7, 'seven', '七'], [10, 'ten', '十'], [15, 'fifteen', '十五'], [20, 'twenty', '二十'], [42, 'forty-two', '四十二'],
+    [100, 'one hundred', '一百'], [105, 'one hundred and five', '一百零五'], [110, 'one hundred and ten', '一百一十'], [115, 'one hundred and fifteen', '一百一十五'],
+    [1000, 'one thousand', '一千'], [1005, 'one thousand and five', '一千零五'], [1050, 'one thousand and fifty', '一千零五十'], [1203, 'one thousand two hundred and three', '一千二百零三'],
+    [3042, 'three thousand and forty-two', '三千零四十二'], [10000, 'ten thousand', '一万'], [10010, 'ten thousand and ten', '一万零一十'], [10100, 'ten thousand one hundred', '一万零一百'],
+    [12300, 'twelve thousand three hundred', '一万二千三百'], [20001, 'twenty thousand and one', '二万零一'], [70809, 'seventy thousand eight hundred and nine', '七万零八百零九'],
+    [99999, 'ninety-nine thousand nine hundred and ninety-nine', '九万九千九百九十九'],
+  ];
+  for (const [n, en, zh] of cases) {
+    assert.equal(english(n), en, `english(${n})`);
+    assert.equal(chinese(n), zh, `chinese(${n})`);
+  }
+  assert.deepEqual(englishTokens('three thousand and forty-two'), ['three', 'thousand', 'and', 'forty', '-', 'two']);
+  assert.equal(joinEnglish(englishTokens('ninety-nine thousand nine hundred and ninety-nine')), 'ninety-nine thousand nine hundred and ninety-nine');
+  assert.deepEqual(chineseTokens('三千零四十二'), ['三', '千', '零', '四', '十', '二']);
+  // every name is distinct in each language (so a held-out number's translation is never a training target)
+  const en = new Set<string>();
+  const zh = new Set<string>();
+  for (let n = 0; n < 100_000; n++) {
+    en.add(english(n));
+    zh.add(chinese(n));
+  }
+  assert.equal(en.size, 100_000);
+  assert.equal(zh.size, 100_000);
+  assert.throws(() => english(100_000), /integer in \[0, 100000\)/);
+  assert.throws(() => chinese(-1), /integer in/);
+  assert.throws(() => chinese(1.5), /integer in/);
+});
+
+test('translation data: held-out numbers never appear in training; edit distance; nearest neighbour', () => {
+  const d = makeData(500, 50, 3);
+  assert.equal(d.testNumbers.length, 50);
+  assert.equal(d.trainNumbers.length + d.testNumbers.length, 500);
+  const train = new Set(d.trainNumbers);
+  assert.ok(d.testNumbers.every((n) => !train.has(n)));
+  assert.equal(d.train.length, 900);
+  assert.ok(d.train.every((p) => train.has(p.n)) && d.test.every((p) => !train.has(p.n)));
+  assert.deepEqual(makeData(500, 50, 3).testNumbers, d.testNumbers);
+  assert.equal(editDistance([1, 2, 3], [1, 3]), 1);
+  assert.equal(editDistance([], [4, 5]), 2);
+  assert.equal(editDistance([1, 2, 3, 4], [2, 1, 3, 5]), 3);
+  const nn = nearestNeighbour(d.train, d.test.slice(0, 4));
+  nn.forEach((tgt, i) => {
+    const q = d.test[i]!;
+    const best = Math.min(...d.train.filter((p) => p.dir === q.dir).map((p) => editDistance(p.src, q.src)));
+    const chosen = d.train.find((p) => p.dir === q.dir && p.tgt === tgt)!;
+    assert.equal(editDistance(chosen.src, q.src), best);
+  });
 });

@@ -19,6 +19,7 @@ import { runSpeech } from '../../examples/speech/speech.js';
 import { hasEspeak } from '../../examples/speech/synthesize.js';
 import { runRecommendation } from '../../examples/recommendation/recommend.js';
 import { DEFAULT_DIR as INSTEVAL_DIR } from '../../examples/recommendation/data.js';
+import { runTranslation } from '../../examples/translation/translate.js';
 
 const out = mkdtempSync(join(tmpdir(), 'nabla-apps-'));
 const quiet = () => {};
@@ -85,5 +86,16 @@ test('recommendation --quick: factorisation and the neural recommender beat the 
   assert.equal(r.ratings, 73421);
   assert.ok(r.biases < r.globalMean - 0.05, `biases ${r.biases} vs global mean ${r.globalMean}`);
   assert.ok(r.mf < r.globalMean - 0.05 && r.neural < r.globalMean - 0.05, `MF ${r.mf}, neural ${r.neural}, global mean ${r.globalMean}`);
+  reportOk(dir);
+});
+
+test('translation --quick: the Transformer translates held-out numbers both ways, beating nearest-neighbour retrieval', async () => {
+  const dir = join(out, 'translation');
+  const r = await runTranslation({ quick: true, outDir: dir, log: quiet });
+  assert.equal(r.baseline.accuracy, 0, 'retrieval cannot produce the unseen translation of a held-out number');
+  assert.ok(r.accuracy > 0.5 && r.byDirection['en-zh'].exact > 0.3 && r.byDirection['zh-en'].exact > 0.3, `exact match ${JSON.stringify(r.byDirection)}`);
+  assert.ok(r.tokenErrorRate < r.baseline.tokenErrorRate / 2, `token error rate ${r.tokenErrorRate.toFixed(4)} vs nearest neighbour ${r.baseline.tokenErrorRate.toFixed(4)}`);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.ok(html.includes('Cross-attention') && (html.match(/<svg/g) ?? []).length >= 9, 'report lacks the loss curve or the cross-attention maps');
   reportOk(dir);
 });
