@@ -13,7 +13,7 @@
 // progress (one updating line on a terminal, a line per file otherwise); `--quiet` keeps the
 // "compiling" line and the result but not the per-file progress.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,4 +139,14 @@ if (status.code !== 0) {
 }
 if (!existsSync(addonPath)) warn('the build produced no addon');
 writeStamp(stampPath, hash);
+// In a consumer's node_modules the build's intermediates (object files, archives, makefiles:
+// about 2 MB) serve no one after the link: keep only the addon and its stamp there. In a
+// checkout they stay, for incremental rebuilds.
+if (root.split(/[\\/]/).includes('node_modules')) {
+  const release = join(root, 'build', 'Release');
+  for (const f of readdirSync(release)) {
+    if (f !== 'nabla_native.node' && f !== '.nabla-native-stamp') rmSync(join(release, f), { recursive: true, force: true });
+  }
+  for (const f of readdirSync(join(root, 'build'))) if (f !== 'Release') rmSync(join(root, 'build', f), { recursive: true, force: true });
+}
 console.log(`nabla: native addon built in ${((Date.now() - t0) / 1000).toFixed(0)} s (build/Release/nabla_native.node)`);
