@@ -64,6 +64,27 @@ function activationFn(a: TransformerActivation): [(x: Tensor) => Tensor, string]
   throw new NablaError(`Transformer layer: activation should be 'relu', 'gelu', a function or a module, got ${String(a)}`);
 }
 
+/** The options both layer kinds resolve the same way (defaults as PyTorch's), checked once. */
+function layerConfig(where: string, dModel: number, nhead: number, opts: TransformerLayerOptions) {
+  const dff = opts.dimFeedforward ?? 2048;
+  const p = opts.dropout ?? 0.1;
+  checkDims(where, dModel, nhead, dff, p);
+  const a = opts.activation ?? 'relu';
+  const [fn, activationName] = activationFn(a);
+  return {
+    dff, p, dtype: opts.dtype ?? 'float32', bias: opts.bias !== false, eps: opts.layerNormEps ?? 1e-5,
+    batchFirst: opts.batchFirst ?? false, normFirst: opts.normFirst ?? false,
+    // a module given as the activation is kept as a child (its parameters are the layer's), as in PyTorch
+    activation: a instanceof Module ? a : fn,
+    activationName,
+  };
+}
+
+/** The position-wise feed-forward block: out(linear2(dropout(activation(linear1(x))))). */
+function feedForward(l: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: ((x: Tensor) => Tensor) | Module }, out: Dropout, x: Tensor): Tensor {
+  return out.forward(l.linear2.forward(l.dropout.forward(applyActivation(l.activation, l.linear1.forward(x)))));
+}
+
 function checkDims(where: string, dModel: number, nhead: number, dff: number, p: number): void {
   for (const [k, v] of [['dModel', dModel], ['nhead', nhead], ['dimFeedforward', dff]] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new NablaError(`${where}: ${k} must be a positive integer, got ${v}`);
@@ -89,25 +110,20 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderLayerForward
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const dff = opts.dimFeedforward ?? 2048;
-    const p = opts.dropout ?? 0.1;
-    checkDims('TransformerEncoderLayer', dModel, nhead, dff, p);
-    const dtype = opts.dtype ?? 'float32';
-    const bias = opts.bias !== false;
-    const eps = opts.layerNormEps ?? 1e-5;
-    this.batchFirst = opts.batchFirst ?? false;
+    const c = layerConfig('TransformerEncoderLayer', dModel, nhead, opts);
+    const { dff, p, dtype, bias, eps } = c;
+    this.batchFirst = c.batchFirst;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst, bias, dtype });
     this.linear1 = new Linear(dModel, dff, { bias, dtype });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(dff, dModel, { bias, dtype });
-    this.normFirst = opts.normFirst ?? false;
+    this.normFirst = c.normFirst;
     this.norm1 = new LayerNorm(dModel, { eps, bias, dtype });
     this.norm2 = new LayerNorm(dModel, { eps, bias, dtype });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
-    const a = opts.activation ?? 'relu';
-    [, this.activationName] = activationFn(a);
-    this.activation = a instanceof Module ? a : activationFn(a)[0];
+    this.activationName = c.activationName;
+    this.activation = c.activation;
   }
 
   /** camelCase alias of `self_attn` (the field keeps PyTorch's name for the state-dict keys) */
@@ -132,7 +148,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, EncoderLayerForward
   }
 
   private ff(x: Tensor): Tensor {
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(applyActivation(this.activation, this.linear1.forward(x)))));
+    return feedForward(this, this.dropout2, x);
   }
 
   override extraRepr(): string {
@@ -172,28 +188,23 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderLaye
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions = {}) {
     super();
-    const dff = opts.dimFeedforward ?? 2048;
-    const p = opts.dropout ?? 0.1;
-    checkDims('TransformerDecoderLayer', dModel, nhead, dff, p);
-    const dtype = opts.dtype ?? 'float32';
-    const bias = opts.bias !== false;
-    const eps = opts.layerNormEps ?? 1e-5;
-    this.batchFirst = opts.batchFirst ?? false;
+    const c = layerConfig('TransformerDecoderLayer', dModel, nhead, opts);
+    const { dff, p, dtype, bias, eps } = c;
+    this.batchFirst = c.batchFirst;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst, bias, dtype });
     this.multihead_attn = new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst, bias, dtype });
     this.linear1 = new Linear(dModel, dff, { bias, dtype });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(dff, dModel, { bias, dtype });
-    this.normFirst = opts.normFirst ?? false;
+    this.normFirst = c.normFirst;
     this.norm1 = new LayerNorm(dModel, { eps, bias, dtype });
     this.norm2 = new LayerNorm(dModel, { eps, bias, dtype });
     this.norm3 = new LayerNorm(dModel, { eps, bias, dtype });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
-    const a = opts.activation ?? 'relu';
-    [, this.activationName] = activationFn(a);
-    this.activation = a instanceof Module ? a : activationFn(a)[0];
+    this.activationName = c.activationName;
+    this.activation = c.activation;
   }
 
   get selfAttn(): MultiheadAttention {
@@ -212,8 +223,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, DecoderLaye
       this.dropout2.forward(
         this.multihead_attn.forward(x, memory, memory, { attnMask: opts.memoryMask, keyPaddingMask: opts.memoryKeyPaddingMask, needWeights: false, isCausal: opts.memoryIsCausal })[0],
       );
-    const ff = (x: Tensor): Tensor =>
-      this.dropout3.forward(this.linear2.forward(this.dropout.forward(applyActivation(this.activation, this.linear1.forward(x)))));
+    const ff = (x: Tensor): Tensor => feedForward(this, this.dropout3, x);
     let x = tgt;
     if (this.normFirst) {
       x = x.add(sa(this.norm1.forward(x)));
