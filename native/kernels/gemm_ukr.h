@@ -13,6 +13,7 @@
 //            4 x 24 (12 + 3 + 1) measured the same at n = 1024, 2048 and 6-15 % slower on
 //            small products (n = 64, 200) on Zen 4 with AVX2 forced
 //   aarch64 NEON (32 q registers): 8 x 12, 24 accumulators, 3 vectors of B, 2 of A (lane FMAs)
+//   WebAssembly SIMD128: 8 x 8, 16 accumulators, mul + add (measured below)
 //   other:   4 x 8 plain loops the compiler vectorizes
 // Packing with contiguous k (a row-major A, a transposed B such as Linear's W^T, implicit im2col
 // rows) goes through in-register transposes (16 x 16 on AVX-512, 8 x 8 on AVX2).
@@ -294,12 +295,19 @@ static void ukrEdge(int r, int nc, i64 k, const float* A, const float* B, float*
 #elif defined(__wasm_simd128__)
 // WebAssembly SIMD128: 4-float vectors, a multiply and an add per step (no FMA outside relaxed
 // SIMD), registers allocated by the engine (16 xmm in V8 on x86-64). MR x 4 NV tile, chosen by
-// measurement (NABLA_WASM_MR / NABLA_WASM_NV override it for tuning; figures in native/wasm/README.md).
+// measurement (-DNABLA_WASM_MR / -DNABLA_WASM_NV override it): the export alone in Node 20 on
+// Zen 4, GFLOP/s best/median of 15 rounds interleaved, shared machine (load ~7 on 2 cores):
+//            n=1024      n=256       64x256x784 (W2's Linear, B transposed)
+//   4 x 12   28.0/18.7   30.6/21.4   29.6/20.0
+//   4 x 16   28.0/19.6   32.5/19.4   30.6/20.5
+//   6 x 8    30.6/18.1   34.8/20.7   30.2/20.3
+//   8 x 8    33.3/21.9   37.5/21.6   32.5/21.5   <- (16 accumulators: V8 keeps them in registers)
+// (an earlier round also had 3 x 16, 4 x 8 and 5 x 8 below these)
 #ifndef NABLA_WASM_MR
-#define NABLA_WASM_MR 4
+#define NABLA_WASM_MR 8
 #endif
 #ifndef NABLA_WASM_NV
-#define NABLA_WASM_NV 3
+#define NABLA_WASM_NV 2
 #endif
 constexpr int MR = NABLA_WASM_MR, NV = NABLA_WASM_NV, NR = 4 * NV;
 constexpr int MC = MR * 32, KC = 256, NC = 2048;
