@@ -14,12 +14,16 @@ import { WA, isWasmModule, type WasmModule, type WasmResponse } from './api.js';
 
 export type { WasmInfo } from './runtime.js';
 
+/** A URL object (anything with an `href`). */
+export interface UrlLike {
+  readonly href: string;
+}
 /** Where the module comes from: its bytes, a compiled module, or a URL to fetch. */
-export type WasmSource = ArrayBuffer | ArrayBufferView | WasmModule | URL | string;
+export type WasmSource = ArrayBuffer | ArrayBufferView | WasmModule | UrlLike | string;
 
 /** The URL of wasm/nabla.wasm relative to this file (src/backend/wasm/ or dist/backend/wasm/). */
-export function defaultWasmUrl(): URL {
-  return new URL('../../../wasm/nabla.wasm', import.meta.url);
+export function defaultWasmUrl(): string {
+  return new URL('../../../wasm/nabla.wasm', import.meta.url).href;
 }
 
 /** Registers the backend over a started runtime (once) and selects it if asked. */
@@ -55,7 +59,7 @@ export async function initWasm(source?: WasmSource, options: { select?: boolean 
       module = await WA.compile(source);
     } else {
       const here = (globalThis as { location?: { href: string } }).location?.href;
-      const url = source === undefined ? defaultWasmUrl() : new URL(String(source), here ?? defaultWasmUrl());
+      const url = new URL(source === undefined ? defaultWasmUrl() : typeof source === 'string' ? source : source.href, here ?? defaultWasmUrl());
       module = await compileFrom(url);
     }
     const instance = await WA.instantiate(module, {});
@@ -93,7 +97,8 @@ export function wasmInfo(): WasmInfo | null {
 
 /** Checks initWasm's source argument; for the entries' argument errors. */
 export function checkWasmSource(source: unknown): void {
-  if (source === undefined || typeof source === 'string' || source instanceof URL || isWasmModule(source)) return;
+  if (source === undefined || typeof source === 'string' || isWasmModule(source)) return;
+  if (typeof source === 'object' && source !== null && typeof (source as { href?: unknown }).href === 'string') return;
   if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return;
   throw new NablaError(`initWasm: source must be a URL, a string, bytes or a WebAssembly.Module, got ${describe(source)}`);
 }

@@ -86,6 +86,7 @@ export async function initWasm(source?: WasmSource, options: { select?: boolean 
     return wasmInfo()!;
   }
   if (typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) source = readFileSync(source);
-  else if (source instanceof URL && source.protocol === 'file:') source = readFileSync(source);
+  else if (typeof source === 'object' && 'href' in source && source.href.startsWith('file:')) source = readFileSync(new URL(source.href));
+  else if (typeof source === 'string' && source.startsWith('file:')) source = readFileSync(new URL(source));
   return initWasmFrom(source, options);
 }
