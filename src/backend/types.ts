@@ -13,6 +13,7 @@
  *   dtypes) and must handle empty tensors (size 0) by doing nothing.
  */
 import type { TypedArray } from '../core/dtype.js';
+import type { ARG_REDUCE_OPS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/table.js';
 
 export interface Strided {
   data: TypedArray;
@@ -20,20 +21,18 @@ export interface Strided {
   strides: readonly number[];
 }
 
-export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
-  | 'relu' | 'sigmoid' | 'tanh' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
-  | 'log1p' | 'expm1' | 'softplus' | 'gelu' | 'not';
+/** Op names of the elementwise and reduction kernels: the lists in the kernel table (kernels/table.ts). */
+export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /**
  * Binary ops. `reluGrad` is relu's backward in one pass: out = b <= 0 ? 0 : a (a = dJ/dy,
  * b = relu's input; relu'(0) = 0 and a NaN input passes a, as PyTorch's threshold_backward).
  */
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'reluGrad';
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 
 /**
  * C[b] = op(A[b]) · op(B[b]) + beta * C[b] (+ bias) for b in 0..batch-1. With beta = 0, C is
@@ -312,7 +311,7 @@ export interface Backend {
    */
   reduce(op: ReduceOp, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
   /** Index of the first max/min along the middle axis of a contiguous [outer, n, inner] array. */
-  argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, n: number, inner: number, out: Int32Array): void;
+  argReduce(op: ArgReduceOp, x: TypedArray, outer: number, n: number, inner: number, out: Int32Array): void;
 
   /** Batched GEMM; see GemmArgs. Must handle k = 0 (C = beta*C), m or n = 0, and any lda/ldb. */
   gemm(args: GemmArgs): void;
