@@ -23,7 +23,7 @@ if (!process.argv[3]) {
 
 function cell(root: string, workload: 'W5' | 'OPS'): number {
   const spec: CellSpec = { workload, lib: 'nabla', backend: 'native', threads, quick: false, budgetS: 30 };
-  const env = { ...process.env, NABLA_NO_NATIVE_WARNING: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NABLA_NO_NATIVE_WARNING: '1' };
   delete env['NABLA_BACKEND'];
   delete env['NABLA_NUM_THREADS'];
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'cell.ts'), JSON.stringify(spec)], { cwd: root, env, encoding: 'utf8' });
