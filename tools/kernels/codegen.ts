@@ -9,6 +9,7 @@
  *   native/gen/wasm_exports.cc     one `extern "C"` export per kernel (pointers, ints and the scratch)
  *   src/backend/native/kernels.gen.ts   the native backend's TypeScript wrappers
  *   src/backend/kernels/extents.gen.ts  each array argument's offset and extent, from the scratch
+ *   src/backend/kernels/backend.gen.ts  the kernels' TypeScript signatures and docs (the Backend type)
  *
  * Calling convention (both glues): the wrapper writes every scalar of the call (sizes, flags,
  * op codes, geometry, element offsets, view strides) into a Float64Array "scratch" at indices fixed
@@ -615,6 +616,46 @@ function genExtents(ks: Kernel[]): string {
   return L.join('\n') + '\n';
 }
 
+function genBackend(ks: Kernel[]): string {
+  const L: string[] = [];
+  const types = new Set<string>();
+  for (const k of ks) {
+    for (const p of k.tsParams) {
+      for (const m of p.matchAll(/:\s*(.*)$/g)) for (const id of m[1]!.split(/[^A-Za-z0-9]+/)) if (/^[A-Z]/.test(id) && !/Array$/.test(id)) types.add(id);
+    }
+  }
+  L.push(`// ${HEADER}.`);
+  L.push("import type { TypedArray } from '../../core/dtype.js';");
+  L.push(`import type { ${[...types].sort().join(', ')} } from '../types.js';`);
+  L.push('');
+  L.push('/** Every kernel of the table with its signature and documentation (the `Backend` contract, src/backend/types.ts). */');
+  L.push('export interface Kernels {');
+  for (const k of ks) {
+    const doc = (KERNELS[k.name] as { doc: readonly string[] }).doc;
+    if (doc.length === 1) L.push(`  /** ${doc[0]} */`);
+    else {
+      L.push('  /**');
+      for (const l of doc) L.push(l === '' ? '   *' : `   * ${l}`);
+      L.push('   */');
+    }
+    L.push(`  ${k.name}(${k.tsParams.join(', ')}): void;`);
+  }
+  L.push('}');
+  // the argument objects' interfaces (types.ts) have exactly the fields the table lists
+  L.push('');
+  L.push('/** Compile-time check: each argument struct of types.ts has no field the kernel table leaves out. */');
+  const structs = new Map<string, string[]>();
+  for (const n of KERNEL_NAMES) {
+    for (const p of (KERNELS[n] as { params: readonly Param[] }).params) if (p.kind === 'struct') structs.set(p.type, p.fields.map((f) => f.name));
+  }
+  for (const [ts, fields] of Object.entries(GEOMS)) structs.set(ts, fields.map((f) => f.split(':')[0]!));
+  L.push('type NoneLeftOut<T extends never> = T;');
+  L.push('export type StructFieldsCovered = [');
+  for (const [type, fields] of structs) L.push(`  NoneLeftOut<Exclude<keyof ${type}, ${fields.map((f) => `'${f}'`).join(' | ')}>>,`);
+  L.push('];');
+  return L.join('\n') + '\n';
+}
+
 /** Every generated file: path (from the repository root) -> text. */
 export function generate(): Map<string, string> {
   const ks = KERNEL_NAMES.map(analyse);
@@ -624,5 +665,6 @@ export function generate(): Map<string, string> {
     ['native/gen/wasm_exports.cc', genWasm(ks)],
     ['src/backend/native/kernels.gen.ts', genWrapper(ks)],
     ['src/backend/kernels/extents.gen.ts', genExtents(ks)],
+    ['src/backend/kernels/backend.gen.ts', genBackend(ks)],
   ]);
 }

@@ -105,6 +105,8 @@ export interface StructParam {
 export type Param = Leaf | StructParam | ShapeParam;
 
 export interface KernelRow {
+  /** the kernel's documentation (becomes the doc comment of its `Backend` method) */
+  readonly doc: readonly string[];
   readonly params: readonly Param[];
   /** no compiled version: every backend runs the reference kernel (fill: TypedArray.fill is native already) */
   readonly referenceOnly?: boolean;
@@ -138,6 +140,9 @@ const ATTENTION_FIELDS: readonly Leaf[] = [
 /** Every kernel of the backend contract (documented in src/backend/types.ts). */
 export const KERNELS = {
   unary: {
+    doc: [
+      "out[i] = op(x[i]) over `shape`.",
+    ],
     params: [
       { kind: 'enum', name: 'op', values: UNARY_OPS, type: 'UnaryOp' },
       { kind: 'strided', name: 'x', dtype: 'elem', role: 'in' },
@@ -147,6 +152,9 @@ export const KERNELS = {
     when: "out instanceof Float32Array || op === 'not'",
   },
   binary: {
+    doc: [
+      "out[i] = op(a[i], b[i]) over the broadcast `shape` (a and b strides already broadcast).",
+    ],
     params: [
       { kind: 'enum', name: 'op', values: BINARY_OPS, type: 'BinaryOp' },
       { kind: 'strided', name: 'a', dtype: 'elem', role: 'in' },
@@ -157,6 +165,9 @@ export const KERNELS = {
     when: 'out instanceof Float32Array || BOOL_BINARY_OPS.has(op)',
   },
   where: {
+    doc: [
+      "out[i] = cond[i] ? a[i] : b[i] (all three strided/broadcast over `shape`).",
+    ],
     params: [
       { kind: 'strided', name: 'cond', dtype: 'elem', role: 'in' },
       { kind: 'strided', name: 'a', dtype: 'f32', role: 'in' },
@@ -166,6 +177,9 @@ export const KERNELS = {
     ],
   },
   copy: {
+    doc: [
+      "Copies a strided view into another strided view of the same shape (dtype converts).",
+    ],
     params: [
       { kind: 'strided', name: 'x', dtype: 'same', role: 'in' },
       shape,
@@ -173,22 +187,35 @@ export const KERNELS = {
     ],
   },
   fill: {
+    doc: [
+      "Fills a contiguous range of `out` with `value`.",
+    ],
     params: [{ kind: 'array', name: 'out', dtype: 'same', role: 'out', extent: 'end - start', offset: 'start' }, float('value'), int('start'), int('end')],
     referenceOnly: true,
   },
   reduce: {
+    doc: [
+      "Reduces a contiguous [outer, n, inner] array over its middle axis into [outer, inner].",
+      "For n = 0: sum -> 0, prod -> 1, max -> -Infinity, min -> +Infinity.",
+    ],
     params: [
       { kind: 'enum', name: 'op', values: REDUCE_OPS, type: 'ReduceOp' },
       f32('x', 'in', 'outer * n * inner'), int('outer'), int('n'), int('inner'), f32('out', 'out', 'outer * inner'),
     ],
   },
   argReduce: {
+    doc: [
+      "Index of the first max/min along the middle axis of a contiguous [outer, n, inner] array.",
+    ],
     params: [
       { kind: 'enum', name: 'op', values: ARG_REDUCE_OPS, type: 'ArgReduceOp' },
       f32('x', 'in', 'outer * n * inner'), int('outer'), int('n'), int('inner'), i32('out', 'out', 'outer * inner'),
     ],
   },
   gemm: {
+    doc: [
+      "Batched GEMM; see GemmArgs. Must handle k = 0 (C = beta*C), m or n = 0, and any lda/ldb.",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'GemmArgs',
       fields: [
@@ -204,75 +231,135 @@ export const KERNELS = {
     }],
   },
   softmax: {
+    doc: [
+      "Softmax (or log-softmax) over the middle axis of a contiguous [outer, n, inner] array,",
+      "numerically stable (subtracts the max).",
+    ],
     params: [f32('x', 'in', 'outer * n * inner'), int('outer'), int('n'), int('inner'), f32('out', 'out', 'outer * n * inner'), bool('log')],
   },
   softmaxBackward: {
+    doc: [
+      "Backward of softmax / log-softmax given the forward output y and upstream g:",
+      "softmax:     dx = y * (g - sum(g*y))",
+      "log-softmax: dx = g - exp(y) * sum(g)",
+    ],
     params: [
       f32('y', 'in', 'outer * n * inner'), f32('g', 'in', 'outer * n * inner'), int('outer'), int('n'), int('inner'),
       f32('out', 'out', 'outer * n * inner'), bool('log'),
     ],
   },
   gather: {
+    doc: [
+      "Gather along the middle axis of contiguous [outer, n, inner] x with indices [outer, m, inner]:",
+      "out[o, j, i] = x[o, index[o, j, i], i]. Indices were validated by the caller.",
+    ],
     params: [
       f32('x', 'in', 'outer * n * inner'), i32('index', 'in', 'outer * m * inner'), int('outer'), int('n'), int('m'), int('inner'),
       f32('out', 'out', 'outer * m * inner'),
     ],
   },
   scatterAdd: {
+    doc: [
+      "The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i] (out is pre-zeroed by the caller).",
+    ],
     params: [
       f32('g', 'in', 'outer * m * inner'), i32('index', 'in', 'outer * m * inner'), int('outer'), int('n'), int('m'), int('inner'),
       f32('out', 'inout', 'outer * n * inner'),
     ],
   },
   conv2d: {
+    doc: [
+      "y = conv2d(x, w) + bias; x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW];",
+      "`bias` [Cout] (each output channel's value added to all its pixels) may be absent or null.",
+      "Every element of y is written.",
+    ],
     params: [
       f32('x', 'in', 'n * cIn * h * w'), f32('w', 'in', 'cOut * div(cIn, groups) * kh * kw'), { kind: 'geom', name: 'g', type: 'Conv2dGeom' },
       f32('out', 'out', 'n * cOut * outH * outW'), f32('bias', 'in', 'cOut', { optional: true, omittable: true }),
     ],
   },
   conv2dBackwardInput: {
+    doc: [
+      "dx from dy and w (every element of dx written).",
+    ],
     params: [
       f32('dy', 'in', 'n * cOut * outH * outW'), f32('w', 'in', 'cOut * div(cIn, groups) * kh * kw'), { kind: 'geom', name: 'g', type: 'Conv2dGeom' },
       f32('dx', 'out', 'n * cIn * h * w'),
     ],
   },
   conv2dBackwardWeight: {
+    doc: [
+      "dw from x and dy (every element written); if `db` [Cout] is given it receives the bias",
+      "gradient db[o] = sum over n, p, q of dy[n,o,p,q] (computed while dy is read anyway).",
+    ],
     params: [
       f32('x', 'in', 'n * cIn * h * w'), f32('dy', 'in', 'n * cOut * outH * outW'), { kind: 'geom', name: 'g', type: 'Conv2dGeom' },
       f32('dw', 'out', 'cOut * div(cIn, groups) * kh * kw'), f32('db', 'out', 'cOut', { optional: true, omittable: true }),
     ],
   },
   maxPool2d: {
+    doc: [
+      "Max pooling; `argmax` receives the flat index (within each [H,W] plane) of each max, -1 for an all-padding window.",
+    ],
     params: [
       f32('x', 'in', 'n * c * h * w'), { kind: 'geom', name: 'g', type: 'Pool2dGeom' }, f32('out', 'out', 'n * c * outH * outW'),
       i32('argmax', 'out', 'n * c * outH * outW'),
     ],
   },
   maxPool2dBackward: {
+    doc: [
+      "dx[argmax] = sum of the dy whose window chose it, 0 elsewhere (every element of dx written).",
+    ],
     params: [
       f32('dy', 'in', 'n * c * outH * outW'), i32('argmax', 'in', 'n * c * outH * outW'), { kind: 'geom', name: 'g', type: 'Pool2dGeom' },
       f32('dx', 'out', 'n * c * h * w'),
     ],
   },
   avgPool2d: {
+    doc: ['Average pooling over each window (padding counted in the divisor when `countIncludePad`).'],
     params: [f32('x', 'in', 'n * c * h * w'), { kind: 'geom', name: 'g', type: 'Pool2dGeom' }, f32('out', 'out', 'n * c * outH * outW')],
   },
   avgPool2dBackward: {
+    doc: [
+      "dx = each window's dy / divisor summed over the windows covering it (every element of dx written).",
+    ],
     params: [f32('dy', 'in', 'n * c * outH * outW'), { kind: 'geom', name: 'g', type: 'Pool2dGeom' }, f32('dx', 'out', 'n * c * h * w')],
   },
   batchNormStats: {
+    doc: [
+      "Batch-norm statistics of a contiguous x [n, c, inner] (channel axis 1; inner = the product of",
+      "the spatial axes, 1 for a 2-D input), per channel j over its M = n * inner elements:",
+      "  mean[j] = (1/M) sum x[i, j, k],   v_j = (1/M) sum (x[i, j, k] - mean[j])^2   (biased)",
+      "  invstd[j] = 1 / sqrt(v_j + eps),  variance[j] = v_j (only if `variance` is not null)",
+      "The sums accumulate in double precision (or better). Every element of the outputs [c] is",
+      "written; M = 0 gives NaN.",
+    ],
     params: [
       f32('x', 'in', 'n * c * inner'), int('n'), int('c'), int('inner'), f32('mean', 'out', 'c'), f32('invstd', 'out', 'c'), float('eps'),
       f32('variance', 'out', 'c', { optional: true }),
     ],
   },
   batchNormForward: {
+    doc: [
+      "y = (x - mean[j]) * invstd[j] * gamma[j] + beta[j] over a contiguous x [n, c, inner] (gamma",
+      "= 1 and beta = 0 when null); every element of `out` is written.",
+    ],
     params: [
       f32('x', 'in', 'n * c * inner'), int('n'), int('c'), int('inner'), f32('mean', 'in', 'c'), f32('invstd', 'in', 'c'),
       f32('gamma', 'in', 'c', { optional: true }), f32('beta', 'in', 'c', { optional: true }), f32('out', 'out', 'n * c * inner'),
     ],
   },
   batchNormBackward: {
+    doc: [
+      "Backward of `batchNormForward` given g = dJ/dy [n, c, inner] and x, with",
+      "xhat = (x - mean[j]) * invstd[j], per channel j over its M = n * inner elements:",
+      "  dbeta[j] = sum g,   dgamma[j] = sum g * xhat      (double-precision sums)",
+      "  training (mean and invstd are the batch's own statistics, so they depend on x):",
+      "    dx = gamma[j] * invstd[j] / M * (M * g - dbeta[j] - xhat * dgamma[j])",
+      "  evaluation (running statistics, constants):  dx = g * gamma[j] * invstd[j]",
+      "gamma null means 1. Each of dx, dgamma, dbeta may be null (not wanted); the others are",
+      "written in full. `dx` may be `g` itself (each channel's sums are taken before its dx is written).",
+    ],
     params: [
       f32('g', 'in', 'n * c * inner'), f32('x', 'in', 'n * c * inner'), int('n'), int('c'), int('inner'), f32('mean', 'in', 'c'),
       f32('invstd', 'in', 'c'), f32('gamma', 'in', 'c', { optional: true }), f32('dx', 'out', 'n * c * inner', { optional: true }),
@@ -280,12 +367,26 @@ export const KERNELS = {
     ],
   },
   layerNormForward: {
+    doc: [
+      "Layer normalisation of the rows of a contiguous x [rows, n] (n = the product of the",
+      "normalised axes), per row r (sums in double precision or better):",
+      "  mean[r] = (1/n) sum_j x[r, j],   rstd[r] = 1 / sqrt((1/n) sum_j (x[r, j] - mean[r])^2 + eps)",
+      "  out[r, j] = (x[r, j] - mean[r]) * rstd[r] * gamma[j] + beta[j]   (gamma = 1, beta = 0 when null)",
+      "Every element of out, mean, rstd is written.",
+    ],
     params: [
       f32('x', 'in', 'rows * n'), int('rows'), int('n'), float('eps'), f32('gamma', 'in', 'n', { optional: true }),
       f32('beta', 'in', 'n', { optional: true }), f32('out', 'out', 'rows * n'), f32('mean', 'out', 'rows'), f32('rstd', 'out', 'rows'),
     ],
   },
   layerNormBackward: {
+    doc: [
+      "Backward of `layerNormForward` given g = dJ/dout [rows, n], with xhat = (x - mean[r]) rstd[r]",
+      "and gh = g * gamma:",
+      "  dx[r, j] = rstd[r] (gh[r, j] - (1/n) sum_k gh[r, k] - xhat[r, j] (1/n) sum_k gh[r, k] xhat[r, k])",
+      "  dgamma[j] = sum_r g[r, j] xhat[r, j],   dbeta[j] = sum_r g[r, j]",
+      "Each of dx, dgamma, dbeta may be null (not wanted); the others are written in full. dx may be g.",
+    ],
     params: [
       f32('g', 'in', 'rows * n'), f32('x', 'in', 'rows * n'), int('rows'), int('n'), f32('mean', 'in', 'rows'), f32('rstd', 'in', 'rows'),
       f32('gamma', 'in', 'n', { optional: true }), f32('dx', 'out', 'rows * n', { optional: true }), f32('dgamma', 'out', 'n', { optional: true }),
@@ -293,18 +394,30 @@ export const KERNELS = {
     ],
   },
   geluForward: {
+    doc: [
+      "out[i] = x[i] Phi(x[i]) (exact GELU, Phi the standard normal CDF) over n contiguous elements.",
+    ],
     params: [f32('x', 'in', 'n'), f32('out', 'out', 'n'), int('n')],
   },
   geluBackward: {
+    doc: [
+      "out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i])), phi the standard normal density; out may be g.",
+    ],
     params: [f32('x', 'in', 'n'), f32('g', 'in', 'n'), f32('out', 'out', 'n'), int('n')],
   },
   attentionForward: {
+    doc: [
+      "Fused scaled dot-product attention (see AttentionArgs).",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'AttentionArgs',
       fields: [...ATTENTION_FIELDS, head('out', 'out', 'l', 'dv'), f32('lse', 'out', 'batch * heads * l')],
     }],
   },
   attentionBackward: {
+    doc: [
+      "Its backward (see AttentionBackwardArgs).",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'AttentionBackwardArgs',
       fields: [
@@ -314,6 +427,9 @@ export const KERNELS = {
     }],
   },
   adamStep: {
+    doc: [
+      "One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read.",
+    ],
     params: [
       f32('p', 'inout', 'n'), f32('g', 'in', 'n'), f32('m', 'inout', 'n'), f32('v', 'inout', 'n'),
       {
@@ -324,6 +440,9 @@ export const KERNELS = {
     ],
   },
   lstmCellForward: {
+    doc: [
+      "One LSTM step's gate math (see LstmCellArgs); the recurrent GEMM is the caller's.",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'LstmCellArgs',
       fields: [
@@ -337,6 +456,9 @@ export const KERNELS = {
     }],
   },
   lstmCellBackward: {
+    doc: [
+      "One LSTM step's backward gate math (see LstmCellBackwardArgs).",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'LstmCellBackwardArgs',
       fields: [
@@ -353,6 +475,9 @@ export const KERNELS = {
     }],
   },
   gruCellForward: {
+    doc: [
+      "One GRU step's gate math (see GruCellArgs).",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'GruCellArgs',
       fields: [
@@ -367,6 +492,9 @@ export const KERNELS = {
     }],
   },
   gruCellBackward: {
+    doc: [
+      "One GRU step's backward gate math (see GruCellBackwardArgs).",
+    ],
     params: [{
       kind: 'struct', name: 'args', type: 'GruCellBackwardArgs',
       fields: [
