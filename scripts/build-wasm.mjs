@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds wasm/nabla.wasm: the native kernels (native/kernels/*.cc, the same sources as the
 // addon) compiled to wasm32 with SIMD128 by clang 16, with native/wasm/ in place of what needs
-// an operating system (the x86 ISA dispatch, cache detection, the thread pool) and the C ABI
-// exports (native/wasm/exports.cc). The built file is committed and shipped in the npm package,
+// an operating system (the x86 ISA dispatch, cache detection, the thread pool), the kernels' C
+// exports generated from the kernel table (native/gen/wasm_exports.cc) and the runtime's
+// (native/wasm/runtime.cc). The built file is committed and shipped in the npm package,
 // so users need no compiler; CI rebuilds it (.ci/run) and runs the tests on the rebuilt file.
 //
 // Needs Debian's clang-16 and lld-16, wasi-libc, libc++-16-dev-wasm32, libc++abi-16-dev-wasm32
@@ -37,15 +38,16 @@ for (const [what, p] of [['wasi-libc headers (WASI_INCLUDE)', wasiInclude], ['wa
 
 // the kernels the addon compiles, minus what native/wasm/ replaces (x86 ISA builds, cpuinfo, threads)
 const kernels = [
-  'gemm', 'elementwise', 'reduce', 'conv', 'conv_tiles', 'pool', 'batchnorm', 'layernorm', 'attention', 'activation', 'rnn',
+  'gemm', 'elementwise', 'reduce', 'conv', 'conv_tiles', 'pool', 'batchnorm', 'layernorm', 'attention', 'activation', 'rnn', 'entry',
 ].map((n) => join(root, 'native', 'kernels', `${n}.cc`));
-const glue = ['isa_wasm', 'platform', 'exports'].map((n) => join(root, 'native', 'wasm', `${n}.cc`));
+// the kernels' C exports are generated from the kernel table (npm run gen:kernels)
+const glue = [join(root, 'native', 'gen', 'wasm_exports.cc'), ...['isa_wasm', 'platform', 'runtime'].map((n) => join(root, 'native', 'wasm', `${n}.cc`))];
 const sources = [...kernels, ...glue];
 
 const cflags = [
   '--target=wasm32-wasi', '-msimd128', '-O3', '-std=c++17', '-fno-exceptions', '-fno-rtti', '-fno-math-errno', '-fno-trapping-math',
   '-fopenmp-simd', '-fvisibility=hidden', '-nostdinc++', '-isystem', libcxxInclude, '-isystem', wasiInclude,
-  '-I', join(root, 'native', 'kernels'), '-Wno-pass-failed', ...defines,
+  '-I', join(root, 'native', 'kernels'), '-I', join(root, 'native', 'gen'), '-Wno-pass-failed', ...defines,
 ];
 const objDir = join(root, 'build', 'wasm');
 mkdirSync(objDir, { recursive: true });

@@ -15,55 +15,18 @@ import type { TypedArray } from '../../core/dtype.js';
 import { uninitPoisoned } from '../../core/dtype.js';
 import { WA, type WasmInstance, type WasmMemory, type WasmModule } from './api.js';
 
-/** The module's exports (native/wasm/exports.cc); addresses and sizes are i32, float parameters f64. */
+/**
+ * The module's exports: the kernels of the table (native/gen/wasm_exports.cc: `nb_<kernel>`, each
+ * taking (address, dtype code) per array and the scratch's address, returning 0 or the address
+ * of an error message) and the runtime's own (native/wasm/runtime.cc). Addresses are i32.
+ */
 export interface WasmExports {
   memory: WasmMemory;
   nb_scratch(): number;
   nb_arena(bytes: number): number;
   nb_info(): number;
   nb_set_num_threads(n: number): number;
-  nb_gemm(a: number, b: number, c: number, bias: number): void;
-  nb_unary(op: number, x: number, tx: number, out: number, to: number, nd: number): void;
-  nb_binary(op: number, a: number, ta: number, b: number, tb: number, out: number, to: number, nd: number): void;
-  nb_where(cond: number, tc: number, a: number, b: number, out: number, nd: number): void;
-  nb_copy(x: number, out: number, elemSize: number, nd: number): void;
-  nb_reduce(op: number, x: number, out: number, outer: number, n: number, inner: number): void;
-  nb_arg_reduce(isMax: number, x: number, out: number, outer: number, n: number, inner: number): void;
-  nb_softmax(x: number, out: number, outer: number, n: number, inner: number, log: number): void;
-  nb_softmax_backward(y: number, g: number, out: number, outer: number, n: number, inner: number, log: number): void;
-  nb_gather(x: number, index: number, out: number, outer: number, n: number, m: number, inner: number): void;
-  nb_scatter_add(g: number, index: number, out: number, outer: number, n: number, m: number, inner: number): void;
-  nb_adam_step(
-    p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, wd: number,
-    decoupled: number, step: number,
-  ): void;
-  nb_conv2d(x: number, w: number, y: number, bias: number): void;
-  nb_conv2d_backward_input(dy: number, w: number, dx: number): void;
-  nb_conv2d_backward_weight(x: number, dy: number, dw: number, db: number): void;
-  nb_max_pool2d(x: number, y: number, argmax: number): void;
-  nb_max_pool2d_backward(dy: number, argmax: number, dx: number): void;
-  nb_avg_pool2d(x: number, y: number): void;
-  nb_avg_pool2d_backward(dy: number, dx: number): void;
-  nb_batch_norm_stats(x: number, mean: number, invstd: number, variance: number, n: number, c: number, inner: number, eps: number): void;
-  nb_batch_norm_forward(x: number, mean: number, invstd: number, gamma: number, beta: number, out: number, n: number, c: number, inner: number): void;
-  nb_batch_norm_backward(
-    g: number, x: number, mean: number, invstd: number, gamma: number, dx: number, dgamma: number, dbeta: number,
-    n: number, c: number, inner: number, training: number,
-  ): void;
-  nb_layer_norm_forward(x: number, gamma: number, beta: number, out: number, mean: number, rstd: number, rows: number, n: number, eps: number): void;
-  nb_layer_norm_backward(
-    g: number, x: number, mean: number, rstd: number, gamma: number, dx: number, dgamma: number, dbeta: number, rows: number, n: number,
-  ): void;
-  nb_gelu_forward(x: number, y: number, n: number): void;
-  nb_gelu_backward(x: number, g: number, out: number, n: number): void;
-  nb_attention_forward(q: number, k: number, v: number, mask: number, out: number, lse: number): void;
-  nb_attention_backward(
-    q: number, k: number, v: number, mask: number, out: number, lse: number, g: number, dq: number, dk: number, dv: number,
-  ): void;
-  nb_lstm_cell_forward(gates: number, cPrev: number, c: number, h: number, tanhC: number): void;
-  nb_lstm_cell_backward(gates: number, tanhC: number, cPrev: number, gradH: number, gradC: number, dh: number, dc: number, dGates: number): void;
-  nb_gru_cell_forward(x: number, p: number, hPrev: number, h: number, act: number, pn: number): void;
-  nb_gru_cell_backward(act: number, pn: number, hPrev: number, gradH: number, dh: number, dx: number, dp: number, dhPrev: number): void;
+  [kernel: `nb_${string}`]: (...args: number[]) => number;
 }
 
 /** The array is read by the kernel. */
@@ -89,18 +52,23 @@ const MAX_OPERANDS = 12;
 
 export class WasmRuntime {
   readonly x: WasmExports;
-  /** the module's scratch (512 doubles): shapes, strides, offsets, geometry of the call */
+  /** the module's scratch (512 doubles) */
   S: Float64Array;
   private buf: ArrayBuffer;
   private u8: Uint8Array;
   private readonly scratchAt: number;
-  // the call's regions (reused from call to call: no allocation per call but the copies' views)
+  // The call's arrays (slots) and the byte regions of their buffers that hold them (one region per
+  // run of overlapping ranges of one buffer, so arrays that alias share memory here as they do in
+  // JavaScript). Reused from call to call.
   private n = 0;
   private readonly arr: TypedArray[] = [];
-  private readonly lo = new Float64Array(MAX_OPERANDS);
-  private readonly hi = new Float64Array(MAX_OPERANDS);
-  private readonly mode = new Int32Array(MAX_OPERANDS);
-  private readonly at = new Float64Array(MAX_OPERANDS);
+  private readonly slotRegion = new Int32Array(MAX_OPERANDS);
+  private nr = 0;
+  private readonly rBuf: ArrayBufferLike[] = [];
+  private readonly rLo = new Float64Array(MAX_OPERANDS);
+  private readonly rHi = new Float64Array(MAX_OPERANDS);
+  private readonly rMode = new Int32Array(MAX_OPERANDS);
+  private readonly rAt = new Float64Array(MAX_OPERANDS);
 
   constructor(instance: WasmInstance) {
     this.x = instance.exports as unknown as WasmExports;
@@ -119,105 +87,122 @@ export class WasmRuntime {
     this.S = new Float64Array(b, this.scratchAt, 512);
   }
 
+  /** The address of the module's scratch. */
+  scratchAddress(): number {
+    return this.scratchAt;
+  }
+
   info(): WasmInfo {
     this.views();
     const p = this.x.nb_info();
     this.views();
-    let isa = '';
-    for (let q = p; this.u8[q] !== 0; q++) isa += String.fromCharCode(this.u8[q]!);
     const S = this.S;
-    return { isa, mr: S[0]!, nr: S[1]!, mc: S[2]!, kc: S[3]!, nc: S[4]!, threads: S[5]! };
+    return { isa: this.cString(p), mr: S[0]!, nr: S[1]!, mc: S[2]!, kc: S[3]!, nc: S[4]!, threads: S[5]! };
   }
 
-  /** Starts a call (views fresh, so the wrapper may write the scratch `S` at once). */
+  /** The NUL-terminated string at address p. */
+  cString(p: number): string {
+    this.views();
+    let s = '';
+    for (let q = p; this.u8[q] !== 0; q++) s += String.fromCharCode(this.u8[q]!);
+    return s;
+  }
+
+  /** Starts a call (views fresh, so `S` may be written at once). */
   begin(): void {
     this.n = 0;
+    this.nr = 0;
     this.views();
   }
 
   /**
-   * Adds elements [lo, hi) of `a` with mode IN, OUT or INOUT; returns the slot. The same array
-   * added again shares the slot (ranges merged; two ranges written in one array become INOUT,
-   * as together they may leave gaps). Returns -1 for two different arrays over overlapping bytes
-   * of one buffer (the caller then runs the reference kernel).
+   * Adds elements [lo, hi) of `a` with mode IN, OUT (written in full) or INOUT; returns its slot.
+   * Arrays over overlapping bytes of one buffer (the same array twice, or two views) share one
+   * region; two written ranges merged in one region become INOUT (together they may leave gaps).
    */
   add(a: TypedArray, lo: number, hi: number, mode: number): number {
-    if (hi < lo) hi = lo;
-    for (let i = 0; i < this.n; i++) {
-      const b = this.arr[i]!;
-      if (b === a) {
-        if (hi > lo) {
-          if (this.hi[i]! <= this.lo[i]!) {
-            this.lo[i] = lo;
-            this.hi[i] = hi;
-          } else {
-            this.lo[i] = Math.min(this.lo[i]!, lo);
-            this.hi[i] = Math.max(this.hi[i]!, hi);
-          }
-        }
-        this.mode[i] = (this.mode[i]! | mode) === OUT ? INOUT : this.mode[i]! | mode;
-        return i;
+    const bpe = a.BYTES_PER_ELEMENT;
+    let b0 = a.byteOffset + lo * bpe, b1 = a.byteOffset + Math.max(lo, hi) * bpe;
+    let r = -1;
+    for (let i = 0; i < this.nr; i++) {
+      if (this.rBuf[i] !== a.buffer || b0 > this.rHi[i]! || this.rLo[i]! > b1) continue;
+      if (r < 0) {
+        r = i;
+        const m = this.rMode[i]! | mode;
+        this.rMode[i] = (this.rMode[i]! & OUT) !== 0 && (mode & OUT) !== 0 ? INOUT : m;
+      } else {
+        // the new range joins two regions: fold region i into r
+        this.rMode[r] = INOUT;
+        b0 = Math.min(b0, this.rLo[i]!);
+        b1 = Math.max(b1, this.rHi[i]!);
+        this.rLo[i] = 0;
+        this.rHi[i] = 0;
+        this.rBuf[i] = EMPTY;
+        for (let s = 0; s < this.n; s++) if (this.slotRegion[s] === i) this.slotRegion[s] = r;
       }
-      if (b.buffer === a.buffer) {
-        const a0 = a.byteOffset + lo * a.BYTES_PER_ELEMENT, a1 = a.byteOffset + hi * a.BYTES_PER_ELEMENT;
-        const b0 = b.byteOffset + this.lo[i]! * b.BYTES_PER_ELEMENT, b1 = b.byteOffset + this.hi[i]! * b.BYTES_PER_ELEMENT;
-        if (a0 < b1 && b0 < a1) return -1;
-      }
+      b0 = Math.min(b0, this.rLo[r]!);
+      b1 = Math.max(b1, this.rHi[r]!);
+      this.rLo[r] = b0;
+      this.rHi[r] = b1;
     }
-    const i = this.n++;
-    this.arr[i] = a;
-    this.lo[i] = lo;
-    this.hi[i] = hi;
-    this.mode[i] = mode;
-    return i;
+    if (r < 0) {
+      r = this.nr++;
+      this.rBuf[r] = a.buffer;
+      this.rLo[r] = b0;
+      this.rHi[r] = b1;
+      this.rMode[r] = mode;
+    }
+    const s = this.n++;
+    this.arr[s] = a;
+    this.slotRegion[s] = r;
+    return s;
   }
 
-  /** The first element of slot i's region (offsets written to the scratch are relative to it). */
-  base(i: number): number {
-    return this.lo[i]!;
+  /**
+   * The address slot s's element 0 would have in the module's memory (valid after commit): the
+   * kernel adds its offsets to it, and only touches the copied range. May be "negative" (wraps
+   * modulo 2^32 like every wasm32 address computation, as i32).
+   */
+  ptr(s: number): number {
+    const a = this.arr[s]!;
+    const r = this.slotRegion[s]!;
+    return (this.rAt[r]! + (a.byteOffset - this.rLo[r]!)) | 0;
   }
 
-  /** The address of slot i's region in the module's memory (valid after commit). */
-  ptr(i: number): number {
-    return this.at[i]!;
-  }
-
-  /** Lays the regions out in the arena and copies the inputs in. */
+  /** Lays the regions out in the arena (8-byte aligned as in their buffers) and copies the inputs in. */
   commit(): void {
     let total = 0;
-    for (let i = 0; i < this.n; i++) {
-      this.at[i] = total;
-      const bytes = (this.hi[i]! - this.lo[i]!) * this.arr[i]!.BYTES_PER_ELEMENT;
-      total += Math.ceil(bytes / ALIGN) * ALIGN;
+    for (let r = 0; r < this.nr; r++) {
+      const pad = this.rLo[r]! % 8;
+      this.rAt[r] = total + pad;
+      total += Math.ceil((pad + this.rHi[r]! - this.rLo[r]!) / ALIGN) * ALIGN;
     }
     const arena = this.x.nb_arena(Math.max(total, ALIGN));
     if (arena === 0) throw new RangeError(`the WebAssembly memory cannot hold this call's ${total} bytes`);
     this.views();
     const poison = uninitPoisoned();
-    for (let i = 0; i < this.n; i++) {
-      const at = arena + this.at[i]!;
-      this.at[i] = at;
-      if (this.mode[i] === OUT && !poison) continue;
-      const a = this.arr[i]!;
-      const lo = this.lo[i]!, hi = this.hi[i]!;
-      if (hi > lo) this.u8.set(new Uint8Array(a.buffer, a.byteOffset + lo * a.BYTES_PER_ELEMENT, (hi - lo) * a.BYTES_PER_ELEMENT), at);
+    for (let r = 0; r < this.nr; r++) {
+      this.rAt[r] = arena + this.rAt[r]!;
+      const n = this.rHi[r]! - this.rLo[r]!;
+      if (n <= 0 || (this.rMode[r] === OUT && !poison)) continue;
+      this.u8.set(new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n), this.rAt[r]!);
     }
   }
 
-  /** Copies every written region back to its array. */
+  /** Copies every written region back to its buffer. */
   finish(): void {
     this.views();
-    for (let i = 0; i < this.n; i++) {
-      if ((this.mode[i]! & OUT) === 0) continue;
-      const a = this.arr[i]!;
-      const lo = this.lo[i]!, hi = this.hi[i]!;
-      if (hi <= lo) continue;
-      const bpe = a.BYTES_PER_ELEMENT;
-      new Uint8Array(a.buffer, a.byteOffset + lo * bpe, (hi - lo) * bpe).set(this.u8.subarray(this.at[i]!, this.at[i]! + (hi - lo) * bpe));
+    for (let r = 0; r < this.nr; r++) {
+      const n = this.rHi[r]! - this.rLo[r]!;
+      if (n <= 0 || (this.rMode[r]! & OUT) === 0) continue;
+      new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
     }
     this.n = 0;
+    this.nr = 0;
   }
 }
+
+const EMPTY = new ArrayBuffer(0);
 
 let runtime: WasmRuntime | null = null;
 
