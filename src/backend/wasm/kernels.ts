@@ -59,36 +59,49 @@ export function wasmKernels(rt: WasmRuntime): PartialBackend {
   // detach its views); each call copies the used part into the module's scratch
   const S = new Float64Array(512);
   const used = S.subarray(0, SCRATCH_USED);
-  const args: number[] = [];
 
-  function glue(kernel: string): (...arrays: (TypedArray | null | undefined)[]) => void {
+  type Arr = TypedArray | null | undefined;
+  function glue(kernel: string): (...arrays: Arr[]) => void {
     const ext = EXTENTS[kernel]!;
     const kinds = arrayKinds((KERNELS as Record<string, { params: readonly Param[] }>)[kernel]!.params);
     const modes = ext.map((e) => modeOf(e, kinds.get(e.name)));
     const slots = new Int32Array(ext.length);
     const fn = rt.x[`nb_${kernel}`];
     if (typeof fn !== 'function') throw new NablaError(`wasm: the module has no export nb_${kernel}; rebuild it with \`npm run build:wasm\``);
-    return (...arrays) => {
+    const n = ext.length;
+    const ptrs = new Int32Array(n), types = new Int32Array(n);
+    // one call: the arrays in the order of the extents (at most 10: attentionBackward's)
+    return (a0?: Arr, a1?: Arr, a2?: Arr, a3?: Arr, a4?: Arr, a5?: Arr, a6?: Arr, a7?: Arr, a8?: Arr, a9?: Arr): void => {
       rt.begin();
-      for (let i = 0; i < ext.length; i++) {
-        const a = arrays[i];
+      for (let i = 0; i < n; i++) {
+        const a = i === 0 ? a0 : i === 1 ? a1 : i === 2 ? a2 : i === 3 ? a3 : i === 4 ? a4 : i === 5 ? a5 : i === 6 ? a6 : i === 7 ? a7 : i === 8 ? a8 : a9;
         if (a == null) {
           slots[i] = -1;
+          types[i] = -1;
           continue;
         }
         const e = ext[i]!;
         const lo = e.lo(S), hi = e.hi(S);
         slots[i] = rt.add(a, lo, hi, modes[i]!(S, lo, hi));
+        types[i] = elemType(a);
       }
       rt.commit();
       rt.S.set(used);
-      args.length = 0;
-      for (let i = 0; i < ext.length; i++) {
-        const s = slots[i]!;
-        args.push(s < 0 ? 0 : rt.ptr(s), s < 0 ? -1 : elemType(arrays[i]!));
+      for (let i = 0; i < n; i++) ptrs[i] = slots[i]! < 0 ? 0 : rt.ptr(slots[i]!);
+      const sa = rt.scratchAddress();
+      let err: number;
+      // the exports take (address, dtype) per array, then the scratch: no spread in the common arities
+      switch (n) {
+        case 2: err = fn(ptrs[0]!, types[0]!, ptrs[1]!, types[1]!, sa); break;
+        case 3: err = fn(ptrs[0]!, types[0]!, ptrs[1]!, types[1]!, ptrs[2]!, types[2]!, sa); break;
+        case 4: err = fn(ptrs[0]!, types[0]!, ptrs[1]!, types[1]!, ptrs[2]!, types[2]!, ptrs[3]!, types[3]!, sa); break;
+        default: {
+          const args: number[] = [];
+          for (let i = 0; i < n; i++) args.push(ptrs[i]!, types[i]!);
+          args.push(sa);
+          err = fn(...args);
+        }
       }
-      args.push(rt.scratchAddress());
-      const err = fn(...args);
       if (err !== 0) {
         rt.begin(); // nothing is copied back
         throw new NablaError(`wasm ${rt.cString(err)}`);

@@ -56,6 +56,9 @@ export class WasmRuntime {
   S: Float64Array;
   private buf: ArrayBuffer;
   private u8: Uint8Array;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private f64: Float64Array;
   private readonly scratchAt: number;
   // The call's arrays (slots) and the byte regions of their buffers that hold them (one region per
   // run of overlapping ranges of one buffer, so arrays that alias share memory here as they do in
@@ -69,12 +72,17 @@ export class WasmRuntime {
   private readonly rHi = new Float64Array(MAX_OPERANDS);
   private readonly rMode = new Int32Array(MAX_OPERANDS);
   private readonly rAt = new Float64Array(MAX_OPERANDS);
+  /** the one array whose range a region holds (small copies go element by element), or null */
+  private readonly rOnly: (TypedArray | null)[] = [];
 
   constructor(instance: WasmInstance) {
     this.x = instance.exports as unknown as WasmExports;
     this.scratchAt = this.x.nb_scratch();
     this.buf = this.x.memory.buffer as ArrayBuffer;
     this.u8 = new Uint8Array(this.buf);
+    this.f32 = new Float32Array(this.buf);
+    this.i32 = new Int32Array(this.buf);
+    this.f64 = new Float64Array(this.buf);
     this.S = new Float64Array(this.buf, this.scratchAt, 512);
   }
 
@@ -84,6 +92,9 @@ export class WasmRuntime {
     if (b === this.buf) return;
     this.buf = b;
     this.u8 = new Uint8Array(b);
+    this.f32 = new Float32Array(b);
+    this.i32 = new Int32Array(b);
+    this.f64 = new Float64Array(b);
     this.S = new Float64Array(b, this.scratchAt, 512);
   }
 
@@ -128,11 +139,13 @@ export class WasmRuntime {
       if (this.rBuf[i] !== a.buffer || b0 > this.rHi[i]! || this.rLo[i]! > b1) continue;
       if (r < 0) {
         r = i;
+        if (this.rOnly[i] !== a) this.rOnly[i] = null;
         const m = this.rMode[i]! | mode;
         this.rMode[i] = (this.rMode[i]! & OUT) !== 0 && (mode & OUT) !== 0 ? INOUT : m;
       } else {
         // the new range joins two regions: fold region i into r
         this.rMode[r] = INOUT;
+        this.rOnly[r] = null;
         b0 = Math.min(b0, this.rLo[i]!);
         b1 = Math.max(b1, this.rHi[i]!);
         this.rLo[i] = 0;
@@ -151,6 +164,7 @@ export class WasmRuntime {
       this.rLo[r] = b0;
       this.rHi[r] = b1;
       this.rMode[r] = mode;
+      this.rOnly[r] = a;
     }
     const s = this.n++;
     this.arr[s] = a;
@@ -169,6 +183,20 @@ export class WasmRuntime {
     return (this.rAt[r]! + (a.byteOffset - this.rLo[r]!)) | 0;
   }
 
+  /** Copies region r in (or out) element by element when it holds one array; false if it does not. */
+  private small(r: number, into: boolean): boolean {
+    const a = this.rOnly[r];
+    if (a == null) return false;
+    const bpe = a.BYTES_PER_ELEMENT;
+    const lo = (this.rLo[r]! - a.byteOffset) / bpe, hi = (this.rHi[r]! - a.byteOffset) / bpe;
+    const at = this.rAt[r]! / bpe;
+    const w = a instanceof Float32Array ? this.f32 : a instanceof Int32Array ? this.i32 : a instanceof Float64Array ? this.f64 : a instanceof Uint8Array ? this.u8 : null;
+    if (w === null) return false;
+    if (into) for (let i = lo; i < hi; i++) w[at + i - lo] = a[i]!;
+    else for (let i = lo; i < hi; i++) a[i] = w[at + i - lo]!;
+    return true;
+  }
+
   /** Lays the regions out in the arena (8-byte aligned as in their buffers) and copies the inputs in. */
   commit(): void {
     let total = 0;
@@ -185,6 +213,7 @@ export class WasmRuntime {
       this.rAt[r] = arena + this.rAt[r]!;
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r] === OUT && !poison)) continue;
+      if (n <= SMALL && this.small(r, true)) continue;
       this.u8.set(new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n), this.rAt[r]!);
     }
   }
@@ -195,6 +224,7 @@ export class WasmRuntime {
     for (let r = 0; r < this.nr; r++) {
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r]! & OUT) === 0) continue;
+      if (n <= SMALL && this.small(r, false)) continue;
       new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
     }
     this.n = 0;
@@ -203,6 +233,8 @@ export class WasmRuntime {
 }
 
 const EMPTY = new ArrayBuffer(0);
+/** Regions up to this many bytes are copied element by element (no views made per call). */
+const SMALL = 256;
 
 let runtime: WasmRuntime | null = null;
 
