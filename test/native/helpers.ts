@@ -6,7 +6,8 @@
 import type { TestContext } from 'node:test';
 import { loadNativeBackend, nativeLoadError, setNativeIsa, nativeInfo } from '../../src/backend/native/index.js';
 import { referenceBackend } from '../../src/backend/reference/index.js';
-import { backendByName } from '../../src/backend/registry.js';
+import { wasmKernels } from '../../src/backend/wasm/kernels.js';
+import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
 import { loadWasmBackendSync, wasmLoadError } from '../../src/backend/wasm/node.js';
 import { wasmInfo } from '../../src/backend/wasm/index.js';
 import type { Backend, PartialBackend, Strided } from '../../src/backend/types.js';
@@ -15,7 +16,7 @@ import type { TypedArray } from '../../src/core/dtype.js';
 /** 'native' (default) or 'wasm': the backend these parity tests hold to the reference. */
 export const target = process.env['NABLA_PARITY_BACKEND'] === 'wasm' ? 'wasm' : 'native';
 export const native: PartialBackend | null =
-  target === 'wasm' ? (loadWasmBackendSync() ? backendByName('wasm') : null) : loadNativeBackend();
+  target === 'wasm' ? (loadWasmBackendSync() ? wasmKernels(wasmRuntime()!, { direct: true }) : null) : loadNativeBackend();
 export const ref: Backend = referenceBackend;
 export const loadError = target === 'wasm' ? wasmLoadError() : nativeLoadError();
 

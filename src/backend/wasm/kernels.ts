@@ -16,8 +16,11 @@ import { KERNELS, type Param } from '../kernels/table.js';
 import { EXTENTS, type ArrayExtent } from '../kernels/extents.gen.js';
 import { numel } from '../kernels/span.js';
 import { nativeKernels, type NativeKernelAddon } from '../native/kernels.gen.js';
+import { referenceBackend as R } from '../reference/index.js';
 import { IN, INOUT, OUT, type WasmRuntime } from './runtime.js';
 
+/** Elementwise calls on fewer elements run the reference kernel (see wasmKernels). */
+const SMALL_ELEMENTWISE = 16;
 /** Doubles of the scratch the kernels read (the strided block ends at 68, the op code is at 68). */
 const SCRATCH_USED = 72;
 
@@ -53,8 +56,11 @@ function modeOf(e: ArrayExtent, kind: string | undefined): (S: Float64Array, lo:
   return () => INOUT;
 }
 
-/** The WebAssembly backend over a started runtime. */
-export function wasmKernels(rt: WasmRuntime): PartialBackend {
+/**
+ * The WebAssembly backend over a started runtime. `direct`: every call goes to the module, also
+ * for a few elements (the parity tests hold the compiled kernels themselves to the reference).
+ */
+export function wasmKernels(rt: WasmRuntime, options: { direct?: boolean } = {}): PartialBackend {
   // the wrappers write the scratch here (a JavaScript array: the module's memory may grow and
   // detach its views); each call copies the used part into the module's scratch
   const S = new Float64Array(512);
@@ -112,5 +118,22 @@ export function wasmKernels(rt: WasmRuntime): PartialBackend {
 
   const addon: Record<string, unknown> = {};
   for (const kernel of Object.keys(EXTENTS)) addon[kernel] = glue(kernel);
-  return { name: 'wasm', ...nativeKernels(addon as unknown as NativeKernelAddon, S) };
+  const k = nativeKernels(addon as unknown as NativeKernelAddon, S);
+  if (options.direct) return { name: 'wasm', ...k };
+  // Elementwise ops on a few elements cost less as JavaScript loops than as a call into the module
+  // (copies, scratch, call: ~1.3 us against ~0.9 us for `a.add(b)` of 1-element tensors, OPS in
+  // bench/cell.ts): below SMALL_ELEMENTWISE elements they run the reference kernel.
+  const few = (shape: readonly number[]): boolean => {
+    let n = 1;
+    for (const d of shape) n *= d;
+    return n < SMALL_ELEMENTWISE;
+  };
+  return {
+    name: 'wasm',
+    ...k,
+    unary: (op, x, shape, out) => (few(shape) ? R.unary(op, x, shape, out) : k.unary(op, x, shape, out)),
+    binary: (op, a, b, shape, out) => (few(shape) ? R.binary(op, a, b, shape, out) : k.binary(op, a, b, shape, out)),
+    where: (cond, a, b, shape, out) => (few(shape) ? R.where(cond, a, b, shape, out) : k.where(cond, a, b, shape, out)),
+    copy: (x, shape, out) => (few(shape) ? R.copy(x, shape, out) : k.copy(x, shape, out)),
+  };
 }
