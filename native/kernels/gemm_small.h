@@ -305,7 +305,7 @@ static inline __attribute__((always_inline)) void dotTile(i64 k, const float* a,
     NB_UNROLL for (int i = 0; i < M; i++) av[i] = wload(a + i * lda + p);
     NB_UNROLL for (int j = 0; j < J; j++) {
       const WV bv = wload(b + j * ldb + p);
-      NB_UNROLL for (int i = 0; i < M; i++) acc[i][j] += av[i] * bv;
+      NB_UNROLL for (int i = 0; i < M; i++) acc[i][j] = wmadd(av[i], bv, acc[i][j]);
     }
   }
   NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int j = 0; j < J; j++) {
@@ -366,7 +366,7 @@ static void smallNRowsW(i64 n, i64 k, const float* a, i64 lda, const float* b, i
       NB_UNROLL for (int i = 0; i < M; i++) {
         const float x = a[i * lda + p];
         const WV av = WV{x, x, x, x};
-        NB_UNROLL for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];
+        NB_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = wmadd(av, bv[v], acc[i][v]);
       }
     }
     NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int v = 0; v < NV; v++) {

@@ -319,6 +319,15 @@ static inline __attribute__((always_inline)) WV wload(const float* p) {
   return v;
 }
 static inline __attribute__((always_inline)) void wstore(float* p, WV v) { __builtin_memcpy(p, &v, sizeof v); }
+// a * b + c: one relaxed fused multiply-add where the build has relaxed SIMD (rounded once or
+// twice, as the engine's hardware does), else a multiply and an add
+static inline __attribute__((always_inline)) WV wmadd(WV a, WV b, WV c) {
+#ifdef __wasm_relaxed_simd__
+  return __builtin_wasm_relaxed_madd_f32x4(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
 
 // R rows x NV vectors of C = Ap . Bp (Ap packed MR rows per k step, Bp NR columns)
 template <int R>
@@ -332,7 +341,7 @@ static inline __attribute__((always_inline)) void wasmTile(i64 k, const float* _
     NB_UNROLL for (int i = 0; i < R; i++) {
       const float ai = A[i];
       const WV a = WV{ai, ai, ai, ai};
-      NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] += a * b[j];
+      NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = wmadd(a, b[j], c[i][j]);
     }
     A += MR;
     B += NR;

@@ -216,5 +216,13 @@ test('the hint for getting the native backend fits where nabla is installed', as
   });
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^nabla: running on the TypeScript backend.*npm run build:native/);
+  // without the addon the default is the WebAssembly kernels; the one line still says how to build it
+  assert.match(lines[0]!, /^nabla: the native addon is not available .*falling back to the WebAssembly kernels.*npm run build:native/);
+  const ts = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)});`], {
+    encoding: 'utf8',
+    env: { ...process.env, NABLA_NATIVE: '0', NABLA_WASM: '0', NABLA_NO_NATIVE_WARNING: '' },
+  });
+  const tsLines = ts.stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(tsLines.length, 1, ts.stderr);
+  assert.match(tsLines[0]!, /^nabla: running on the TypeScript backend.*npm run build:native/);
 });

@@ -51,24 +51,34 @@ export async function initWasm(source?: WasmSource, options: { select?: boolean 
   const select = options.select ?? true;
   checkWasmSource(source);
   if (wasmRuntime() === null) {
-    if (WA === undefined) throw new NablaError('initWasm: this JavaScript engine has no WebAssembly');
-    let module: WasmModule;
-    if (isWasmModule(source)) {
-      module = source;
-    } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-      module = await WA.compile(source);
-    } else {
-      const here = (globalThis as { location?: { href: string } }).location?.href;
-      const url = new URL(source === undefined ? defaultWasmUrl() : typeof source === 'string' ? source : source.href, here ?? defaultWasmUrl());
-      module = await compileFrom(url);
-    }
-    const instance = await WA.instantiate(module, {});
-    adoptInstance(instance);
-    registerWasm(select);
-  } else if (select) {
-    setBackend('wasm');
+    // calls made while the module is on its way share one load
+    loading ??= load(source).finally(() => {
+      loading = null;
+    });
+    await loading;
   }
+  if (select) setBackend('wasm');
   return wasmInfo()!;
+}
+
+let loading: Promise<void> | null = null;
+
+async function load(source: WasmSource | undefined): Promise<void> {
+  if (WA === undefined) throw new NablaError('initWasm: this JavaScript engine has no WebAssembly');
+  let module: WasmModule;
+  if (isWasmModule(source)) {
+    module = source;
+  } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    module = await WA.compile(source);
+  } else {
+    const here = (globalThis as { location?: { href: string } }).location?.href;
+    const url = new URL(source === undefined ? defaultWasmUrl() : typeof source === 'string' ? source : source.href, here ?? defaultWasmUrl());
+    module = await compileFrom(url);
+  }
+  const instance = await WA.instantiate(module, {});
+  if (wasmRuntime() !== null) return;
+  adoptInstance(instance);
+  registerWasm(false);
 }
 
 async function compileFrom(url: URL): Promise<WasmModule> {
