@@ -23,6 +23,8 @@ export interface CellSpec {
   peers?: boolean;
   /** W1 PEAK: n = 2048 back-to-back calls for budgetS seconds after 3 warm-up calls, instead of the size sweep */
   peak?: boolean;
+  /** run the platform-neutral cell of bench/web (the code the browser page runs), for the Chromium-vs-Node comparison */
+  web?: boolean;
 }
 
 export interface CellResult {
@@ -65,3 +67,6 @@ export interface CellResult {
 
 /** The line prefix a cell prints its results with (one JSON object per line). */
 export const RESULT_TAG = '@@RESULT ';
+
+/** How a skipped cell's `error` starts (a backend or peer that is not available here, with the reason). */
+export const SKIPPED = 'skipped: ';
