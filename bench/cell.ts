@@ -55,7 +55,8 @@ async function runOrSkip(spec: CellSpec): Promise<CellResult[]> {
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as CellSpec;
-const results = await runOrSkip(spec);
+// the browser page's code run in Node: kept apart from the Node tables (engine 'node-page')
+const results = (await runOrSkip(spec)).map((r) => (spec.web ? { ...r, engine: 'node-page' as const } : r));
 // peak resident set size of this process (the cell measured one library alone), in MB
 const rssMB = process.resourceUsage().maxRSS / 1024;
 for (const r of results) process.stdout.write(RESULT_TAG + JSON.stringify({ ...r, rssMB: r.rssMB ?? rssMB }) + '\n');

@@ -63,6 +63,12 @@ export interface CellResult {
   error?: string;
   /** peak resident set size of the cell's process (MB), read when the cell ended */
   rssMB?: number;
+  /**
+   * where the cell ran when not in its own Node process with the library's usual code: 'chromium'
+   * (the browser run) or 'node-page' (the page's code, bench/web, run in Node for the
+   * Chromium-vs-Node comparison); such results stay out of the Node tables and floors
+   */
+  engine?: 'chromium' | 'node-page';
 }
 
 /** The line prefix a cell prints its results with (one JSON object per line). */

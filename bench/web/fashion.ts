@@ -3,7 +3,7 @@
  * (bench/browser): pixels uint8/255 as float32 [n, 784], labels int32; the W2 batch order (a fresh
  * seeded permutation per epoch, batches of 64, the last one 32) and the per-batch gather.
  */
-import { mulberry32 } from '../lib/charbatches.js';
+import { mulberry32 } from '../lib/rng.js';
 
 export interface Fashion {
   /** [n, 784] pixels in [0, 1] */

@@ -5,7 +5,7 @@
  * peers and nabla train the same network, and the parity tests (test/bench) feed the same weights
  * to each library and compare outputs and loss trajectories.
  */
-import { mulberry32 } from '../lib/charbatches.js';
+import { mulberry32 } from '../lib/rng.js';
 
 export interface MlpWeights {
   w1: Float32Array; b1: Float32Array;
