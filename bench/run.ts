@@ -137,7 +137,7 @@ const kib = (b: number): string => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b
 function cellName(c: PlannedCell): string {
   const s = c.spec;
   if (s.workload === 'W1' && s.peak) return `W1 PEAK n=2048 ${s.lib} ${s.backend} ${s.threads}T`;
-  if (s.workload === 'W1' && s.lib === 'nabla') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
+  if (s.workload === 'W1' && s.lib === 'nabla' && s.backend === 'native') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
   return `${s.workload} ${s.lib} ${s.backend} ${s.label ?? `${s.threads}T`}`;
 }
 
@@ -192,7 +192,7 @@ function short(r: CellResult): string {
   const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
   const acc = r.acc !== undefined ? `, acc ${r.acc.toFixed(4)}` : '';
   const who = r.workload === 'W1' ? `${r.lib} ${r.backend} ${r.threads}T ` : '';
-  return `${who}${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}, cpu-par ${r.cpuPar.toFixed(2)}${acc}`;
+  return `${who}${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}${Number.isFinite(r.cpuPar) ? `, cpu-par ${r.cpuPar.toFixed(2)}` : ''}${acc}`;
 }
 
 async function main(): Promise<void> {
@@ -262,9 +262,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   let browserInfo: { isolated: boolean | null; userAgent: string | null } | null = null;
   if (bplan.browser.length > 0) {
     log(`browser run: ${bplan.browser.length} cells in ${CHROMIUM} (headless, cross-origin isolated by COOP/COEP headers), a fresh page each`);
-    let i = 0;
     const t = Date.now();
-    const b = await runBrowserCells(bplan.browser, (_l, r) => log(`[chromium ${++i}/${bplan.browser.length}] ${r.workload} ${r.lib} ${r.backend} ${r.threads}T: ${short(r)}  (${((Date.now() - t) / 1000).toFixed(0)} s)`));
+    const b = await runBrowserCells(bplan.browser, (_l, r, c) => log(`[chromium ${bplan.browser.indexOf(c) + 1}/${bplan.browser.length}] ${r.workload} ${r.lib} ${r.backend} ${r.threads}T: ${short(r)}  (${((Date.now() - t) / 1000).toFixed(0)} s)`));
     all.push(...b.results);
     browserInfo = { isolated: b.isolated, userAgent: b.userAgent };
     log(`browser: ${b.userAgent ?? 'not run'}; crossOriginIsolated ${b.isolated}`);

@@ -15,12 +15,29 @@ export class SkipCell extends Error {
 async function loadIfNeeded(name: string): Promise<void> {
   if (nb.availableBackends().includes(name)) return;
   const api = nb as unknown as Record<string, unknown>;
-  for (const f of ['loadWasmBackend', 'initWasm', 'ready']) {
-    if (name === 'wasm' && typeof api[f] === 'function') {
-      await (api[f] as () => unknown)();
-      return;
+  if (name === 'wasm' && typeof api['initWasm'] === 'function') {
+    // nb.initWasm(source?, { select }): in a page it fetches wasm/nabla.wasm beside the package
+    try {
+      await (api['initWasm'] as (s?: unknown, o?: { select: boolean }) => Promise<unknown>)(undefined, { select: false });
+    } catch (e) {
+      throw new SkipCell(`nabla backend 'wasm' did not load: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+}
+
+/** The wasm backend's thread count (wasmInfo().threads), or null when this build does not report it. */
+function wasmThreads(): number | null {
+  const info = (nb as unknown as { wasmInfo?: () => { threads?: number } | null }).wasmInfo?.();
+  return typeof info?.threads === 'number' ? info.threads : null;
+}
+
+/** Sets the wasm backend's threads with whatever this build offers (setWasmThreads, or setNumThreads reaching it); returns the count in effect. */
+function setWasmThreads(n: number): number | null {
+  const api = nb as unknown as Record<string, unknown>;
+  if (wasmThreads() === n) return n;
+  if (typeof api['setWasmThreads'] === 'function') (api['setWasmThreads'] as (n: number) => unknown)(n);
+  else nb.setNumThreads(n);
+  return wasmThreads();
 }
 
 /** Makes `name` current with `threads` threads (0 = leave the default); returns the thread count in effect. */
@@ -36,9 +53,10 @@ export async function useBackend(name: string, threads: number): Promise<number>
     return 1;
   }
   if (name === 'wasm') {
-    // nb.setNumThreads drives the native addon's pool; the wasm backend's threads are its own
-    if (threads > 1) throw new SkipCell(`nabla wasm: this build has no thread pool for the WebAssembly backend (asked for ${threads} threads)`);
-    return 1;
+    if (threads <= 0) return wasmThreads() ?? 1;
+    const got = setWasmThreads(threads);
+    if (got !== threads) throw new SkipCell(`nabla wasm: asked for ${threads} thread${threads > 1 ? 's' : ''}, the WebAssembly backend runs ${got ?? 'an unreported number of'} here${threads > 1 ? ' (no thread pool for it in this build or on this engine)' : ''}`);
+    return got;
   }
   if (threads > 0) {
     nb.setNumThreads(threads);
