@@ -61,7 +61,8 @@ function browserEntry(): Plugin {
   };
 }
 
-async function bundle(page: PageName): Promise<string> {
+/** One page's bundle (esbuild, for the browser). */
+export async function bundlePage(page: PageName): Promise<string> {
   const { build } = await import('esbuild');
   const r = await build({
     entryPoints: [ENTRIES[page]], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
@@ -133,7 +134,7 @@ export async function runBrowserCells(cells: BrowserCell[], log: (line: string, 
     return { results, isolated: null, userAgent: null };
   }
   const pages = [...new Set(cells.map((c) => c.page))];
-  const bundles = Object.fromEntries(await Promise.all(pages.map(async (p) => [p, await bundle(p)] as const))) as Record<PageName, string>;
+  const bundles = Object.fromEntries(await Promise.all(pages.map(async (p) => [p, await bundlePage(p)] as const))) as Record<PageName, string>;
   const data = fashionPayloads();
   const routes: Record<string, Route> = {
     ...staticRoutes(),
