@@ -93,6 +93,9 @@ async function availability(): Promise<Availability & { nativeInfo: NativeInfoLi
   };
 }
 
+/** what the wasm backend reports about itself (nb.wasmInfo(): kernels, GEMM tile, threads), for the header */
+let wasmInfoLine = 'null';
+
 /** null when nabla's wasm backend registers in Node, else why not (its cells then skip with that reason). */
 async function wasmState(): Promise<string | null> {
   const { useBackend } = await import('./web/backend.js');
@@ -100,6 +103,7 @@ async function wasmState(): Promise<string | null> {
   const before = nb.getBackend();
   try {
     await useBackend('wasm', 0);
+    wasmInfoLine = JSON.stringify((nb as unknown as { wasmInfo?: () => unknown }).wasmInfo?.() ?? null);
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -226,7 +230,7 @@ async function measure(args: Args, t0: number): Promise<void> {
     log(`native backend: NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``);
   }
   log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}, jax-js ${av.jaxjsVersion ?? 'not installed'}, convnetjs ${av.convnetjsVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
-  log(`nabla wasm backend: ${av.wasm === null ? 'registered' : `NOT AVAILABLE, its cells skip: ${av.wasm}`}`);
+  log(`nabla wasm backend: ${av.wasm === null ? `registered; wasmInfo ${wasmInfoLine}` : `NOT AVAILABLE, its cells skip: ${av.wasm}`}`);
   if (args.peers && !av.ort && args.workloads.includes('W5')) log(`  (W5's ONNX Runtime peer skipped: install it with ${INSTALL_HINT['onnxruntime-node']})`);
   let blas: BlasProbe | null = null;
   let peersRefused: string | null = null;
