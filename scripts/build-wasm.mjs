@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds wasm/nabla.wasm: the native kernels (native/kernels/*.cc, the same sources as the
+// Builds wasm/nabla.wasm and wasm/nabla-relaxed.wasm: the native kernels (native/kernels/*.cc, the same sources as the
 // addon) compiled to wasm32 with SIMD128 by clang 16, with native/wasm/ in place of what needs
 // an operating system (the x86 ISA dispatch, cache detection, the thread pool), the kernels' C
 // exports generated from the kernel table (native/gen/wasm_exports.cc) and the runtime's
@@ -11,8 +11,13 @@
 // reject, so no other clang is tried). Override with CLANG=..., WASI_INCLUDE=..., WASI_LIB=...,
 // LIBCXX_INCLUDE=...
 //
-//   node scripts/build-wasm.mjs [--out FILE] [-DNAME=VALUE ...]   (defines reach every unit:
-//   e.g. -DNABLA_WASM_MR=6 -DNABLA_WASM_NV=2 for the GEMM tile measurements)
+// The second file is the same with relaxed SIMD (-mrelaxed-simd: the GEMM tiles' multiply-adds
+// become f32x4.relaxed_madd, fused where the hardware has FMA); the loaders take it where the
+// engine validates relaxed SIMD (Chromium; Node 20 only with --experimental-wasm-relaxed-simd).
+//
+//   node scripts/build-wasm.mjs [--out FILE] [--relaxed] [-DNAME=VALUE ...]   (--out: one module,
+//   SIMD128 or with --relaxed; defines reach every unit: e.g. -DNABLA_WASM_MR=6 -DNABLA_WASM_NV=2
+//   for the GEMM tile measurements)
 // The module must import nothing: the build fails if it does.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
@@ -22,7 +27,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const outArg = args.indexOf('--out');
-const out = outArg >= 0 ? args[outArg + 1] : join(root, 'wasm', 'nabla.wasm');
+const variants = outArg >= 0
+  ? [{ out: args[outArg + 1], relaxed: args.includes('--relaxed') }]
+  : [{ out: join(root, 'wasm', 'nabla.wasm'), relaxed: false }, { out: join(root, 'wasm', 'nabla-relaxed.wasm'), relaxed: true }];
 const defines = args.filter((a) => a.startsWith('-D'));
 
 const clang = process.env.CLANG ?? 'clang++-16';
@@ -49,10 +56,6 @@ const cflags = [
   '-fopenmp-simd', '-fvisibility=hidden', '-nostdinc++', '-isystem', libcxxInclude, '-isystem', wasiInclude,
   '-I', join(root, 'native', 'kernels'), '-I', join(root, 'native', 'gen'), '-Wno-pass-failed', ...defines,
 ];
-const objDir = join(root, 'build', 'wasm');
-mkdirSync(objDir, { recursive: true });
-mkdirSync(dirname(out), { recursive: true });
-
 function run(cmd, argv) {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -61,30 +64,61 @@ function run(cmd, argv) {
   });
 }
 
-const t0 = Date.now();
-process.stderr.write(`build-wasm: compiling ${sources.length} files with ${clang} (wasm32, SIMD128)...\n`);
-const objects = sources.map((s) => join(objDir, basename(s).replace(/\.cc$/, '.o')));
-// two compilers at a time (the machine's cores are shared with the tests)
-const queue = sources.map((s, i) => [s, objects[i]]);
-async function worker() {
-  for (let job; (job = queue.shift()); ) await run(clang, [...cflags, '-c', job[0], '-o', job[1]]);
-}
-try {
+async function build({ out, relaxed }) {
+  const t0 = Date.now();
+  const objDir = join(root, 'build', 'wasm', relaxed ? 'relaxed' : 'simd128');
+  mkdirSync(objDir, { recursive: true });
+  mkdirSync(dirname(out), { recursive: true });
+  const flags = relaxed ? [...cflags, '-mrelaxed-simd'] : cflags;
+  process.stderr.write(`build-wasm: compiling ${sources.length} files with ${clang} (wasm32, SIMD128${relaxed ? ' + relaxed SIMD' : ''})...\n`);
+  const objects = sources.map((s) => join(objDir, basename(s).replace(/\.cc$/, '.o')));
+  // two compilers at a time (the machine's cores are shared with the tests)
+  const queue = sources.map((s, i) => [s, objects[i]]);
+  async function worker() {
+    for (let job; (job = queue.shift()); ) await run(clang, [...flags, '-c', job[0], '-o', job[1]]);
+  }
   await Promise.all([worker(), worker()]);
   const tmp = `${out}.tmp`;
   await run(clang, [
     '--target=wasm32-wasi', '-O3', '-nostartfiles', `-L${wasiLib}`, '-Wl,--no-entry', '-Wl,--strip-all',
     '-Wl,-z,stack-size=1048576', ...objects, '-o', tmp,
   ]);
-  const mod = new WebAssembly.Module(readFileSync(tmp));
-  const imports = WebAssembly.Module.imports(mod);
-  if (imports.length > 0) {
-    throw new Error(`the module imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}; it must import nothing`);
+  const bytes = readFileSync(tmp);
+  // (the relaxed module may not compile in this Node: WebAssembly.Module.imports needs a compiled
+  // module, so its imports are read from the binary's import section instead)
+  const count = importCount(bytes);
+  if (count !== 0) {
+    const names = WebAssembly.validate(bytes) ? WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => `${i.module}.${i.name}`).join(', ') : `${count}`;
+    throw new Error(`${basename(out)} imports ${names}; it must import nothing`);
   }
   renameSync(tmp, out);
+  process.stderr.write(`build-wasm: wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+/** Number of entries of a module's import section (0 without one), read from the binary. */
+function importCount(b) {
+  let p = 8;
+  const leb = () => {
+    let v = 0, shift = 0, byte;
+    do {
+      byte = b[p++];
+      v |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return v >>> 0;
+  };
+  while (p < b.length) {
+    const id = b[p++];
+    const size = leb();
+    if (id === 2) return leb();
+    p += size;
+  }
+  return 0;
+}
+
+try {
+  for (const v of variants) await build(v);
 } catch (e) {
   console.error(`build-wasm: ${e.message}`);
   process.exit(1);
 }
-const exportsCount = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(out))).length;
-process.stderr.write(`build-wasm: wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB, ${exportsCount} exports) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

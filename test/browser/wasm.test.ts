@@ -1,7 +1,8 @@
 /**
  * The WebAssembly backend in headless Chromium (Debian's, through playwright-core): the page
  * (test/browser/page/wasm-main.ts, bundled from the browser entry) starts on 'ts', loads
- * wasm/nabla.wasm with `await nb.initWasm()` from its default URL (served as application/wasm),
+ * the kernels with `await nb.initWasm()` from the default URLs (wasm/nabla-relaxed.wasm where the
+ * engine has relaxed SIMD, else wasm/nabla.wasm; served as application/wasm),
  * checks a product against 'ts', and trains W2's MLP and a small CNN on 'wasm' in the page.
  * Skips when /usr/bin/chromium is absent.
  */
@@ -46,6 +47,7 @@ test('in headless Chromium: initWasm loads the kernels, a product matches ts, an
     '/app/page.js': { type: 'text/javascript', body: r.outputFiles[0]!.text },
     // the default URL: ../../../wasm/nabla.wasm from the module (here /app/page.js)
     '/wasm/nabla.wasm': { type: 'application/wasm', body: readFileSync(join(ROOT, 'wasm', 'nabla.wasm')) },
+    '/wasm/nabla-relaxed.wasm': { type: 'application/wasm', body: readFileSync(join(ROOT, 'wasm', 'nabla-relaxed.wasm')) },
     '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
   });
   const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-wasm-'));
@@ -60,7 +62,7 @@ test('in headless Chromium: initWasm loads the kernels, a product matches ts, an
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'nablaWasmPage' in globalThis, null, { timeout: 30_000 });
     type Result = {
-      before: string; after: string; isa: string; matmulMaxDiff: number; wasmBeforeInit: string;
+      before: string; after: string; isa: string; relaxed: boolean; matmulMaxDiff: number; wasmBeforeInit: string;
       mlp: { lossFirst: number; lossLast: number; msPerStepWasm: number; msPerStepTs: number };
       cnn: { lossFirst: number; lossLast: number; msPerStepWasm: number };
     };
@@ -69,7 +71,8 @@ test('in headless Chromium: initWasm loads the kernels, a product matches ts, an
     assert.equal(res.before, 'ts');
     assert.match(res.wasmBeforeInit, /setBackend: unknown backend 'wasm' \(the WebAssembly kernels are not loaded: `await nb.initWasm\(\)` loads them\)/);
     assert.equal(res.after, 'wasm');
-    assert.match(res.isa, /^wasm-/);
+    // the relaxed-SIMD build where the page's engine validates relaxed SIMD (Chromium does)
+    assert.equal(res.isa, res.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd128');
     assert.ok(res.matmulMaxDiff < 1e-3, `wasm and ts products differ by ${res.matmulMaxDiff}`);
     assert.ok(res.mlp.lossLast < 0.5 * res.mlp.lossFirst, `MLP loss ${res.mlp.lossFirst} -> ${res.mlp.lossLast}`);
     assert.ok(res.cnn.lossLast < 0.8 * res.cnn.lossFirst, `CNN loss ${res.cnn.lossFirst} -> ${res.cnn.lossLast}`);

@@ -13,20 +13,23 @@ import * as nb from '../../src/index.js';
 import { backendByName } from '../../src/backend/registry.js';
 import { referenceBackend as ref } from '../../src/backend/reference/index.js';
 import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
-import { WA } from '../../src/backend/wasm/api.js';
+import { WA, hasRelaxedSimd } from '../../src/backend/wasm/api.js';
 import { EXTENTS } from '../../src/backend/kernels/extents.gen.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasWasm = nb.availableBackends().includes('wasm');
 const skip = hasWasm ? false : 'the wasm module is not loaded';
 
-test('the shipped module imports nothing and exports every kernel of the table', { skip }, () => {
+test('the shipped modules import nothing and export every kernel of the table', { skip }, () => {
   const M = WA!.Module as unknown as { new (b: Uint8Array): object; imports(m: object): unknown[]; exports(m: object): { name: string }[] };
-  const m = new M(readFileSync(`${root}wasm/nabla.wasm`));
-  assert.deepEqual(M.imports(m), []);
-  const names = M.exports(m).map((e) => e.name);
-  // every compiled kernel of the table (native/gen/wasm_exports.cc), and the runtime's own
-  for (const k of ['memory', 'nb_arena', 'nb_info', 'nb_scratch', ...Object.keys(EXTENTS).map((n) => `nb_${n}`)]) assert.ok(names.includes(k), k);
+  // the relaxed-SIMD build compiles only where the engine has relaxed SIMD (test/wasm/suites.test.ts runs it)
+  for (const file of hasRelaxedSimd() ? ['nabla.wasm', 'nabla-relaxed.wasm'] : ['nabla.wasm']) {
+    const m = new M(readFileSync(`${root}wasm/${file}`));
+    assert.deepEqual(M.imports(m), [], file);
+    const names = M.exports(m).map((e) => e.name);
+    // every compiled kernel of the table (native/gen/wasm_exports.cc), and the runtime's own
+    for (const k of ['memory', 'nb_arena', 'nb_info', 'nb_scratch', ...Object.keys(EXTENTS).map((n) => `nb_${n}`)]) assert.ok(names.includes(k), `${file}: ${k}`);
+  }
 });
 
 test('without the addon, Node falls back to wasm with one line on stderr; NABLA_BACKEND=ts still chooses ts', { skip }, () => {

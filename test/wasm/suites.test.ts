@@ -1,9 +1,9 @@
 /**
  * The WebAssembly backend ('wasm', the native kernels compiled to wasm32) held to the same tests
  * as native: in child processes, the kernel parity tests of test/native/ (NaN-poisoned outputs,
- * every edge tile, strided and transposed views) with NABLA_PARITY_BACKEND=wasm, and the model
- * suites with the PyTorch fixtures (cnn, rnn, transformer and decoder fixtures, the op table)
- * with NABLA_BACKEND=wasm.
+ * every edge tile, strided and transposed views) with NABLA_PARITY_BACKEND=wasm, on the SIMD128
+ * build and on the relaxed-SIMD one, and the model suites with the PyTorch fixtures (cnn, rnn,
+ * transformer and decoder fixtures, the op table) with NABLA_BACKEND=wasm.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,10 +25,10 @@ function filesIn(dirs: string[], skip: (f: string) => boolean = () => false): st
 }
 
 /** Runs the files in a child test runner; returns its exit status, output, and how many tests passed. */
-function run(files: string[], env: Record<string, string>): { status: number | null; output: string; passed: number } {
+function run(files: string[], env: Record<string, string>, nodeFlags: string[] = []): { status: number | null; output: string; passed: number } {
   // without NODE_TEST_CONTEXT: inside a test file it makes `node --test` skip running files
   const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './src/node/install.ts', '--test', '--test-reporter=tap', ...files], {
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--import', './src/node/install.ts', '--test', '--test-reporter=tap', ...files], {
     cwd: root,
     encoding: 'utf8',
     env: { ...parentEnv, NABLA_POISON_UNINIT: '1', ...env },
@@ -46,6 +46,22 @@ test('kernel parity tests of test/native/ pass on the wasm backend', (t) => {
   const files = filesIn(['native'], (f) => f.startsWith('aarch64') || f.startsWith('conv-determinism'));
   const r = run(files, { NABLA_PARITY_BACKEND: 'wasm' });
   assert.equal(r.status, 0, `wasm parity run failed:\n${r.output}`);
+  assert.ok(r.passed >= files.length, `only ${r.passed} tests passed in ${files.length} files:\n${r.output}`);
+});
+
+test('the relaxed-SIMD build (wasm/nabla-relaxed.wasm, chosen where the engine has relaxed SIMD) passes the kernel parity tests', (t) => {
+  if (!availableBackends().includes('wasm')) return t.skip('the wasm module is not loaded');
+  if (!fs.existsSync(path.join(root, 'wasm', 'nabla-relaxed.wasm'))) return t.skip('wasm/nabla-relaxed.wasm is not built');
+  // Node 20 validates relaxed SIMD only behind this flag
+  const flags = ['--experimental-wasm-relaxed-simd'];
+  const probe = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', "import * as nb from './src/index.ts'; console.log(nb.wasmInfo()?.isa);"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(probe.stdout.trim(), 'wasm-relaxed-simd', probe.stderr);
+  const files = filesIn(['native'], (f) => f.startsWith('aarch64') || f.startsWith('conv-determinism'));
+  const r = run(files, { NABLA_PARITY_BACKEND: 'wasm' }, flags);
+  assert.equal(r.status, 0, `relaxed-SIMD parity run failed:\n${r.output}`);
   assert.ok(r.passed >= files.length, `only ${r.passed} tests passed in ${files.length} files:\n${r.output}`);
 });
 

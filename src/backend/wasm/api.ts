@@ -26,6 +26,7 @@ interface WasmApi {
   compile(bytes: ArrayBuffer | ArrayBufferView): Promise<WasmModule>;
   compileStreaming?(r: WasmResponse | Promise<WasmResponse>): Promise<WasmModule>;
   instantiate(m: WasmModule, imports: object): Promise<WasmInstance>;
+  validate(bytes: ArrayBuffer | ArrayBufferView): boolean;
 }
 
 /** The host's WebAssembly object, or undefined where there is none. */
@@ -35,4 +36,20 @@ export const WA: WasmApi | undefined = (globalThis as unknown as { WebAssembly?:
 export function isWasmModule(x: unknown): x is WasmModule {
   const M = (globalThis as unknown as { WebAssembly?: { Module: new (...a: never[]) => unknown } }).WebAssembly?.Module;
   return M !== undefined && x instanceof M;
+}
+
+/** A 75-byte module whose one function is f32x4.relaxed_madd: valid where the engine has relaxed SIMD. */
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 4, 5, 1, 112, 1, 1, 1, 5, 3, 1, 0, 2, 6, 8, 1, 127,
+  1, 65, 128, 136, 4, 11, 7, 14, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 1, 102, 0, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253,
+  133, 2, 11,
+]);
+
+/** Whether this engine runs relaxed SIMD (Chromium does; Node 20 with --experimental-wasm-relaxed-simd). */
+export function hasRelaxedSimd(): boolean {
+  try {
+    return WA !== undefined && WA.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
 }

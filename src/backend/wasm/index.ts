@@ -10,7 +10,7 @@ import { NablaError, describe } from '../../core/errors.js';
 import { registerBackend, setBackend } from '../registry.js';
 import { wasmKernels } from './kernels.js';
 import { adoptInstance, startRuntime, wasmRuntime, type WasmInfo } from './runtime.js';
-import { WA, isWasmModule, type WasmModule, type WasmResponse } from './api.js';
+import { WA, hasRelaxedSimd, isWasmModule, type WasmModule, type WasmResponse } from './api.js';
 
 export type { WasmInfo } from './runtime.js';
 
@@ -21,9 +21,12 @@ export interface UrlLike {
 /** Where the module comes from: its bytes, a compiled module, or a URL to fetch. */
 export type WasmSource = ArrayBuffer | ArrayBufferView | WasmModule | UrlLike | string;
 
-/** The URL of wasm/nabla.wasm relative to this file (src/backend/wasm/ or dist/backend/wasm/). */
-export function defaultWasmUrl(): string {
-  return new URL('../../../wasm/nabla.wasm', import.meta.url).href;
+/**
+ * The URL of wasm/nabla.wasm (or, with `relaxed`, wasm/nabla-relaxed.wasm, the relaxed-SIMD build)
+ * relative to this file (src/backend/wasm/ or dist/backend/wasm/).
+ */
+export function defaultWasmUrl(relaxed = false): string {
+  return new URL(relaxed ? '../../../wasm/nabla-relaxed.wasm' : '../../../wasm/nabla.wasm', import.meta.url).href;
 }
 
 /** Registers the backend over a started runtime (once) and selects it if asked. */
@@ -42,9 +45,11 @@ export function loadWasmModule(module: WasmModule, select = false): void {
 
 /**
  * Loads the WebAssembly kernels and registers the 'wasm' backend, selecting it (unless
- * `select: false`). Resolves at once if they are already loaded (then only selects).
+ * `select: false`). Resolves at once if they are already loaded (then only selects). Without a
+ * source it fetches the relaxed-SIMD build (wasm/nabla-relaxed.wasm) where the engine has relaxed
+ * SIMD, falling back to wasm/nabla.wasm if that cannot be fetched, else wasm/nabla.wasm.
  *
- *   await nb.initWasm();                       // wasm/nabla.wasm beside the package
+ *   await nb.initWasm();                       // the files beside the package
  *   await nb.initWasm('/assets/nabla.wasm');   // a bundler's URL for the file
  */
 export async function initWasm(source?: WasmSource, options: { select?: boolean } = {}): Promise<WasmInfo> {
@@ -70,10 +75,19 @@ async function load(source: WasmSource | undefined): Promise<void> {
     module = source;
   } else if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     module = await WA.compile(source);
+  } else if (source === undefined) {
+    if (hasRelaxedSimd()) {
+      try {
+        module = await compileFrom(new URL(defaultWasmUrl(true)));
+      } catch {
+        module = await compileFrom(new URL(defaultWasmUrl()));
+      }
+    } else {
+      module = await compileFrom(new URL(defaultWasmUrl()));
+    }
   } else {
     const here = (globalThis as { location?: { href: string } }).location?.href;
-    const url = new URL(source === undefined ? defaultWasmUrl() : typeof source === 'string' ? source : source.href, here ?? defaultWasmUrl());
-    module = await compileFrom(url);
+    module = await compileFrom(new URL(typeof source === 'string' ? source : source.href, here ?? defaultWasmUrl()));
   }
   const instance = await WA.instantiate(module, {});
   if (wasmRuntime() !== null) return;

@@ -1,8 +1,9 @@
 /**
  * Node's synchronous load of the WebAssembly kernels (at import, by src/backend/init.ts): finds
  * wasm/nabla.wasm above this module (from src/ and from dist/), compiles it (Node compiles any
- * size synchronously) and registers the 'wasm' backend. NABLA_WASM=0 disables it;
- * NABLA_WASM_PATH names another file.
+ * size synchronously) and registers the 'wasm' backend. Where Node validates relaxed SIMD
+ * (`--experimental-wasm-relaxed-simd` in Node 20) it takes wasm/nabla-relaxed.wasm instead
+ * (NABLA_WASM_RELAXED=0: not). NABLA_WASM=0 disables it; NABLA_WASM_PATH names another file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,7 @@ import { initWasm as initWasmFrom, loadWasmModule, wasmInfo, type WasmInfo, type
 import { wasmRuntime } from './runtime.js';
 import { setBackend } from '../registry.js';
 import { NablaError } from '../../core/errors.js';
-import { WA } from './api.js';
+import { WA, hasRelaxedSimd } from './api.js';
 
 let loadError: string | null = null;
 let tried = false;
@@ -20,9 +21,12 @@ let loaded = false;
 function findWasm(): string | null {
   const override = process.env['NABLA_WASM_PATH'];
   if (override) return override;
+  const relaxed = hasRelaxedSimd() && process.env['NABLA_WASM_RELAXED'] !== '0';
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const p = join(dir, 'wasm', 'nabla.wasm');
+    const r = join(dir, 'wasm', 'nabla-relaxed.wasm');
+    if (relaxed && existsSync(r)) return r;
     if (existsSync(p)) return p;
     const parent = dirname(dir);
     if (parent === dir) break;

@@ -5,11 +5,13 @@
  * on 'wasm' in the page, with the time per step of each backend.
  */
 import * as nb from '../../../src/browser.js';
+import { hasRelaxedSimd } from '../../../src/backend/wasm/api.js';
 
 interface WasmPageResult {
   before: string;
   after: string;
   isa: string;
+  relaxed: boolean;
   matmulMaxDiff: number;
   mlp: { lossFirst: number; lossLast: number; msPerStepWasm: number; msPerStepTs: number };
   cnn: { lossFirst: number; lossLast: number; msPerStepWasm: number };
@@ -73,7 +75,7 @@ async function run(): Promise<WasmPageResult> {
   const xi = nb.rand([32, 1, 28, 28]), yi = nb.randint(0, 10, [32]);
   const c = fitBatch(cnn, xi, yi, 20);
   return {
-    before, after, isa: info.isa, matmulMaxDiff, wasmBeforeInit,
+    before, after, isa: info.isa, relaxed: hasRelaxedSimd(), matmulMaxDiff, wasmBeforeInit,
     mlp: { lossFirst: w.first, lossLast: w.last, msPerStepWasm: w.ms, msPerStepTs: ts.ms },
     cnn: { lossFirst: c.first, lossLast: c.last, msPerStepWasm: c.ms },
   };
