@@ -88,6 +88,17 @@ test('an array passed as input and output is one region (in place); two views of
   assert.deepEqual(overlapping(w), overlapping(ref));
 });
 
+test('a view far into a big array: its element 0 lies below the module memory (the address wraps) and the result is right', { skip }, () => {
+  const w = backendByName('wasm');
+  const N = 16_000_000; // 64 MB before the view: more than the arena's address
+  const x = new Float32Array(N + 40).map((_, i) => (i % 7) - 3);
+  const out = new Float32Array(40), want = new Float32Array(40);
+  w.unary('exp', { data: x, offset: N, strides: [1] }, [40], out);
+  ref.unary('exp', { data: x, offset: N, strides: [1] }, [40], want);
+  assert.ok(wasmRuntime()!.x.nb_arena(0) < 4 * N, 'the arena sits below 64 MB, so element 0 of x maps below address 0');
+  for (let i = 0; i < 40; i++) assert.ok(Math.abs(out[i]! - want[i]!) <= 1e-6 * Math.abs(want[i]!), `element ${i}: ${out[i]} vs ${want[i]}`);
+});
+
 test('nb.initWasm() in Node resolves with the kernels and selects wasm', { skip }, async () => {
   const prev = nb.getBackend();
   try {
