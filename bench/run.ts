@@ -103,7 +103,7 @@ async function wasmState(): Promise<string | null> {
   const before = nb.getBackend();
   try {
     await useBackend('wasm', 0);
-    wasmInfoLine = JSON.stringify((nb as unknown as { wasmInfo?: () => unknown }).wasmInfo?.() ?? null);
+    wasmInfoLine = JSON.stringify(nb.wasmInfo());
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
