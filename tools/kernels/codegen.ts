@@ -500,7 +500,7 @@ function genWrapper(ks: Kernel[]): string {
   body.push('export interface NativeKernelAddon {');
   for (const k of ks) {
     if (k.referenceOnly) continue;
-    body.push(`  ${k.name}(${k.arrays.map((a) => `${a.name}: TypedArray${a.optional || (a.param.kind === 'array' && a.param.omittable) ? ' | null | undefined' : ''}`).join(', ')}): void;`);
+    body.push(`  ${k.name}(${k.arrays.map((a) => (a.param.kind === 'array' && a.param.omittable ? `${a.name}?: TypedArray | null` : `${a.name}: TypedArray${a.optional ? ' | null | undefined' : ''}`)).join(', ')}): void;`);
   }
   body.push('}');
   body.push('');
@@ -545,7 +545,15 @@ function genWrapper(ks: Kernel[]): string {
       if (a.optional) body.push(`${ind}if (${v} !== null) { ${sets.join(' ')} }`);
       else body.push(`${ind}${sets.join(' ')}`);
     }
-    body.push(`${ind}N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    // an omitted trailing array is left out of the call (the glue sees fewer arguments: no test of an undefined)
+    const omittable = k.arrays.filter((a) => a.param.kind === 'array' && a.param.omittable);
+    if (omittable.length === 1 && k.arrays[k.arrays.length - 1] === omittable[0]) {
+      const o = omittable[0]!;
+      body.push(`${ind}if (${local(o)} == null) N.${k.name}(${k.arrays.slice(0, -1).map(local).join(', ')});`);
+      body.push(`${ind}else N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    } else {
+      body.push(`${ind}N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    }
     body.push(`${ind}return;`);
     if (k.strided) body.push('      }');
     body.push('    }');
