@@ -4,7 +4,8 @@
  * more than the effect measured). Each checkout's own src/index.ts and addon are loaded (two
  * copies of nabla side by side); W5 is bench/nabla/latency.ts's batch-1 MLP call (forward +
  * softmax under noGrad, `data()` read) and OPS its `a.add(b)` of 1-element tensors, both on the
- * native backend with one thread.
+ * native backend with one thread; and two kernels alone through the native backend (gemm 1x8x8
+ * with bias, relu of 10 elements), which show the glue's own cost.
  *
  *   npx tsx bench/ab-inproc.ts <checkout A> <checkout B> [blocks = 60]
  *
@@ -18,6 +19,9 @@ import { performance } from 'node:perf_hooks';
 interface Side {
   w5: () => void;
   ops: () => void;
+  /** the kernels alone, through the native backend: gemm 1x8x8 with bias, relu of 10 elements */
+  gemm: () => void;
+  unary: () => void;
 }
 
 let sink = 0;
@@ -33,7 +37,18 @@ async function load(root: string): Promise<Side> {
   const x = nb.rand([1, 784]);
   const a = nb.tensor([1]);
   const b = nb.tensor([2]);
+  const nat = (await import(pathToFileURL(join(root, 'src', 'backend', 'native', 'index.ts')).href)) as typeof import('../src/backend/native/index.js');
+  const kernels = nat.loadNativeBackend()!;
+  const f = (n: number): Float32Array => new Float32Array(n).fill(0.5);
+  const g = {
+    batch: 1, m: 1, n: 8, k: 8, a: f(8), aOffset: 0, lda: 8, transA: false, strideA: 0, b: f(64), bOffset: 0, ldb: 8, transB: false, strideB: 0,
+    c: f(8), cOffset: 0, ldc: 8, strideC: 0, beta: 0 as const, bias: f(8), biasOffset: 0,
+  };
+  const xs = { data: f(10), offset: 0, strides: [1] };
+  const out = f(10);
   return {
+    gemm: () => kernels.gemm!(g),
+    unary: () => kernels.unary!('relu', xs, [10], out),
     w5: () => {
       nb.noGrad(() => {
         const y = (model.forward(x) as import('../src/index.js').Tensor).softmax(1).data();
@@ -73,9 +88,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-console.log(`A = ${roots[0]}\nB = ${roots[1]}\nnative backend, 1 thread, ${blocks} interleaved blocks per workload (W5: 500 calls, OPS: 5000 calls per block), ${wall ? 'wall-clock' : 'process CPU'} time`);
-for (const [name, calls] of [['W5', 500], ['OPS', 5000]] as const) {
-  const pick = (s: Side): (() => void) => (name === 'W5' ? s.w5 : s.ops);
+console.log(`A = ${roots[0]}\nB = ${roots[1]}\nnative backend, 1 thread, ${blocks} interleaved blocks per workload (W5: 500 calls, OPS: 5000, the gemm 1x8x8 + bias and relu kernels alone: 20,000), ${wall ? 'wall-clock' : 'process CPU'} time`);
+for (const [name, calls] of [['W5', 500], ['OPS', 5000], ['gemm', 20000], ['unary', 20000]] as const) {
+  const pick = (s: Side): (() => void) => (name === 'W5' ? s.w5 : name === 'OPS' ? s.ops : name === 'gemm' ? s.gemm : s.unary);
   for (const s of sides) block(pick(s), calls * 4); // warm-up
   const t: [number[], number[]] = [[], []];
   const ratios: number[] = [];
