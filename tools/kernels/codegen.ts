@@ -247,10 +247,10 @@ function genKernelsH(ks: Kernel[]): string {
     L.push(`enum ${type} { ${items.join(', ')} };`);
   }
   L.push('');
-  L.push('// dtype codes of typed arrays (-1: absent, -2: not a typed array)');
+  L.push('// dtype codes of typed arrays (-1: absent, -2: not a typed array, -3: not 4-byte elements in a float32 slot)');
   L.push(`enum ElemType { ${DTYPES.map(([c], i) => `E_${c} = ${i}`).join(', ')} };`);
   L.push(`inline int elemBytes(int t) { static const int b[] = {${DTYPES.map(([, , b]) => b).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? b[t] : 0; }`);
-  L.push(`inline const char* elemName(int t) { static const char* n[] = {${DTYPES.map(([, n]) => `"${n}"`).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? n[t] : t == -1 ? "absent" : "not a typed array"; }`);
+  L.push(`inline const char* elemName(int t) { static const char* n[] = {${DTYPES.map(([, n]) => `"${n}"`).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? n[t] : t == -1 ? "absent" : t == -3 ? "a typed array of other than 4-byte elements" : "not a typed array"; }`);
   L.push('');
   for (const [ts, fields] of Object.entries(GEOMS)) {
     const ints = fields.filter((f) => !f.includes(':'));
@@ -414,7 +414,14 @@ function genNapi(ks: Kernel[]): string {
     L.push(`  void* ptr[${n}];`);
     L.push(`  int type[${n}];`);
     L.push(`  i64 len[${n}];`);
-    L.push(`  for (size_t i = 0; i < ${n}; i++) nbArray(env, i < argc ? argv[i] : nullptr, &ptr[i], &type[i], &len[i]);`);
+    k.arrays.forEach((a, i) => {
+      const p = a.param;
+      // float32 slots: the element size from the view's byte length (two cheap calls), not the
+      // typed-array type (a chain of up to eleven type tests, ~20 ns per array; see nbArrayOfSize).
+      // int32 slots hold indices that address memory: their exact type is tested.
+      const fn = p.dtype === 'f32' && !(p.kind === 'array' && p.boolOut) ? 'nbArrayOfSize<E_F32>' : 'nbArray';
+      L.push(`  ${fn}(env, ${i} < argc ? argv[${i}] : nullptr, &ptr[${i}], &type[${i}], &len[${i}]);`);
+    });
     L.push(`  const char* err = call${k.pascal}(ptr, type, len, static_cast<const double*>(scratch));`);
     L.push('  if (err) nbThrow(env, err);');
     L.push('  return nullptr;');
