@@ -25,6 +25,12 @@ interface Side {
 }
 
 let sink = 0;
+const wall = process.env['NABLA_AB_WALL'] === '1';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
 
 async function load(root: string): Promise<Side> {
   const nb = (await import(pathToFileURL(join(root, 'src', 'index.ts')).href)) as typeof import('../src/index.js');
@@ -61,9 +67,58 @@ async function load(root: string): Promise<Side> {
   };
 }
 
+const WORKLOADS = [['W5', 500], ['OPS', 5000], ['gemm', 20000], ['unary', 20000]] as const;
+const pickOf = (name: string) => (s: Side): (() => void) => (name === 'W5' ? s.w5 : name === 'OPS' ? s.ops : name === 'gemm' ? s.gemm : s.unary);
+
+// --one <checkout> <blocks>: one checkout alone in this process; prints its median block per workload
+if (process.argv[2] === '--one') {
+  const side = await load(resolve(process.argv[3]!));
+  const n = Number(process.argv[4] ?? 20);
+  const res: Record<string, number> = {};
+  for (const [name, calls] of WORKLOADS) {
+    const fn = pickOf(name)(side);
+    block(fn, calls * 4);
+    const t: number[] = [];
+    for (let i = 0; i < n; i++) t.push(block(fn, calls));
+    res[name] = median(t);
+  }
+  console.log('@@AB ' + JSON.stringify(res));
+  process.exit(0);
+}
+
+// --procs <A> <B> <rounds>: each checkout alone in its own process, A and B alternating
+if (process.argv[2] === '--procs') {
+  const [a, b] = [resolve(process.argv[3]!), resolve(process.argv[4]!)];
+  const rounds = Number(process.argv[5] ?? 10);
+  const { spawnSync } = await import('node:child_process');
+  const run = (root: string): Record<string, number> => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--one', root, '20'], { encoding: 'utf8', env: { ...process.env, NABLA_NO_NATIVE_WARNING: '1' } });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('@@AB '));
+    if (!line) throw new Error(`${root}: ${r.stderr}`);
+    return JSON.parse(line.slice(5)) as Record<string, number>;
+  };
+  const ratios: Record<string, number[]> = {};
+  const abs: Record<string, [number[], number[]]> = {};
+  console.log(`A = ${a}\nB = ${b}\n${rounds} rounds of one process per checkout (alternating which goes first), process CPU time`);
+  for (let i = 0; i < rounds; i++) {
+    const ra = i % 2 === 0 ? run(a) : undefined;
+    const rb = run(b);
+    const ra2 = ra ?? run(a);
+    for (const [name] of WORKLOADS) {
+      (ratios[name] ??= []).push(rb[name]! / ra2[name]!);
+      (abs[name] ??= [[], []])[0].push(ra2[name]!);
+      abs[name]![1].push(rb[name]!);
+    }
+  }
+  for (const [name] of WORKLOADS) {
+    console.log(`${name}: A median ${median(abs[name]![0]).toFixed(3)} us, B median ${median(abs[name]![1]).toFixed(3)} us; B/A median of per-round ratios ${median(ratios[name]!).toFixed(3)}`);
+  }
+  process.exit(0);
+}
+
 const roots = [process.argv[2], process.argv[3]].map((p) => resolve(p ?? '.'));
 if (!process.argv[3]) {
-  console.error('usage: npx tsx bench/ab-inproc.ts <checkout A> <checkout B> [blocks]');
+  console.error('usage: npx tsx bench/ab-inproc.ts <checkout A> <checkout B> [blocks] | --procs <A> <B> [rounds]');
   process.exit(1);
 }
 const blocks = Number(process.argv[4] ?? 60);
@@ -71,7 +126,6 @@ const sides = [await load(roots[0]!), await load(roots[1]!)] as const;
 
 // CPU time of this process (one kernel thread: the caller's), less moved than wall time when
 // other processes take the cores away; NABLA_AB_WALL=1 times wall-clock instead
-const wall = process.env['NABLA_AB_WALL'] === '1';
 function block(fn: () => void, calls: number): number {
   if (wall) {
     const t0 = performance.now();
@@ -83,14 +137,10 @@ function block(fn: () => void, calls: number): number {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / calls;
 }
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((p, q) => p - q);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 console.log(`A = ${roots[0]}\nB = ${roots[1]}\nnative backend, 1 thread, ${blocks} interleaved blocks per workload (W5: 500 calls, OPS: 5000, the gemm 1x8x8 + bias and relu kernels alone: 20,000), ${wall ? 'wall-clock' : 'process CPU'} time`);
-for (const [name, calls] of [['W5', 500], ['OPS', 5000], ['gemm', 20000], ['unary', 20000]] as const) {
-  const pick = (s: Side): (() => void) => (name === 'W5' ? s.w5 : name === 'OPS' ? s.ops : name === 'gemm' ? s.gemm : s.unary);
+for (const [name, calls] of WORKLOADS) {
+  const pick = pickOf(name);
   for (const s of sides) block(pick(s), calls * 4); // warm-up
   const t: [number[], number[]] = [[], []];
   const ratios: number[] = [];

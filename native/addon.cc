@@ -74,6 +74,24 @@ inline void nbArrayOfSize(napi_env env, napi_value v, void** p, int* type, i64* 
   nbArray(env, v, p, type, len);
 }
 
+// The cheapest test, for the float32 slots of a kernel whose row says `glue: 'bytes'` (gemm, called
+// once per Linear, where each N-API call shows at batch 1): one call, the view's pointer and byte
+// length; the extent check counts 4-byte elements in that length, so memory outside the array is
+// never touched, but an array of another element type is not refused here (the generated
+// TypeScript wrapper tests the exact type).
+template <int E>
+inline void nbArrayBytes(napi_env env, napi_value v, void** p, int* type, i64* len) {
+  size_t bytes;
+  if (v != nullptr && napi_get_buffer_info(env, v, p, &bytes) == napi_ok) {
+    static double empty[8];
+    if (*p == nullptr) *p = empty;
+    *len = (i64)(bytes / 4);
+    *type = E;
+    return;
+  }
+  nbArray(env, v, p, type, len);
+}
+
 inline void nbThrow(napi_env env, const char* msg) {
   napi_throw_type_error(env, nullptr, (std::string("nabla native: ") + msg).c_str());
 }

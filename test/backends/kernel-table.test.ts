@@ -78,6 +78,7 @@ test('the addon itself, called past the wrappers, refuses arrays of the wrong dt
     scratch(): Float64Array;
     gemm(...a: unknown[]): void;
     gather(...a: unknown[]): void;
+    softmax(...a: unknown[]): void;
     unary(...a: unknown[]): void;
   };
   const S = addon.scratch();
@@ -85,12 +86,17 @@ test('the addon itself, called past the wrappers, refuses arrays of the wrong dt
   S.set([1, 2, 3, 4, 0, 4, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0]);
   const f = (n: number): Float32Array => new Float32Array(n);
   addon.gemm(f(8), f(12), f(6));
-  // float32 slots: any other element size is refused; an array that is not typed too
-  assert.throws(() => addon.gemm(new Float64Array(8), f(12), f(6)), /gemm: a must be a Float32Array, got a typed array of other than 4-byte elements/);
-  assert.throws(() => addon.gemm(f(8), new Uint8Array(48), f(6)), /gemm: b must be a Float32Array/);
+  // gemm's float32 slots (glue: 'bytes') are held to their byte extent: never past the array
+  assert.throws(() => addon.gemm(f(8), new Uint8Array(44), f(6)), /gemm: b \(Float32Array of 11 elements\) is too short/);
   assert.throws(() => addon.gemm(f(8), [1, 2], f(6)), /gemm: b must be a Float32Array, got not a typed array/);
   assert.throws(() => addon.gemm(f(8), f(12)), /gemm: c must be a Float32Array, got absent/);
   assert.throws(() => addon.gemm(f(8), f(11), f(6)), /gemm: b \(Float32Array of 11 elements\) is too short/);
+  // other float32 slots refuse any element size but 4 bytes
+  S.set([2, 3, 1, 0]); // softmax: outer n inner log
+  addon.softmax(f(6), f(6));
+  assert.throws(() => addon.softmax(new Float64Array(6), f(6)), /softmax: x must be a Float32Array, got a typed array of other than 4-byte elements/);
+  assert.throws(() => addon.softmax(f(6), new Uint16Array(6)), /softmax: out must be a Float32Array/);
+  assert.throws(() => addon.softmax(f(6), f(5)), /softmax: out \(Float32Array of 5 elements\) is too short: the call touches elements \[0, 6\)/);
   // int32 slots (indices) take exactly an Int32Array
   S.set([1, 4, 2, 1]); // outer n m inner
   addon.gather(f(4), new Int32Array(2), f(2));

@@ -78,16 +78,17 @@ interface Kernel {
   tsArgs: string[];
   when?: string;
   referenceOnly: boolean;
+  glue?: 'bytes';
 }
 
 const pascal = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 const snakeUpper = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 function analyse(name: KernelName): Kernel {
-  const row = KERNELS[name] as { params: readonly Param[]; when?: string; referenceOnly?: boolean };
+  const row = KERNELS[name] as { params: readonly Param[]; when?: string; referenceOnly?: boolean; glue?: 'bytes' };
   const strided = row.params.some((p) => p.kind === 'strided');
   const k: Kernel = {
-    name, pascal: pascal(name), slots: [], arrays: [], strided, tsParams: [], tsArgs: [], when: row.when, referenceOnly: row.referenceOnly === true,
+    name, pascal: pascal(name), slots: [], arrays: [], strided, tsParams: [], tsArgs: [], when: row.when, referenceOnly: row.referenceOnly === true, glue: row.glue,
   };
   let next = strided ? STRIDED_BLOCK : 0;
   let nStrided = 0;
@@ -419,7 +420,9 @@ function genNapi(ks: Kernel[]): string {
       // float32 slots: the element size from the view's byte length (two cheap calls), not the
       // typed-array type (a chain of up to eleven type tests, ~20 ns per array; see nbArrayOfSize).
       // int32 slots hold indices that address memory: their exact type is tested.
-      const fn = p.dtype === 'f32' && !(p.kind === 'array' && p.boolOut) ? 'nbArrayOfSize<E_F32>' : 'nbArray';
+      // A row with `glue: 'bytes'` (gemm) checks its float32 slots by byte extent only (one call).
+      const f32slot = p.dtype === 'f32' && !(p.kind === 'array' && p.boolOut);
+      const fn = !f32slot ? 'nbArray' : k.glue === 'bytes' ? 'nbArrayBytes<E_F32>' : 'nbArrayOfSize<E_F32>';
       L.push(`  ${fn}(env, ${i} < argc ? argv[${i}] : nullptr, &ptr[${i}], &type[${i}], &len[${i}]);`);
     });
     L.push(`  const char* err = call${k.pascal}(ptr, type, len, static_cast<const double*>(scratch));`);
