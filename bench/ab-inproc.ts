@@ -104,6 +104,7 @@ if (process.argv[2] === '--procs') {
     const ra = i % 2 === 0 ? run(a) : undefined;
     const rb = run(b);
     const ra2 = ra ?? run(a);
+    console.log(`round ${i + 1}: ${WORKLOADS.map(([name]) => `${name} A ${ra2[name]!.toFixed(3)} B ${rb[name]!.toFixed(3)}`).join('  ')}`);
     for (const [name] of WORKLOADS) {
       (ratios[name] ??= []).push(rb[name]! / ra2[name]!);
       (abs[name] ??= [[], []])[0].push(ra2[name]!);
