@@ -3,7 +3,9 @@
  * conditions of package.json): tensors, autograd, layers, losses, optimizers, the training loop,
  * datasets (the MNIST digits loaded with `await nb.data.mnist()`), safetensors and ONNX as bytes,
  * and `explain`. Nothing it reaches imports a `node:` module or uses `process` or `Buffer`, so a
- * bundler needs no shims. The kernels are the TypeScript reference backend ('ts').
+ * bundler needs no shims. The kernels are the TypeScript reference backend ('ts') until
+ * `await nb.initWasm()` loads the WebAssembly ones (wasm/nabla.wasm, the native kernels compiled
+ * to wasm32 with SIMD) and makes 'wasm' the backend.
  *
  * The Node entry (src/index.ts) re-exports all of this and adds what needs Node: the native
  * addon, files (`nb.save` / `nb.load`, IDX, Fashion-MNIST, reports, run directories), and the
@@ -30,6 +32,8 @@ export { AllocationError } from './core/dtype.js';
 export type { OpEvent, ForwardEvent, BackwardEvent } from './core/events.js';
 export { setBackend, getBackend, availableBackends } from './backend/registry.js';
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/absent.js';
+export { initWasm, wasmInfo } from './backend/wasm/index.js';
+export type { WasmInfo, WasmSource } from './backend/wasm/index.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, uniform, randint, randperm,

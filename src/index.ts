@@ -12,12 +12,14 @@
 import './node/install.js';
 import { initBackends } from './backend/init.js';
 
-// choose the default backend: the native addon if it loads, else 'ts' with one warning
+// choose the default backend: the native addon if it loads, else 'wasm' (with one line saying
+// so), else 'ts' with one warning
 initBackends();
 
 export * from './browser.js';
 // Node's versions of these replace the browser entry's (an explicit export wins over export *)
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/index.js';
+export { initWasm } from './backend/wasm/node.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as onnx from './onnx/index.js';

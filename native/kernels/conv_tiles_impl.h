@@ -19,6 +19,8 @@ namespace NABLA_CONV_NS {
 // it (one load per FMA), and the weight tile becomes bound by loads instead of FMAs.
 #if defined(__AVX512F__)
 #define NB_CT_IN_REG(v) __asm__("" : "+v"(v))
+#elif defined(__wasm__)
+#define NB_CT_IN_REG(v) ((void)0)  // WebAssembly has no registers to pin (the engine allocates them)
 #else
 #define NB_CT_IN_REG(v) __asm__("" : "+x"(v))
 #endif

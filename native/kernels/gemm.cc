@@ -78,6 +78,7 @@ static const IsaTable* withBlocks(const IsaTable* t) {
   i64 kc = clampTo(cc.l1d / (2 * 16 * 4) / 16 * 16, 128, 512);
   i64 mc = clampTo(cc.l2 / 4 / (kc * 4), 4 * t->mr, 48 * t->mr);
   i64 nc = clampTo(cc.l3 / 4 / (kc * 4), 1024, 4096);
+#ifndef __wasm__  // (no environment in the WebAssembly module, and sscanf would pull in stdio's imports)
   if (const char* e = std::getenv("NABLA_GEMM_BLOCKS")) {
     long m = 0, k = 0, n = 0;
     if (std::sscanf(e, "%ld,%ld,%ld", &m, &k, &n) == 3 && m >= 1 && k >= 1 && n >= 1) {
@@ -86,6 +87,7 @@ static const IsaTable* withBlocks(const IsaTable* t) {
       nc = n;
     }
   }
+#endif
   c->mc = (int)std::max<i64>(t->mr, mc / t->mr * t->mr);
   c->kc = (int)kc;
   c->nc = (int)((nc + t->nr - 1) / t->nr * t->nr);
@@ -112,8 +114,10 @@ static const IsaTable* chooseIsa() {
       forcedByEnv = std::strcmp(t->name, bestIsaName()) != 0;
       return withBlocks(t);
     }
+#ifndef __wasm__  // (the WebAssembly module has no environment and no stderr: it imports nothing)
     std::fprintf(stderr, "nabla: NABLA_ISA=%s is unknown or not supported by this CPU (avx512, avx2, generic); using %s\n", e,
                  bestIsaName());
+#endif
   }
   for (const char* n : {"avx512", "avx2", "generic"})
     if (const IsaTable* t = byName(n)) return withBlocks(t);

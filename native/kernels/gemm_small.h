@@ -291,6 +291,110 @@ static void smallN(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b,
   }
 }
 
+#elif defined(__wasm_simd128__)
+// WebAssembly SIMD128 (WV, 4 floats, from gemm_ukr.h). smallT: M rows of A by J rows of B, M x J
+// vector accumulators over k (each a dot product in four lanes, summed at the end); smallN: row
+// axpys over NV vectors of C per row.
+template <int M, int J>
+static inline __attribute__((always_inline)) void dotTile(i64 k, const float* a, i64 lda, const float* b, i64 ldb, float (&out)[M][J]) {
+  WV acc[M][J];
+  NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int j = 0; j < J; j++) acc[i][j] = WV{0.f, 0.f, 0.f, 0.f};
+  i64 p = 0;
+  for (; p + 4 <= k; p += 4) {
+    WV av[M];
+    NB_UNROLL for (int i = 0; i < M; i++) av[i] = wload(a + i * lda + p);
+    NB_UNROLL for (int j = 0; j < J; j++) {
+      const WV bv = wload(b + j * ldb + p);
+      NB_UNROLL for (int i = 0; i < M; i++) acc[i][j] += av[i] * bv;
+    }
+  }
+  NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int j = 0; j < J; j++) {
+    const WV v = acc[i][j];
+    float s = (v[0] + v[2]) + (v[1] + v[3]);
+    for (i64 q = p; q < k; q++) s += a[i * lda + q] * b[j * ldb + q];
+    out[i][j] = s;
+  }
+}
+
+template <int M, int J>
+static void smallTRowsW(i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                        const float* bias) {
+  i64 j = 0;
+  float t[M][J];
+  for (; j + J <= n; j += J) {
+    dotTile<M, J>(k, a, lda, b + j * ldb, ldb, t);
+    NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int q = 0; q < J; q++) {
+      float s = t[i][q];
+      if (beta) s = c[i * ldc + j + q] + s;
+      if (bias) s += bias[j + q];
+      c[i * ldc + j + q] = s;
+    }
+  }
+  for (; j < n; j++) {
+    float t1[M][1];
+    dotTile<M, 1>(k, a, lda, b + j * ldb, ldb, t1);
+    for (int i = 0; i < M; i++) {
+      float s = t1[i][0];
+      if (beta) s = c[i * ldc + j] + s;
+      if (bias) s += bias[j];
+      c[i * ldc + j] = s;
+    }
+  }
+}
+
+static void smallT(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                   const float* bias) {
+  switch (m) {
+    case 1: return smallTRowsW<1, 8>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    case 2: return smallTRowsW<2, 4>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    case 3: return smallTRowsW<3, 3>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    default: return smallTRowsW<4, 2>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+  }
+}
+
+template <int M, int NV>
+static void smallNRowsW(i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                        const float* bias) {
+  i64 j = 0;
+  for (; j + 4 * NV <= n; j += 4 * NV) {
+    WV acc[M][NV];
+    NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int v = 0; v < NV; v++)
+      acc[i][v] = beta ? wload(c + i * ldc + j + 4 * v) : WV{0.f, 0.f, 0.f, 0.f};
+    for (i64 p = 0; p < k; p++) {
+      WV bv[NV];
+      NB_UNROLL for (int v = 0; v < NV; v++) bv[v] = wload(b + p * ldb + j + 4 * v);
+      NB_UNROLL for (int i = 0; i < M; i++) {
+        const float x = a[i * lda + p];
+        const WV av = WV{x, x, x, x};
+        NB_UNROLL for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];
+      }
+    }
+    NB_UNROLL for (int i = 0; i < M; i++) NB_UNROLL for (int v = 0; v < NV; v++) {
+      WV r = acc[i][v];
+      if (bias) r += wload(bias + j + 4 * v);
+      wstore(c + i * ldc + j + 4 * v, r);
+    }
+  }
+  for (; j < n; j++) {
+    for (int i = 0; i < M; i++) {
+      float s = beta ? c[i * ldc + j] : 0.f;
+      for (i64 p = 0; p < k; p++) s += a[i * lda + p] * b[p * ldb + j];
+      if (bias) s += bias[j];
+      c[i * ldc + j] = s;
+    }
+  }
+}
+
+static void smallN(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,
+                   const float* bias) {
+  switch (m) {
+    case 1: return smallNRowsW<1, 4>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    case 2: return smallNRowsW<2, 3>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    case 3: return smallNRowsW<3, 3>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+    default: return smallNRowsW<4, 2>(n, k, a, lda, b, ldb, c, ldc, beta, bias);
+  }
+}
+
 #else  // portable: plain loops (four partial sums per dot product)
 
 static void smallT(i64 m, i64 n, i64 k, const float* a, i64 lda, const float* b, i64 ldb, float* c, i64 ldc, int beta,

@@ -13,6 +13,7 @@
 //            4 x 24 (12 + 3 + 1) measured the same at n = 1024, 2048 and 6-15 % slower on
 //            small products (n = 64, 200) on Zen 4 with AVX2 forced
 //   aarch64 NEON (32 q registers): 8 x 12, 24 accumulators, 3 vectors of B, 2 of A (lane FMAs)
+//   WebAssembly SIMD128: 8 x 8, 16 accumulators, mul + add (measured below)
 //   other:   4 x 8 plain loops the compiler vectorizes
 // Packing with contiguous k (a row-major A, a transposed B such as Linear's W^T, implicit im2col
 // rows) goes through in-register transposes (16 x 16 on AVX-512, 8 x 8 on AVX2).
@@ -289,6 +290,96 @@ static constexpr auto neonEdgeTable = neonEdges(std::make_integer_sequence<int, 
 
 static void ukrEdge(int r, int nc, i64 k, const float* A, const float* B, float* C, i64 ldc, int acc, const float* bias) {
   neonEdgeTable[r - 1](nc, k, A, B, C, ldc, acc, bias);
+}
+
+#elif defined(__wasm_simd128__)
+// WebAssembly SIMD128: 4-float vectors, a multiply and an add per step (no FMA outside relaxed
+// SIMD), registers allocated by the engine (16 xmm in V8 on x86-64). MR x 4 NV tile, chosen by
+// measurement (-DNABLA_WASM_MR / -DNABLA_WASM_NV override it): the export alone in Node 20 on
+// Zen 4, GFLOP/s best/median of 15 rounds interleaved, shared machine (load ~7 on 2 cores):
+//            n=1024      n=256       64x256x784 (W2's Linear, B transposed)
+//   4 x 12   28.0/18.7   30.6/21.4   29.6/20.0
+//   4 x 16   28.0/19.6   32.5/19.4   30.6/20.5
+//   6 x 8    30.6/18.1   34.8/20.7   30.2/20.3
+//   8 x 8    33.3/21.9   37.5/21.6   32.5/21.5   <- (16 accumulators: V8 keeps them in registers)
+// (an earlier round also had 3 x 16, 4 x 8 and 5 x 8 below these)
+#ifndef NABLA_WASM_MR
+#define NABLA_WASM_MR 8
+#endif
+#ifndef NABLA_WASM_NV
+#define NABLA_WASM_NV 2
+#endif
+constexpr int MR = NABLA_WASM_MR, NV = NABLA_WASM_NV, NR = 4 * NV;
+constexpr int MC = MR * 32, KC = 256, NC = 2048;
+typedef float WV __attribute__((vector_size(16)));
+
+static inline __attribute__((always_inline)) WV wload(const float* p) {
+  WV v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline __attribute__((always_inline)) void wstore(float* p, WV v) { __builtin_memcpy(p, &v, sizeof v); }
+
+// R rows x NV vectors of C = Ap . Bp (Ap packed MR rows per k step, Bp NR columns)
+template <int R>
+static inline __attribute__((always_inline)) void wasmTile(i64 k, const float* __restrict A, const float* __restrict B,
+                                                           WV (&c)[MR][NV]) {
+  NB_UNROLL for (int i = 0; i < R; i++) NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] = WV{0.f, 0.f, 0.f, 0.f};
+#pragma GCC unroll 2
+  for (i64 p = 0; p < k; p++) {
+    WV b[NV];
+    NB_UNROLL for (int j = 0; j < NV; j++) b[j] = wload(B + 4 * j);
+    NB_UNROLL for (int i = 0; i < R; i++) {
+      const float ai = A[i];
+      const WV a = WV{ai, ai, ai, ai};
+      NB_UNROLL for (int j = 0; j < NV; j++) c[i][j] += a * b[j];
+    }
+    A += MR;
+    B += NR;
+  }
+}
+
+static void ukr(i64 k, const float* __restrict A, const float* __restrict B, float* __restrict C, i64 ldc, int acc,
+                const float* __restrict bias) {
+  WV c[MR][NV];
+  wasmTile<MR>(k, A, B, c);
+  NB_UNROLL for (int i = 0; i < MR; i++) {
+    float* cr = C + i * ldc;
+    NB_UNROLL for (int j = 0; j < NV; j++) {
+      WV v = c[i][j];
+      if (acc) v += wload(cr + 4 * j);
+      if (bias) v += wload(bias + 4 * j);
+      wstore(cr + 4 * j, v);
+    }
+  }
+}
+
+// The first r rows and nc columns: r rows of whole vectors computed, nc columns stored
+template <int R>
+static void wasmEdge(int nc, i64 k, const float* A, const float* B, float* C, i64 ldc, int acc, const float* bias) {
+  WV c[MR][NV];
+  wasmTile<R>(k, A, B, c);
+  for (int i = 0; i < R; i++) {
+    float t[NR];
+    NB_UNROLL for (int j = 0; j < NV; j++) wstore(t + 4 * j, c[i][j]);
+    float* cr = C + i * ldc;
+    for (int j = 0; j < nc; j++) {
+      float v = t[j];
+      if (acc) v = cr[j] + v;
+      if (bias) v += bias[j];
+      cr[j] = v;
+    }
+  }
+}
+using WasmEdgeFn = void (*)(int, i64, const float*, const float*, float*, i64, int, const float*);
+template <int... Rs>
+static constexpr std::array<WasmEdgeFn, MR> wasmEdges(std::integer_sequence<int, Rs...>) {
+  return {{wasmEdge<Rs + 1>...}};
+}
+static constexpr auto wasmEdgeTable = wasmEdges(std::make_integer_sequence<int, MR>{});
+
+static void ukrEdge(int r, int nc, i64 k, const float* A, const float* B, float* C, i64 ldc, int acc, const float* bias) {
+  wasmEdgeTable[r - 1](nc, k, A, B, C, ldc, acc, bias);
 }
 
 #else

@@ -10,7 +10,9 @@
 // (claim a chunk, do it, repeat) instead of assuming a fixed split by tid.
 #pragma once
 #include <atomic>
-#include <thread>
+#ifndef __wasm__
+#include <thread>  // (WebAssembly: wasi-libc has no threads; native/wasm/platform.cc runs the pool)
+#endif
 
 namespace nabla {
 
@@ -22,6 +24,13 @@ int runParallel(int nt, TaskFn fn, void* ctx);
 template <class F>
 int parallel(int nt, F& f) {
   return runParallel(nt, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f);
+}
+
+// Gives the CPU to another thread (WebAssembly: nothing to give it to, spinning continues).
+inline void cpuYield() {
+#ifndef __wasm__
+  std::this_thread::yield();
+#endif
 }
 
 inline void cpuRelax() {
@@ -37,7 +46,7 @@ template <class C>
 inline void spinUntil(C&& cond) {
   for (int spins = 0; !cond(); spins++) {
     if (spins < 4000) cpuRelax();
-    else std::this_thread::yield();
+    else cpuYield();
   }
 }
 
@@ -72,7 +81,7 @@ struct Barrier {
     }
     for (int spins = 0; gen.load(std::memory_order_acquire) == g; spins++) {
       if (spins < 20000) cpuRelax();
-      else std::this_thread::yield();
+      else cpuYield();
     }
   }
 };

@@ -1,5 +1,5 @@
 /**
- * Backend registry. `setBackend('ts' | 'native')` chooses which kernels tensors call. A backend
+ * Backend registry. `setBackend('ts' | 'native' | 'wasm')` chooses which kernels tensors call. A backend
  * may supply only some kernels; the rest come from the reference backend, kernel by kernel.
  */
 import { NablaError } from '../core/errors.js';
@@ -19,7 +19,12 @@ export function registerBackend(b: PartialBackend): Backend {
 export function setBackend(name: string): void {
   const b = registered.get(name);
   if (!b) {
-    const hint = name === 'native' ? ' (the native addon did not load; the line nabla printed at start-up says why and how to build it)' : '';
+    const hint =
+      name === 'native'
+        ? ' (the native addon did not load; the line nabla printed at start-up says why and how to build it)'
+        : name === 'wasm'
+          ? ' (the WebAssembly kernels are not loaded: `await nb.initWasm()` loads them)'
+          : '';
     throw new NablaError(`setBackend: unknown backend '${name}'${hint}; available: ${[...registered.keys()].join(', ')}`);
   }
   current = b;

@@ -64,7 +64,7 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     if (runDir === undefined) throw new UsageError('nabla eval: give a run directory or a .safetensors file (see nabla eval --help)');
     weights = path.join(runDir, 'model.safetensors');
   }
-  if (typeof v['backend'] === 'string') setBackend(matchName('eval', 'backend', v['backend'], ['ts', 'native']));
+  if (typeof v['backend'] === 'string') setBackend(matchName('eval', 'backend', v['backend'], ['ts', 'native', 'wasm']));
   const state = load(weights);
   const modelName = typeof v['model'] === 'string' ? matchName('eval', 'model', v['model'], Object.keys(MODELS)) : config.model ?? recogniseModel(state, weights);
   const datasetName = typeof v['dataset'] === 'string' ? matchName('eval', 'dataset', v['dataset'], Object.keys(DATASETS)) : config.dataset;

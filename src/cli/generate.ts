@@ -31,7 +31,7 @@ export async function generateCommand(argv: readonly string[]): Promise<number> 
   const temperature = numberFlag('generate', 'temperature', v['temperature'], { min: 0 })!;
   const length = numberFlag('generate', 'length', v['length'], { integer: true, min: 0 })!;
   const seed = numberFlag('generate', 'seed', v['seed'], { integer: true })!;
-  if (typeof v['backend'] === 'string') setBackend(matchName('generate', 'backend', v['backend'], ['ts', 'native']));
+  if (typeof v['backend'] === 'string') setBackend(matchName('generate', 'backend', v['backend'], ['ts', 'native', 'wasm']));
   const { model, vocab } = loadCharModel(dir);
   const prime = typeof v['prime'] === 'string' ? v['prime'] : '';
   const text = sampleText(model, vocab, { prime, length, temperature, seed });

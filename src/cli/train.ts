@@ -62,7 +62,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const weightDecay = numberFlag('train', 'weight-decay', v['weight-decay'], { min: 0 }) ?? 0;
   const seed = numberFlag('train', 'seed', v['seed'], { integer: true }) ?? 0;
   const trainSize = numberFlag('train', 'train-size', v['train-size'], { integer: true, positive: true });
-  if (typeof v['backend'] === 'string') setBackend(matchName('train', 'backend', v['backend'], ['ts', 'native']));
+  if (typeof v['backend'] === 'string') setBackend(matchName('train', 'backend', v['backend'], ['ts', 'native', 'wasm']));
   const outDir = typeof v['out'] === 'string' ? v['out'] : path.join('runs', `${model.name}-${dataset.name}`);
   if (v['resume'] === true && !fs.existsSync(path.join(outDir, 'checkpoint.safetensors'))) {
     throw new UsageError(`nabla train: --resume: nothing to resume in ${outDir} (${fs.existsSync(outDir) ? 'it has no checkpoint.safetensors' : 'no such directory'}); run without --resume to start a new run`);

@@ -179,6 +179,11 @@ export function setUninitPoison(on: boolean): boolean {
   return prev;
 }
 
+/** Whether `allocateUninit` poisons (the WebAssembly backend then copies outputs in as well, so an element its kernel skips keeps the poison). */
+export function uninitPoisoned(): boolean {
+  return poisonUninit;
+}
+
 function poisoned(dtype: DType, size: number): TypedArray {
   const a = allocate(dtype, size);
   a.fill(dtype === 'int32' ? 0x7badbeef : dtype === 'bool' ? 0xaa : NaN);

@@ -24,10 +24,12 @@ test('model suites pass on the reference backend too', (t) => {
     const dir = path.join(root, 'test', d);
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test', d, f)) : [];
   });
+  // without NODE_TEST_CONTEXT: inside a test file it makes `node --test` skip running files (and pass)
+  const { NODE_TEST_CONTEXT: _, ...parentEnv } = process.env;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', ...files], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NABLA_BACKEND: 'ts' },
+    env: { ...parentEnv, NABLA_BACKEND: 'ts' },
     maxBuffer: 64 * 1024 * 1024,
   });
   assert.equal(r.status, 0, `reference-backend run failed:\n${(r.stdout + r.stderr).slice(-6000)}`);

@@ -9,8 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GemmArgs } from '../../src/backend/types.js';
-import { getNumThreads, nativeInfo, setNumThreads } from '../../src/backend/native/index.js';
-import { assertClose, forEachIsa, nb, needNative, randF32, randInt, ref, rng } from './helpers.js';
+import { getNumThreads, setNumThreads } from '../../src/backend/native/index.js';
+import { assertClose, forEachIsa, kernelInfo, nb, needNative, randF32, randInt, ref, rng } from './helpers.js';
 
 interface Case {
   batch?: number;
@@ -171,7 +171,7 @@ test('gemm bias epilogue on the packed paths: edge tiles, several KC blocks, bat
   try {
     forEachIsa((isa) => {
       setNumThreads(1);
-      const { mr, nr, kc, mc } = nativeInfo()!;
+      const { mr, nr, kc, mc } = kernelInfo();
       const cases: Case[] = [
         { m: mr, n: nr, k: 7, transA: false, transB: true, beta: 0, bias: true },
         { m: mr + 3, n: 2 * nr + 5, k: kc + 3, transA: false, transB: true, beta: 0, bias: true },

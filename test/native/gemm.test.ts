@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import type { GemmArgs } from '../../src/backend/types.js';
-import { setNumThreads, getNumThreads, nativeInfo } from '../../src/backend/native/index.js';
-import { assertClose, forEachIsa, nb, needNative, randF32, randInt, ref, rng } from './helpers.js';
+import { setNumThreads, getNumThreads } from '../../src/backend/native/index.js';
+import { assertClose, forEachIsa, kernelInfo, nb, needNative, randF32, randInt, ref, rng } from './helpers.js';
 
 interface Case {
   batch: number;
@@ -59,7 +59,7 @@ test('gemm: every edge tile, k = 0 and 1, all transposes, beta 0/1, per ISA', (t
   setNumThreads(1);
   try {
     forEachIsa((isa) => {
-      const info = nativeInfo()!;
+      const info = kernelInfo();
       const ms = [1, info.mr - 1, info.mr, info.mr + 1, 2 * info.mr + 3];
       const ns = [1, info.nr - 1, info.nr, info.nr + 1, 2 * info.nr + 5];
       let seed = 1;
@@ -81,7 +81,7 @@ test('gemm: an edge tile of every row count 1 .. MR-1 below a full tile (the row
   setNumThreads(1);
   try {
     forEachIsa((isa) => {
-      const { mr, nr } = nativeInfo()!;
+      const { mr, nr } = kernelInfo();
       let seed = 500;
       for (let r = 1; r < mr; r++) {
         // m = mr + r rows: more than the small-m path takes, so the packed path with one full
@@ -106,7 +106,7 @@ test('gemm: an edge tile of every row count 1 .. MR-1 below a full tile (the row
 test('gemm: blocking boundaries (k, m, n around KC, MC, NC), padded leading dimensions, offsets', (t) => {
   if (!needNative(t)) return;
   forEachIsa((isa) => {
-    const { mc, kc, mr, nr } = nativeInfo()!;
+    const { mc, kc, mr, nr } = kernelInfo();
     const cases: Case[] = [
       { batch: 1, m: mc + 1, n: 3 * nr + 1, k: kc + 1, transA: false, transB: false, beta: 0 },
       { batch: 1, m: mc - 1, n: nr + 2, k: 2 * kc - 1, transA: true, transB: false, beta: 1, padA: 3 },

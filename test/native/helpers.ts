@@ -1,13 +1,29 @@
-/** Shared helpers of the native-backend parity tests: seeded data, views, and comparisons. */
+/**
+ * Shared helpers of the native-backend parity tests: seeded data, views, and comparisons. With
+ * NABLA_PARITY_BACKEND=wasm the same tests hold the WebAssembly backend (the same C++ kernels
+ * compiled to wasm32) to the reference instead (test/wasm/parity.test.ts runs them so).
+ */
 import type { TestContext } from 'node:test';
 import { loadNativeBackend, nativeLoadError, setNativeIsa, nativeInfo } from '../../src/backend/native/index.js';
 import { referenceBackend } from '../../src/backend/reference/index.js';
+import { wasmKernels } from '../../src/backend/wasm/kernels.js';
+import { wasmRuntime } from '../../src/backend/wasm/runtime.js';
+import { loadWasmBackendSync, wasmLoadError } from '../../src/backend/wasm/node.js';
+import { wasmInfo } from '../../src/backend/wasm/index.js';
 import type { Backend, PartialBackend, Strided } from '../../src/backend/types.js';
 import type { TypedArray } from '../../src/core/dtype.js';
 
-export const native: PartialBackend | null = loadNativeBackend();
+/** 'native' (default) or 'wasm': the backend these parity tests hold to the reference. */
+export const target = process.env['NABLA_PARITY_BACKEND'] === 'wasm' ? 'wasm' : 'native';
+export const native: PartialBackend | null =
+  target === 'wasm' ? (loadWasmBackendSync() ? wasmKernels(wasmRuntime()!, { direct: true }) : null) : loadNativeBackend();
 export const ref: Backend = referenceBackend;
-export const loadError = nativeLoadError();
+export const loadError = target === 'wasm' ? wasmLoadError() : nativeLoadError();
+
+/** The kernels' GEMM tile and blocking (of the ISA in use), for the edge-tile cases. */
+export function kernelInfo(): { mr: number; nr: number; mc: number; kc: number; nc: number } {
+  return target === 'wasm' ? wasmInfo()! : nativeInfo()!;
+}
 
 /** The native kernels with every kernel present (the wrapper implements all but fill). */
 export function nb(): Backend {
@@ -17,7 +33,7 @@ export function nb(): Backend {
 /** Skips the test when the addon is not built; returns true if it may run. */
 export function needNative(t: TestContext): boolean {
   if (!native) {
-    t.skip('native addon not built');
+    t.skip(target === 'wasm' ? `wasm module not loaded (${loadError})` : 'native addon not built');
     return false;
   }
   return true;
@@ -26,6 +42,7 @@ export function needNative(t: TestContext): boolean {
 /** The instruction sets this CPU can run (the default one first). */
 export function isas(): string[] {
   if (!native) return [];
+  if (target === 'wasm') return [wasmInfo()!.isa];
   const def = nativeInfo()!.isa;
   const out = [def];
   for (const name of ['avx512', 'avx2', 'generic']) if (name !== def && setNativeIsa(name)) out.push(name);
@@ -38,11 +55,11 @@ export function forEachIsa(fn: (isa: string) => void): void {
   const all = isas();
   try {
     for (const isa of all) {
-      setNativeIsa(isa);
+      if (target !== 'wasm') setNativeIsa(isa);
       fn(isa);
     }
   } finally {
-    if (all.length) setNativeIsa(all[0]!);
+    if (all.length && target !== 'wasm') setNativeIsa(all[0]!);
   }
 }
 

@@ -1,0 +1,256 @@
+/**
+ * The WebAssembly module's runtime: its exports, its memory, and the copies in and out of it.
+ *
+ * Tensor storage stays in JavaScript typed arrays (so the garbage collector frees it and nothing
+ * needs `dispose()`); a kernel call copies the element range each array is touched in
+ * ([lo, hi), from the call's geometry) into one arena in the module's memory, runs the kernel
+ * there, and copies the written ranges back. `memory.grow` (by the arena or by a kernel's own
+ * scratch) detaches every view of the memory, so the views are taken again whenever the
+ * memory's buffer has changed.
+ *
+ * One call at a time: `begin()`, `add()` each array (the same array twice is one region, its
+ * ranges merged), `commit()` (lays out and copies in), the export, then `finish()` (copies out).
+ */
+import type { TypedArray } from '../../core/dtype.js';
+import { uninitPoisoned } from '../../core/dtype.js';
+import { WA, type WasmInstance, type WasmMemory, type WasmModule } from './api.js';
+
+/**
+ * The module's exports: the kernels of the table (native/gen/wasm_exports.cc: `nb_<kernel>`, each
+ * taking (address, dtype code) per array and the scratch's address, returning 0 or the address
+ * of an error message) and the runtime's own (native/wasm/runtime.cc). Addresses are i32.
+ */
+export interface WasmExports {
+  memory: WasmMemory;
+  nb_scratch(): number;
+  nb_arena(bytes: number): number;
+  nb_info(): number;
+  nb_set_num_threads(n: number): number;
+  [kernel: `nb_${string}`]: (...args: number[]) => number;
+}
+
+/** The array is read by the kernel. */
+export const IN = 1;
+/** The array's range is written in full by the kernel (nothing is copied in). */
+export const OUT = 2;
+/** Read and written, or written only in part: copied in and out. */
+export const INOUT = 3;
+
+/** What `wasmInfo()` reports: the kernels' instruction set, GEMM tile and blocking, threads. */
+export interface WasmInfo {
+  isa: string;
+  mr: number;
+  nr: number;
+  mc: number;
+  kc: number;
+  nc: number;
+  threads: number;
+}
+
+const ALIGN = 64;
+const MAX_OPERANDS = 12;
+
+export class WasmRuntime {
+  readonly x: WasmExports;
+  /** the module's scratch (512 doubles) */
+  S: Float64Array;
+  private buf: ArrayBuffer;
+  private u8: Uint8Array;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private f64: Float64Array;
+  private readonly scratchAt: number;
+  // The call's arrays (slots) and the byte regions of their buffers that hold them (one region per
+  // run of overlapping ranges of one buffer, so arrays that alias share memory here as they do in
+  // JavaScript). Reused from call to call.
+  private n = 0;
+  private readonly arr: TypedArray[] = [];
+  private readonly slotRegion = new Int32Array(MAX_OPERANDS);
+  private nr = 0;
+  private readonly rBuf: ArrayBufferLike[] = [];
+  private readonly rLo = new Float64Array(MAX_OPERANDS);
+  private readonly rHi = new Float64Array(MAX_OPERANDS);
+  private readonly rMode = new Int32Array(MAX_OPERANDS);
+  private readonly rAt = new Float64Array(MAX_OPERANDS);
+  /** the one array whose range a region holds (small copies go element by element), or null */
+  private readonly rOnly: (TypedArray | null)[] = [];
+
+  constructor(instance: WasmInstance) {
+    this.x = instance.exports as unknown as WasmExports;
+    this.scratchAt = this.x.nb_scratch();
+    this.buf = this.x.memory.buffer as ArrayBuffer;
+    this.u8 = new Uint8Array(this.buf);
+    this.f32 = new Float32Array(this.buf);
+    this.i32 = new Int32Array(this.buf);
+    this.f64 = new Float64Array(this.buf);
+    this.S = new Float64Array(this.buf, this.scratchAt, 512);
+  }
+
+  /** Takes the views again if the memory has grown since they were taken. */
+  private views(): void {
+    const b = this.x.memory.buffer as ArrayBuffer;
+    if (b === this.buf) return;
+    this.buf = b;
+    this.u8 = new Uint8Array(b);
+    this.f32 = new Float32Array(b);
+    this.i32 = new Int32Array(b);
+    this.f64 = new Float64Array(b);
+    this.S = new Float64Array(b, this.scratchAt, 512);
+  }
+
+  /** The address of the module's scratch. */
+  scratchAddress(): number {
+    return this.scratchAt;
+  }
+
+  info(): WasmInfo {
+    this.views();
+    const p = this.x.nb_info();
+    this.views();
+    const S = this.S;
+    return { isa: this.cString(p), mr: S[0]!, nr: S[1]!, mc: S[2]!, kc: S[3]!, nc: S[4]!, threads: S[5]! };
+  }
+
+  /** The NUL-terminated string at address p. */
+  cString(p: number): string {
+    this.views();
+    let s = '';
+    for (let q = p; this.u8[q] !== 0; q++) s += String.fromCharCode(this.u8[q]!);
+    return s;
+  }
+
+  /** Starts a call (views fresh, so `S` may be written at once). */
+  begin(): void {
+    this.n = 0;
+    this.nr = 0;
+    this.views();
+  }
+
+  /**
+   * Adds elements [lo, hi) of `a` with mode IN, OUT (written in full) or INOUT; returns its slot.
+   * Arrays over overlapping bytes of one buffer (the same array twice, or two views) share one
+   * region; two written ranges merged in one region become INOUT (together they may leave gaps).
+   */
+  add(a: TypedArray, lo: number, hi: number, mode: number): number {
+    const bpe = a.BYTES_PER_ELEMENT;
+    let b0 = a.byteOffset + lo * bpe, b1 = a.byteOffset + Math.max(lo, hi) * bpe;
+    let r = -1;
+    for (let i = 0; i < this.nr; i++) {
+      if (this.rBuf[i] !== a.buffer || b0 > this.rHi[i]! || this.rLo[i]! > b1) continue;
+      if (r < 0) {
+        r = i;
+        if (this.rOnly[i] !== a) this.rOnly[i] = null;
+        const m = this.rMode[i]! | mode;
+        this.rMode[i] = (this.rMode[i]! & OUT) !== 0 && (mode & OUT) !== 0 ? INOUT : m;
+      } else {
+        // the new range joins two regions: fold region i into r
+        this.rMode[r] = INOUT;
+        this.rOnly[r] = null;
+        b0 = Math.min(b0, this.rLo[i]!);
+        b1 = Math.max(b1, this.rHi[i]!);
+        this.rLo[i] = 0;
+        this.rHi[i] = 0;
+        this.rBuf[i] = EMPTY;
+        for (let s = 0; s < this.n; s++) if (this.slotRegion[s] === i) this.slotRegion[s] = r;
+      }
+      b0 = Math.min(b0, this.rLo[r]!);
+      b1 = Math.max(b1, this.rHi[r]!);
+      this.rLo[r] = b0;
+      this.rHi[r] = b1;
+    }
+    if (r < 0) {
+      r = this.nr++;
+      this.rBuf[r] = a.buffer;
+      this.rLo[r] = b0;
+      this.rHi[r] = b1;
+      this.rMode[r] = mode;
+      this.rOnly[r] = a;
+    }
+    const s = this.n++;
+    this.arr[s] = a;
+    this.slotRegion[s] = r;
+    return s;
+  }
+
+  /**
+   * The address slot s's element 0 would have in the module's memory (valid after commit): the
+   * kernel adds its offsets to it, and only touches the copied range. May be "negative" (wraps
+   * modulo 2^32 like every wasm32 address computation, as i32).
+   */
+  ptr(s: number): number {
+    const a = this.arr[s]!;
+    const r = this.slotRegion[s]!;
+    return (this.rAt[r]! + (a.byteOffset - this.rLo[r]!)) | 0;
+  }
+
+  /** Copies region r in (or out) element by element when it holds one array; false if it does not. */
+  private small(r: number, into: boolean): boolean {
+    const a = this.rOnly[r];
+    if (a == null) return false;
+    const bpe = a.BYTES_PER_ELEMENT;
+    const lo = (this.rLo[r]! - a.byteOffset) / bpe, hi = (this.rHi[r]! - a.byteOffset) / bpe;
+    const at = this.rAt[r]! / bpe;
+    const w = a instanceof Float32Array ? this.f32 : a instanceof Int32Array ? this.i32 : a instanceof Float64Array ? this.f64 : a instanceof Uint8Array ? this.u8 : null;
+    if (w === null) return false;
+    if (into) for (let i = lo; i < hi; i++) w[at + i - lo] = a[i]!;
+    else for (let i = lo; i < hi; i++) a[i] = w[at + i - lo]!;
+    return true;
+  }
+
+  /** Lays the regions out in the arena (8-byte aligned as in their buffers) and copies the inputs in. */
+  commit(): void {
+    let total = 0;
+    for (let r = 0; r < this.nr; r++) {
+      const pad = this.rLo[r]! % 8;
+      this.rAt[r] = total + pad;
+      total += Math.ceil((pad + this.rHi[r]! - this.rLo[r]!) / ALIGN) * ALIGN;
+    }
+    const arena = this.x.nb_arena(Math.max(total, ALIGN));
+    if (arena === 0) throw new RangeError(`the WebAssembly memory cannot hold this call's ${total} bytes`);
+    this.views();
+    const poison = uninitPoisoned();
+    for (let r = 0; r < this.nr; r++) {
+      this.rAt[r] = arena + this.rAt[r]!;
+      const n = this.rHi[r]! - this.rLo[r]!;
+      if (n <= 0 || (this.rMode[r] === OUT && !poison)) continue;
+      if (n <= SMALL && this.small(r, true)) continue;
+      this.u8.set(new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n), this.rAt[r]!);
+    }
+  }
+
+  /** Copies every written region back to its buffer. */
+  finish(): void {
+    this.views();
+    for (let r = 0; r < this.nr; r++) {
+      const n = this.rHi[r]! - this.rLo[r]!;
+      if (n <= 0 || (this.rMode[r]! & OUT) === 0) continue;
+      if (n <= SMALL && this.small(r, false)) continue;
+      new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
+    }
+    this.n = 0;
+    this.nr = 0;
+  }
+}
+
+const EMPTY = new ArrayBuffer(0);
+/** Regions up to this many bytes are copied element by element (no views made per call). */
+const SMALL = 256;
+
+let runtime: WasmRuntime | null = null;
+
+/** Instantiates the module (it imports nothing) and makes it the runtime the wasm backend calls. */
+export function startRuntime(module: WasmModule): WasmRuntime {
+  runtime = new WasmRuntime(new WA!.Instance(module, {}));
+  return runtime;
+}
+
+/** Uses an instance made elsewhere (the asynchronous browser path). */
+export function adoptInstance(instance: WasmInstance): WasmRuntime {
+  runtime = new WasmRuntime(instance);
+  return runtime;
+}
+
+/** The runtime, or null before the module is loaded. */
+export function wasmRuntime(): WasmRuntime | null {
+  return runtime;
+}

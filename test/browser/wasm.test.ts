@@ -1,0 +1,82 @@
+/**
+ * The WebAssembly backend in headless Chromium (Debian's, through playwright-core): the page
+ * (test/browser/page/wasm-main.ts, bundled from the browser entry) starts on 'ts', loads
+ * wasm/nabla.wasm with `await nb.initWasm()` from its default URL (served as application/wasm),
+ * checks a product against 'ts', and trains W2's MLP and a small CNN on 'wasm' in the page.
+ * Skips when /usr/bin/chromium is absent.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)` : false;
+
+function serve(routes: Record<string, { type: string; body: string | Uint8Array }>): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const r = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    if (r === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store' }).end(r.body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
+    });
+  });
+}
+
+test('in headless Chromium: initWasm loads the kernels, a product matches ts, an MLP and a CNN train on wasm', { skip, timeout: 180_000 }, async (t) => {
+  const { chromium } = await import('playwright-core');
+  const r = await build({
+    entryPoints: [join(ROOT, 'test', 'browser', 'page', 'wasm-main.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+  });
+  const { server, origin } = await serve({
+    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>nabla wasm</title><body><script type="module" src="/app/page.js"></script>' },
+    '/app/page.js': { type: 'text/javascript', body: r.outputFiles[0]!.text },
+    // the default URL: ../../../wasm/nabla.wasm from the module (here /app/page.js)
+    '/wasm/nabla.wasm': { type: 'application/wasm', body: readFileSync(join(ROOT, 'wasm', 'nabla.wasm')) },
+    '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
+  });
+  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-wasm-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => 'nablaWasmPage' in globalThis, null, { timeout: 30_000 });
+    type Result = {
+      before: string; after: string; isa: string; matmulMaxDiff: number; wasmBeforeInit: string;
+      mlp: { lossFirst: number; lossLast: number; msPerStepWasm: number; msPerStepTs: number };
+      cnn: { lossFirst: number; lossLast: number; msPerStepWasm: number };
+    };
+    const res = (await page.evaluate(() => (globalThis as unknown as { nablaWasmPage: { run(): Promise<unknown> } }).nablaWasmPage.run())) as Result;
+    t.diagnostic(`${res.isa}: W2 MLP batch 64 ${res.mlp.msPerStepWasm.toFixed(1)} ms/step on wasm vs ${res.mlp.msPerStepTs.toFixed(1)} on ts; CNN batch 32 ${res.cnn.msPerStepWasm.toFixed(1)} ms/step`);
+    assert.equal(res.before, 'ts');
+    assert.match(res.wasmBeforeInit, /setBackend: unknown backend 'wasm' \(the WebAssembly kernels are not loaded: `await nb.initWasm\(\)` loads them\)/);
+    assert.equal(res.after, 'wasm');
+    assert.match(res.isa, /^wasm-/);
+    assert.ok(res.matmulMaxDiff < 1e-3, `wasm and ts products differ by ${res.matmulMaxDiff}`);
+    assert.ok(res.mlp.lossLast < 0.5 * res.mlp.lossFirst, `MLP loss ${res.mlp.lossFirst} -> ${res.mlp.lossLast}`);
+    assert.ok(res.cnn.lossLast < 0.8 * res.cnn.lossFirst, `CNN loss ${res.cnn.lossFirst} -> ${res.cnn.lossLast}`);
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    server.close();
+  }
+});
