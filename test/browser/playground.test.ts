@@ -1,0 +1,132 @@
+/**
+ * The playground (web/) in headless Chromium (Debian's, through playwright-core): Vite builds the
+ * site in-process into a temporary directory, a static server serves it with COOP/COEP, and the
+ * page trains XOR in its worker through the play / pause buttons. Checks: no console errors, the
+ * page is cross-origin isolated, the test loss falls below a bound, the boundary canvas changes,
+ * and no main-thread frame gap (requestAnimationFrame timestamps collected in the page) exceeds
+ * 250 ms while training. Saves test-artifacts/playground-xor.png and reports the steps/s the page
+ * measured on XOR and spirals. Skips when /usr/bin/chromium is absent.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)` : false;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.gz': 'application/gzip',
+};
+
+/** A static server over `dir` that sends the cross-origin isolation headers. */
+function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(dir, path));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+    }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
+    });
+  });
+}
+
+interface State { backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
+
+test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
+  const { build } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const out = mkdtempSync(join(tmpdir(), 'nabla-web-'));
+  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
+  const { server, origin } = await serveDir(out);
+  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-web-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1320, height: 640 } });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    await page.goto(`${origin}/`);
+    const state = (): Promise<State> => page.evaluate(() => ({ ...(globalThis as unknown as { nablaPlayground: State }).nablaPlayground }));
+    await page.waitForFunction(() => {
+      const s = (globalThis as unknown as { nablaPlayground?: { backend: string | null; frames: number } }).nablaPlayground;
+      return s !== undefined && s.backend !== null && s.frames > 0;
+    }, null, { timeout: 30_000 });
+    const s0 = await state();
+    assert.equal(await page.evaluate('globalThis.crossOriginIsolated'), true, 'the page is cross-origin isolated');
+    assert.equal(s0.backend, 'wasm', `the worker trains on wasm (initWasm: ${s0.wasmError ?? 'ok'})`);
+    assert.equal(s0.step, 0);
+    // page scripts are strings: tsx would wrap named functions in a helper the page lacks
+    const pixels = (): Promise<number[]> => page.evaluate(`(() => {
+      const c = document.getElementById('boundary');
+      return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 16 === 0));
+    })()`);
+    const before = await pixels();
+
+    // XOR: play until N steps, collecting requestAnimationFrame timestamps on the main thread
+    const N = 400;
+    await page.evaluate(`(() => {
+      globalThis.rafTimes = [];
+      globalThis.rafOn = true;
+      function tick(ts) {
+        globalThis.rafTimes.push(ts);
+        if (globalThis.rafOn) requestAnimationFrame(tick);
+      }
+      requestAnimationFrame(tick);
+    })()`);
+    await page.click('#play');
+    await page.waitForFunction((n) => (globalThis as unknown as { nablaPlayground: { step: number } }).nablaPlayground.step >= n, N, { timeout: 30_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => !(globalThis as unknown as { nablaPlayground: { playing: boolean } }).nablaPlayground.playing, null, { timeout: 10_000 });
+    const times = await page.evaluate<number[]>('(globalThis.rafOn = false, globalThis.rafTimes)');
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    const s1 = await state();
+    let maxGap = 0;
+    for (let i = 1; i < times.length; i++) maxGap = Math.max(maxGap, times[i]! - times[i - 1]!);
+    const after = await pixels();
+    let changed = 0;
+    for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) changed++;
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'playground-xor.png') });
+    t.diagnostic(`XOR: ${s1.step} steps on ${s1.backend}, train loss ${s1.trainLoss.toFixed(4)}, test loss ${s1.testLoss.toFixed(4)}, ${s1.stepsPerSecond.toFixed(0)} steps/s; ${times.length} frames, max gap ${maxGap.toFixed(0)} ms; ${changed}/${before.length} sampled boundary values changed`);
+    assert.equal(s1.error, null);
+    assert.ok(s1.step >= N, `trained ${s1.step} steps`);
+    assert.ok(s1.testLoss < 0.2, `XOR test loss after ${s1.step} steps is ${s1.testLoss}, not below 0.2`);
+    assert.ok(changed > before.length / 10, `only ${changed} of ${before.length} sampled boundary values changed`);
+    assert.ok(times.length > 10, `only ${times.length} animation frames while training`);
+    assert.ok(maxGap <= 250, `a main-thread frame gap of ${maxGap.toFixed(0)} ms while training`);
+
+    // spirals: the steps/s the page reports after a few seconds of play
+    await page.selectOption('select[name=dataset]', 'spirals');
+    await page.waitForFunction(() => (globalThis as unknown as { nablaPlayground: { step: number } }).nablaPlayground.step === 0, null, { timeout: 10_000 });
+    await page.click('#play');
+    await page.waitForTimeout(3000);
+    await page.click('#pause');
+    const s2 = await state();
+    t.diagnostic(`spirals: ${s2.step} steps in ~3 s on ${s2.backend}, ${s2.stepsPerSecond.toFixed(0)} steps/s (last burst), train loss ${s2.trainLoss.toFixed(4)}`);
+    assert.ok(s2.step > 0 && Number.isFinite(s2.trainLoss));
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+    server.close();
+  }
+});

@@ -1,0 +1,46 @@
+/** The messages between the playground page and its training worker. */
+import type { DatasetName, Points } from './datasets.js';
+
+export type Activation = 'relu' | 'tanh' | 'sigmoid';
+export type OptimizerName = 'sgd' | 'adam';
+
+export interface TrainConfig {
+  dataset: DatasetName;
+  n: number;
+  noise: number;
+  trainFraction: number;
+  seed: number;
+  hiddenLayers: number;
+  width: number;
+  activation: Activation;
+  lr: number;
+  optimizer: OptimizerName;
+  l2: number;
+  batchSize: number;
+}
+
+/** The half-width of the square the boundary is drawn over: [-EXTENT, EXTENT]^2. */
+export const EXTENT = 1.25;
+/** The boundary grid is GRID x GRID cells. */
+export const GRID = 48;
+
+export type ToWorker =
+  | { type: 'config'; config: TrainConfig }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step'; steps: number };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; wasmError: string | null }
+  | { type: 'data'; train: Points; test: Points }
+  | {
+      type: 'frame';
+      step: number;
+      trainLoss: number;
+      testLoss: number;
+      /** P(class 1) on the GRID x GRID grid, row 0 at y = +EXTENT */
+      grid: Float32Array;
+      stepsPerSecond: number;
+      playing: boolean;
+    }
+  | { type: 'error'; message: string };

@@ -1,0 +1,195 @@
+/**
+ * The playground's training worker: builds the dataset and an MLP from the page's config, trains
+ * it with nabla (wasm when `initWasm` succeeds, else the TypeScript backend) and posts, after
+ * each burst of steps, the train and test losses and the decision boundary on a grid.
+ */
+import * as nb from 'nabla';
+import wasmUrl from '../../wasm/nabla.wasm?url';
+import { makeDataset, rng, type Points } from './datasets.js';
+import { EXTENT, GRID, type FromWorker, type ToWorker, type TrainConfig } from './protocol.js';
+
+interface WorkerScope {
+  postMessage(message: FromWorker): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+/** How long one burst of steps runs before a frame is posted (ms). */
+const BURST_MS = 40;
+
+interface Session {
+  config: TrainConfig;
+  train: Points;
+  test: Points;
+  trainX: nb.Tensor;
+  trainY: nb.Tensor;
+  testX: nb.Tensor;
+  testY: nb.Tensor;
+  gridX: nb.Tensor;
+  model: nb.nn.Sequential;
+  opt: nb.optim.Optimizer;
+  order: Int32Array;
+  cursor: number;
+  shuffle: () => number;
+  step: number;
+}
+
+let session: Session | null = null;
+let playing = false;
+let scheduled = false;
+const lossFn = new nb.nn.BCEWithLogitsLoss();
+
+function activation(name: TrainConfig['activation']): nb.nn.Module {
+  if (name === 'relu') return new nb.nn.ReLU();
+  if (name === 'tanh') return new nb.nn.Tanh();
+  return new nb.nn.Sigmoid();
+}
+
+function gridPoints(): nb.Tensor {
+  const xy = new Float32Array(GRID * GRID * 2);
+  for (let row = 0; row < GRID; row++) {
+    for (let col = 0; col < GRID; col++) {
+      const k = row * GRID + col;
+      xy[2 * k] = -EXTENT + ((col + 0.5) / GRID) * 2 * EXTENT;
+      xy[2 * k + 1] = EXTENT - ((row + 0.5) / GRID) * 2 * EXTENT;
+    }
+  }
+  return nb.tensor(xy).reshape([GRID * GRID, 2]);
+}
+
+function start(config: TrainConfig): Session {
+  const { train, test } = makeDataset({ name: config.dataset, n: config.n, noise: config.noise, trainFraction: config.trainFraction, seed: config.seed });
+  nb.manualSeed(config.seed);
+  const layers: nb.nn.Module[] = [];
+  let inF = 2;
+  for (let i = 0; i < config.hiddenLayers; i++) {
+    layers.push(new nb.nn.Linear(inF, config.width), activation(config.activation));
+    inF = config.width;
+  }
+  layers.push(new nb.nn.Linear(inF, 1));
+  const model = new nb.nn.Sequential(...layers);
+  const opt = config.optimizer === 'adam'
+    ? new nb.optim.Adam(model.parameters(), { lr: config.lr, weightDecay: config.l2 })
+    : new nb.optim.SGD(model.parameters(), { lr: config.lr, weightDecay: config.l2 });
+  const nTrain = train.label.length;
+  const order = new Int32Array(nTrain).map((_, i) => i);
+  return {
+    config, train, test, model, opt, order, cursor: nTrain, shuffle: rng(config.seed ^ 0x5eed), step: 0,
+    trainX: nb.tensor(train.xy).reshape([nTrain, 2]), trainY: nb.tensor(train.label).reshape([nTrain, 1]),
+    testX: nb.tensor(test.xy).reshape([test.label.length, 2]), testY: nb.tensor(test.label).reshape([test.label.length, 1]),
+    gridX: gridPoints(),
+  };
+}
+
+/** The next minibatch's indices (a fresh seeded permutation each epoch). */
+function nextBatch(s: Session): nb.Tensor {
+  const n = s.order.length, b = Math.min(s.config.batchSize, n);
+  if (s.cursor + b > n) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(s.shuffle() * (i + 1));
+      const t = s.order[i]!;
+      s.order[i] = s.order[j]!;
+      s.order[j] = t;
+    }
+    s.cursor = 0;
+  }
+  const idx = nb.tensor(Array.from(s.order.subarray(s.cursor, s.cursor + b)), { dtype: 'int32' });
+  s.cursor += b;
+  return idx;
+}
+
+function trainStep(s: Session): void {
+  const idx = nextBatch(s);
+  const x = nb.indexSelect(s.trainX, 0, idx), y = nb.indexSelect(s.trainY, 0, idx);
+  s.opt.zeroGrad();
+  const loss = lossFn.forward(s.model.forward(x) as nb.Tensor, y);
+  loss.backward();
+  s.opt.step();
+  s.step++;
+}
+
+function frame(s: Session, stepsPerSecond: number): FromWorker {
+  return nb.noGrad(() => {
+    const trainLoss = lossFn.forward(s.model.forward(s.trainX) as nb.Tensor, s.trainY).item();
+    const testLoss = lossFn.forward(s.model.forward(s.testX) as nb.Tensor, s.testY).item();
+    const grid = Float32Array.from(nb.sigmoid(s.model.forward(s.gridX) as nb.Tensor).data());
+    return { type: 'frame', step: s.step, trainLoss, testLoss, grid, stepsPerSecond, playing };
+  });
+}
+
+function post(m: FromWorker): void {
+  scope.postMessage(m);
+}
+
+/** Runs steps for about BURST_MS (or exactly `count`), then posts a frame. */
+function burst(count?: number): void {
+  const s = session;
+  if (s === null) return;
+  const t0 = performance.now();
+  let done = 0;
+  if (count !== undefined) {
+    for (; done < count; done++) trainStep(s);
+  } else {
+    while (performance.now() - t0 < BURST_MS) {
+      trainStep(s);
+      done++;
+    }
+  }
+  const ms = performance.now() - t0;
+  post(frame(s, ms > 0 ? (1000 * done) / ms : 0));
+}
+
+function loop(): void {
+  scheduled = false;
+  if (!playing) return;
+  try {
+    burst();
+  } catch (e) {
+    playing = false;
+    post({ type: 'error', message: (e as Error).message });
+    return;
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(loop, 0);
+}
+
+async function init(): Promise<void> {
+  let wasmError: string | null = null;
+  try {
+    await nb.initWasm(wasmUrl);
+  } catch (e) {
+    wasmError = (e as Error).message;
+  }
+  post({ type: 'ready', backend: nb.getBackend(), wasmError });
+}
+
+const ready = init();
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  void ready.then(() => {
+    try {
+      if (m.type === 'config') {
+        session = start(m.config);
+        post({ type: 'data', train: session.train, test: session.test });
+        post(frame(session, 0));
+      } else if (m.type === 'play') {
+        playing = true;
+        schedule();
+      } else if (m.type === 'pause') {
+        playing = false;
+        if (session !== null) post(frame(session, 0));
+      } else if (m.type === 'step') {
+        burst(m.steps);
+      }
+    } catch (err) {
+      playing = false;
+      post({ type: 'error', message: (err as Error).message });
+    }
+  });
+};
