@@ -24,7 +24,8 @@
         "native/kernels/attention.cc",
         "native/kernels/activation.cc",
         "native/kernels/rnn.cc",
-        "native/kernels/isa_generic.cc"
+        "native/kernels/isa_generic.cc",
+        "native/kernels/entry.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -20,7 +20,7 @@ export interface Floor {
 }
 
 const who = (r: CellResult | undefined): string =>
-  r ? `${fmt(r.median)} ${r.unit} (${r.lib} ${r.backend} ${typeof r.threads === 'number' ? `${r.threads}T` : r.threads})` : 'not measured';
+  r ? `${fmt(r.median)} ${r.unit} (${r.lib} ${r.backend} ${typeof r.threads === 'number' ? `${r.threads}T` : r.threads}${r.engine ? `, ${r.engine}` : ''})` : 'not measured';
 
 export function floors(res: Results, peersRefused: string | null): Floor[] {
   const out: Floor[] = [];
@@ -58,8 +58,8 @@ export function floors(res: Results, peersRefused: string | null): Floor[] {
   return out;
 }
 
-export function floorsTable(fs: Floor[]): string {
-  return table(['floor (issue 16)', 'nabla', 'peer', 'ratio', 'goal', 'result'], fs.map((f) => [
+export function floorsTable(fs: Floor[], issue = 'issue 16'): string {
+  return table([`floor (${issue})`, 'nabla', 'peer', 'ratio', 'goal', 'result'], fs.map((f) => [
     f.floor, f.nabla, f.peer, f.floor.startsWith('OPS') ? `${fmt(f.ratio)} us` : fmtRatio(f.ratio), f.goal,
     f.pass === null ? (Number.isFinite(f.ratio) ? 'info' : 'n/a') : f.pass ? 'PASS' : 'FAIL',
   ]));
@@ -80,4 +80,52 @@ export function rssTable(res: Results): string {
   if (rows.length === 0) return '';
   return table(['workload', 'nabla peak RSS, MB', 'PyTorch peak RSS, MB', 'nabla ÷ PyTorch', 'other cells'], rows) +
     '\n\nPeak resident set size of each cell\'s whole process (Node + nabla + data, or Python + PyTorch + data), read when the cell ended.';
+}
+
+/**
+ * The WebAssembly floors of issue 13, one thread unless stated, ratios from one run: W1 (n=1024)
+ * >= 1.0x TF.js wasm; W2 >= 3x TF.js wasm and >= 1.0x jax-js (whole step in one jit); W4 >= 3x
+ * TF.js wasm; W3 trains (TF.js wasm cannot) at >= 10x ConvNetJS; W5 <= 0.7x TF.js wasm's raw-ops
+ * latency and below jax-js's jit; two threads >= 1.7x one on W1 and >= 1.3x on W2; in Chromium no
+ * more than 20 % slower than in Node (the same page code, W1 n=1024, W2, W5).
+ */
+export function wasmFloors(res: Results): Floor[] {
+  const out: Floor[] = [];
+  const push = (floor: string, a: CellResult | undefined, b: CellResult | undefined, ratio: number, goal: string, pass: boolean): void => {
+    out.push({ floor, nabla: who(a), peer: who(b), ratio, goal, pass: Number.isFinite(ratio) ? pass : null });
+  };
+  const nw = (w: WorkloadId, t: number, kase?: string): CellResult | undefined => res.find(w, 'nabla', 'wasm', t, kase);
+  const speedFloor = (floor: string, a: CellResult | undefined, b: CellResult | undefined, min: number): void => {
+    const r = speedRatio(a, b);
+    push(floor, a, b, r, `>= ${min}x`, r >= min);
+  };
+  speedFloor('W1 GEMM n=1024 vs TF.js wasm', nw('W1', 1, 'n=1024'), res.find('W1', 'tfjs', 'wasm', 1, 'n=1024'), 1.0);
+  speedFloor('W2 MLP vs TF.js wasm', nw('W2', 1), res.find('W2', 'tfjs', 'wasm', 1), 3);
+  speedFloor('W2 MLP vs jax-js (step in one jit)', nw('W2', 1), res.best('W2', 'jaxjs', 'wasm'), 1.0);
+  speedFloor('W4 char-LSTM vs TF.js wasm', nw('W4', 1), res.find('W4', 'tfjs', 'wasm', 1), 3);
+  speedFloor('W3 CNN vs ConvNetJS', nw('W3', 1), res.find('W3', 'convnetjs', 'js', 1), 10);
+  const tfW3 = res.all.find((r) => r.engine === undefined && r.workload === 'W3' && r.lib === 'tfjs' && r.backend === 'wasm');
+  out.push({
+    floor: 'W3: TF.js wasm cannot train a CNN', nabla: who(nw('W3', 1)), peer: tfW3?.error ?? (tfW3 ? `it trained: ${fmt(tfW3.median)} ${tfW3.unit}` : 'not measured'),
+    ratio: NaN, goal: 'info', pass: null,
+  });
+  const w5 = nw('W5', 1);
+  const timeFloor = (floor: string, b: CellResult | undefined, max: number, strict: boolean): void => {
+    const r = w5 && b ? w5.median / b.median : NaN;
+    push(floor, w5, b, r, strict ? `< ${max}x` : `<= ${max}x`, strict ? r < max : r <= max);
+  };
+  timeFloor('W5 batch-1 us/call vs TF.js wasm raw ops (time ratio)', res.find('W5', 'tfjs', 'wasm', 1, 'raw ops'), 0.7, false);
+  timeFloor('W5 batch-1 us/call vs jax-js jit (time ratio)', res.best('W5', 'jaxjs', 'wasm', 'jit'), 1.0, true);
+  speedFloor('W1 GEMM n=1024: nabla wasm 2 threads vs 1', nw('W1', 2, 'n=1024'), nw('W1', 1, 'n=1024'), 1.7);
+  speedFloor('W2 MLP: nabla wasm 2 threads vs 1', nw('W2', 2), nw('W2', 1), 1.3);
+  const ch = res.onEngine('chromium');
+  const nd = res.onEngine('node-page');
+  for (const [w, kase, label] of [['W1', 'n=1024', 'W1 GEMM n=1024'], ['W2', undefined, 'W2 MLP'], ['W5', 'forward', 'W5 batch-1']] as const) {
+    const a = ch.find(w, 'nabla', 'wasm', 1, kase);
+    const b = nd.find(w, 'nabla', 'wasm', 1, kase);
+    // time in Chromium / time in Node = Node speed / Chromium speed
+    const r = speedRatio(b, a);
+    out.push({ floor: `${label}: Chromium time vs Node (same code)`, nabla: who(a), peer: who(b), ratio: r, goal: '<= 1.2x', pass: Number.isFinite(r) ? r <= 1.2 : null });
+  }
+  return out;
 }

@@ -13,6 +13,11 @@ export interface Availability {
   ort?: boolean;
   /** `--floors`: only the cells the floors of issue 16 compare (nabla native, PyTorch/numpy, ONNX Runtime) */
   floorsOnly?: boolean;
+  /** jax-js and ConvNetJS installed in bench/node_modules (the wasm peers of issue 13) */
+  jaxjs?: boolean;
+  convnetjs?: boolean;
+  /** `--floors wasm`: only the cells the WebAssembly floors of issue 13 compare (nabla wasm, TF.js wasm, jax-js, ConvNetJS) */
+  wasmFloors?: boolean;
 }
 
 export interface PlannedCell {
@@ -40,7 +45,34 @@ export function blasVariants(env: NodeJS.ProcessEnv = process.env): { backend: s
   return out;
 }
 
+/**
+ * The WebAssembly cells of one workload (issue 13): nabla wasm on 1 and 2 threads (a cell skips
+ * with the reason when the backend or its threads are not in this build), TF.js wasm on 2
+ * threads (skipped in Node, where tfjs-backend-wasm has no threads; its 1-thread cell is planned
+ * with the other TF.js cells), jax-js's wasm device (W1, W2, W5) and ConvNetJS (W3).
+ */
+export function wasmCells(w: WorkloadId, quick: boolean, peers: boolean, av: Availability): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  const b = (full: number, q = 3): number => (quick ? q : full);
+  const js = (lib: string, backend: string, threads: number, budgetS: number, extra: Partial<CellSpec> = {}): void => {
+    cells.push({ runner: 'js', spec: { workload: w, lib, backend, threads, quick, budgetS, ...extra } });
+  };
+  const sizes = quick || av.wasmFloors ? { sizes: [256, 1024] } : {};
+  const budget: Partial<Record<WorkloadId, number>> = { W1: 25, W2: 30, W3: 45, W4: 30, W5: 0 };
+  if (!(w in budget)) return cells;
+  const nb = budget[w]!;
+  js('nabla', 'wasm', 1, b(nb), w === 'W1' ? sizes : {});
+  // W3 and W4 train one small batch at a time: the floors ask 2 threads only of W1 and W2
+  if (w !== 'W5' && !(av.wasmFloors && (w === 'W3' || w === 'W4'))) js('nabla', 'wasm', 2, b(nb), w === 'W1' ? sizes : {});
+  if (!peers) return cells;
+  if (av.tfjsWasm && w !== 'W3' && w !== 'W4') js('tfjs', 'wasm', 2, b(nb), w === 'W1' ? sizes : {});
+  if (av.jaxjs && (w === 'W1' || w === 'W2' || w === 'W5')) js('jaxjs', 'wasm', 1, b(w === 'W2' ? 45 : nb), w === 'W1' ? sizes : {});
+  if (av.convnetjs && w === 'W3') js('convnetjs', 'js', 1, b(45, 6));
+  return cells;
+}
+
 export function planCells(workloads: readonly WorkloadId[], quick: boolean, peers: boolean, av: Availability): PlannedCell[] {
+  if (av.wasmFloors) return planWasmFloors(workloads, quick, peers, av);
   const cells: PlannedCell[] = [];
   const b = (full: number, q = 3): number => (quick ? q : full);
   const js = (workload: WorkloadId, lib: string, backend: string, threads: number, budgetS: number, extra: Partial<CellSpec> = {}): void => {
@@ -67,10 +99,11 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
     if (!peers || !av.tfjs) return;
     // tfjs cpu needs 3-20 s per W3/W4 step: too slow for the smoke run; tfjs wasm cannot train a conv net
     if (!(quick && (w === 'W3' || w === 'W4'))) js(w, 'tfjs', 'cpu', 1, budgetCpu, { ...extra, ...cpuExtra });
-    if (av.tfjsWasm && !(quick && w === 'W3')) js(w, 'tfjs', 'wasm', 1, budgetWasm, extra);
+    if (av.tfjsWasm) js(w, 'tfjs', 'wasm', 1, budgetWasm, extra);
   };
   const quickSizes = { sizes: [256, 1024] };
   for (const w of workloads) {
+    const before = cells.length;
     switch (w) {
       case 'W1':
         // one cell: bench/gemm.ts runs native 1T/2T, ts and numpy 1T/2T interleaved per size
@@ -153,6 +186,58 @@ export function planCells(workloads: readonly WorkloadId[], quick: boolean, peer
         tfjs('OPS', 0, 0);
         break;
     }
+    // the WebAssembly columns (issue 13) after the workload's other cells (before W1's PEAK cells)
+    if (!av.floorsOnly) {
+      const at = w === 'W1' ? cells.findIndex((c, i) => i >= before && c.spec.peak === true) : -1;
+      cells.splice(at < 0 ? cells.length : at, 0, ...wasmCells(w, quick, peers, av));
+    }
   }
   return cells;
+}
+
+/**
+ * `--floors wasm`: only what the floors of issue 13 compare, in Node (the browser cells are
+ * planned by bench/browser): per workload nabla wasm, TF.js wasm (1 thread; W3 only says why it
+ * cannot train), jax-js (W1, W2, W5) and ConvNetJS (W3).
+ */
+function planWasmFloors(workloads: readonly WorkloadId[], quick: boolean, peers: boolean, av: Availability): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  for (const w of workloads) {
+    if (!['W1', 'W2', 'W3', 'W4', 'W5'].includes(w)) continue;
+    const own = wasmCells(w, quick, peers, av);
+    cells.push(...own.filter((c) => c.spec.lib === 'nabla'));
+    if (peers && av.tfjsWasm) {
+      const b = quick ? 3 : w === 'W2' ? 60 : w === 'W4' ? 30 : w === 'W1' ? 25 : w === 'W3' ? 10 : 0;
+      cells.push({ runner: 'js', spec: { workload: w, lib: 'tfjs', backend: 'wasm', threads: 1, quick, budgetS: b, ...(w === 'W1' ? { sizes: [256, 1024] } : {}) } });
+    }
+    cells.push(...own.filter((c) => c.spec.lib !== 'nabla'));
+  }
+  return cells;
+}
+
+/** A cell of the browser run (bench/browser/run.ts): which page bundle runs it, and its spec. */
+export interface PlannedBrowserCell { page: 'nabla' | 'tfjs' | 'jaxjs'; spec: CellSpec }
+
+/**
+ * `npm run bench -- browser`: W1, W2 and W5 in Chromium — nabla wasm, TF.js wasm and jax-js on 1
+ * and 2 threads — plus, in Node, nabla wasm running the same page code (engine 'node-page') so the
+ * "Chromium no more than 20 % slower than Node" floor compares one code path. `--floors wasm`
+ * keeps only nabla wasm on 1 thread in Chromium and its Node figure.
+ */
+export function planBrowser(workloads: readonly WorkloadId[], quick: boolean, peers: boolean, wasmFloors: boolean): { browser: PlannedBrowserCell[]; node: PlannedCell[] } {
+  const browser: PlannedBrowserCell[] = [];
+  const node: PlannedCell[] = [];
+  const budget: Partial<Record<WorkloadId, number>> = { W1: 25, W2: 30, W5: 0 };
+  for (const w of ['W1', 'W2', 'W5'] as const) {
+    if (!workloads.includes(w)) continue;
+    const base = { workload: w, backend: 'wasm', quick, budgetS: quick ? 3 : budget[w]!, ...(w === 'W1' ? { sizes: quick || wasmFloors ? [256, 1024] : [256, 512, 1024] } : {}) };
+    node.push({ runner: 'js', spec: { ...base, lib: 'nabla', threads: 1, web: true } });
+    for (const t of wasmFloors ? [1] : [1, 2]) {
+      if (!(w === 'W5' && t === 2)) browser.push({ page: 'nabla', spec: { ...base, lib: 'nabla', threads: t } });
+    }
+    if (!peers || wasmFloors) continue;
+    for (const t of [1, 2]) browser.push({ page: 'tfjs', spec: { ...base, lib: 'tfjs', threads: t } });
+    for (const t of [1, 2]) browser.push({ page: 'jaxjs', spec: { ...base, lib: 'jaxjs', threads: t } });
+  }
+  return { browser, node };
 }

@@ -5,7 +5,7 @@
  * method, cpu-par, accuracy).
  */
 import { PEAK_CASE } from './lib/peak.js';
-import type { CellResult, WorkloadId } from './lib/types.js';
+import { SKIPPED, type CellResult, type WorkloadId } from './lib/types.js';
 
 export interface Target {
   target: string;
@@ -44,10 +44,16 @@ export function table(head: string[], rows: string[][]): string {
 }
 
 export class Results {
-  constructor(readonly all: CellResult[]) {}
+  /** engine: which results this view sees (undefined: the Node cells; 'chromium' / 'node-page': the browser comparison) */
+  constructor(readonly all: CellResult[], readonly engine?: CellResult['engine']) {}
 
   ok(): CellResult[] {
-    return this.all.filter((r) => r.error === undefined && Number.isFinite(r.median));
+    return this.all.filter((r) => r.error === undefined && Number.isFinite(r.median) && r.engine === this.engine);
+  }
+
+  /** The same results seen from another engine's cells. */
+  onEngine(engine: CellResult['engine']): Results {
+    return new Results(this.all, engine);
   }
 
   find(w: WorkloadId, lib: string, backend: string, threads: number | string | null, kase?: string): CellResult | undefined {
@@ -304,10 +310,10 @@ export function detailTable(res: Results): string {
     if (r.best !== undefined) extra.push(`best call ${fmt(r.best)}`);
     if (r.peakRssMB !== undefined) extra.push(`peak RSS ${fmt(r.peakRssMB)} MB`);
     if (r.note) extra.push(r.note);
-    if (r.error) extra.push(`ERROR: ${r.error}`);
+    if (r.error) extra.push(r.error.startsWith(SKIPPED) ? `SKIPPED: ${r.error.slice(SKIPPED.length)}` : `ERROR: ${r.error}`);
     return [
-      `${r.workload} ${r.case}`, `${r.lib} ${r.backend}`, String(r.threads), r.error ? '–' : fmt(r.median),
-      r.error ? '–' : `${fmt(r.min)}–${fmt(r.max)}`, r.unit, r.error ? '' : `${r.n} ${r.method}`, r.error ? '' : r.cpuPar.toFixed(2), extra.join('; '),
+      `${r.workload} ${r.case}`, `${r.lib} ${r.backend}${r.engine ? ` (${r.engine})` : ''}`, String(r.threads), r.error ? '–' : fmt(r.median),
+      r.error ? '–' : `${fmt(r.min)}–${fmt(r.max)}`, r.unit, r.error ? '' : `${r.n} ${r.method}`, r.error || !Number.isFinite(r.cpuPar) ? '' : r.cpuPar.toFixed(2), extra.join('; '),
     ];
   });
   return table(['workload', 'implementation', 'threads', 'median', 'min–max', 'unit', 'n', 'cpu-par', 'notes'], rows);

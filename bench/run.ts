@@ -10,54 +10,31 @@
  *   npm run bench                      # everything (~25 min on the 2-core machine; W1 alone ~5 min)
  *   npm run bench -- --quick           # smoke run, seconds per cell (< 2 min)
  *   npm run bench -- w2 w3 --no-peers  # some workloads, nabla only
+ *   npm run bench -- browser           # W1, W2, W5 in headless Chromium (nabla wasm, TF.js wasm, jax-js) + nabla wasm in Node
+ *   npm run bench -- --floors wasm     # the WebAssembly floors of issue 13 (Node and Chromium), pass/FAIL each
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { RESULT_TAG, type CellResult, type WorkloadId } from './lib/types.js';
-import { planCells, type Availability, type PlannedCell } from './plan.js';
+import { RESULT_TAG, SKIPPED, type CellResult } from './lib/types.js';
+import { parseArgs, type Args } from './args.js';
+import { planBrowser, planCells, type Availability, type PlannedCell } from './plan.js';
 import { Results, detailTable, peakTable, pureJsTable, summaryTable, targets, w1Summary } from './report.js';
 import { probeParallelism, type ProbeResult } from './lib/probe.js';
 import { loadCorpus } from './corpus.js';
 import { ensurePeers } from '../scripts/peers.mjs';
 import { w6Table } from './lib/w6report.js';
-import { floors, floorsTable, rssTable } from './floors.js';
+import { floors, floorsTable, rssTable, wasmFloors } from './floors.js';
+import { browserTable, wasmTable } from './wasmreport.js';
+import { CHROMIUM, runBrowserCells } from './browser/run.js';
 import { INSTALL_HINT, optionalVersion } from './lib/optional.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 const PYTHON = '/usr/bin/python3';
-const ALL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4', 'W5', 'OPS', 'W6'];
-
-interface Args { quick: boolean; peers: boolean; workloads: WorkloadId[]; ts: boolean; isa: string | null; floors: boolean }
-
-function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, peers: true, workloads: [], ts: true, isa: null, floors: false };
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i]!;
-    const l = x.toLowerCase();
-    if (l === '--quick') a.quick = true;
-    else if (l === '--floors') a.floors = true;
-    else if (l === '--isa' || l.startsWith('--isa=')) a.isa = l === '--isa' ? (argv[++i] ?? '').toLowerCase() : l.slice(6);
-    else if (l === '--no-peers') a.peers = false;
-    else if (l === '--help' || l === '-h') {
-      process.stdout.write('Usage: npm run bench -- [w1 w2 w3 w4 w5 w6 ops] [--quick] [--no-peers] [--isa avx2|avx512|generic] [--floors]\n');
-      process.exit(0);
-    } else {
-      const w = ALL.find((id) => id.toLowerCase() === l);
-      if (!w) {
-        process.stderr.write(`bench: unknown argument ${x}; use workloads w1..w6, ops, --quick, --no-peers, --isa avx2, --floors\n`);
-        process.exit(2);
-      }
-      a.workloads.push(w);
-    }
-  }
-  if (a.workloads.length === 0) a.workloads = [...ALL];
-  return a;
-}
 
 /**
  * Snapshots build/Release/nabla_native.node into a temp dir and points every cell at it
@@ -81,7 +58,7 @@ async function snapshotAddon(): Promise<string | null> {
 
 interface NativeInfoLite { isa: string; isaBest?: string; isaForced?: boolean; mr: number; nr: number; mc: number; kc: number; nc: number; caches?: { l1d: number; l2: number; l3: number; source: string } }
 
-async function availability(): Promise<Availability & { nativeInfo: NativeInfoLite | null; nativeError: string | null; torchVersion: string | null; tfjsVersion: string | null; ortVersion: string | null }> {
+async function availability(): Promise<Availability & { nativeInfo: NativeInfoLite | null; nativeError: string | null; torchVersion: string | null; tfjsVersion: string | null; ortVersion: string | null; jaxjsVersion: string | null; convnetjsVersion: string | null; wasm: string | null }> {
   const native = await import('../src/backend/native/index.js');
   const ok = native.loadNativeBackend() !== null;
   const py = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__, numpy.__version__)'], { encoding: 'utf8' });
@@ -91,7 +68,9 @@ async function availability(): Promise<Availability & { nativeInfo: NativeInfoLi
     try {
       return (req(`${name}/package.json`) as { version: string }).version;
     } catch {
-      return null;
+      // a package whose "exports" hide package.json (jax-js): read it from bench/node_modules
+      const file = join(HERE, 'node_modules', ...name.split('/'), 'package.json');
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : null;
     }
   };
   const tfjsVersion = version('@tensorflow/tfjs');
@@ -106,7 +85,31 @@ async function availability(): Promise<Availability & { nativeInfo: NativeInfoLi
     tfjsVersion,
     ort: optionalVersion('onnxruntime-node') !== null,
     ortVersion: optionalVersion('onnxruntime-node'),
+    jaxjs: version('@jax-js/jax') !== null,
+    jaxjsVersion: version('@jax-js/jax'),
+    convnetjs: version('convnetjs') !== null,
+    convnetjsVersion: version('convnetjs'),
+    wasm: await wasmState(),
   };
+}
+
+/** what the wasm backend reports about itself (nb.wasmInfo(): kernels, GEMM tile, threads), for the header */
+let wasmInfoLine = 'null';
+
+/** null when nabla's wasm backend registers in Node, else why not (its cells then skip with that reason). */
+async function wasmState(): Promise<string | null> {
+  const { useBackend } = await import('./web/backend.js');
+  const nb = await import('../src/index.js');
+  const before = nb.getBackend();
+  try {
+    await useBackend('wasm', 0);
+    wasmInfoLine = JSON.stringify((nb as unknown as { wasmInfo?: () => unknown }).wasmInfo?.() ?? null);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    nb.setBackend(before);
+  }
 }
 
 /**
@@ -138,7 +141,7 @@ const kib = (b: number): string => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b
 function cellName(c: PlannedCell): string {
   const s = c.spec;
   if (s.workload === 'W1' && s.peak) return `W1 PEAK n=2048 ${s.lib} ${s.backend} ${s.threads}T`;
-  if (s.workload === 'W1' && s.lib === 'nabla') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
+  if (s.workload === 'W1' && s.lib === 'nabla' && s.backend === 'native') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
   return `${s.workload} ${s.lib} ${s.backend} ${s.label ?? `${s.threads}T`}`;
 }
 
@@ -189,11 +192,11 @@ function runCell(c: PlannedCell): Promise<CellResult[]> {
 }
 
 function short(r: CellResult): string {
-  if (r.error) return `ERROR ${r.error}`;
+  if (r.error) return r.error.startsWith(SKIPPED) ? `SKIPPED ${r.error.slice(SKIPPED.length)}` : `ERROR ${r.error}`;
   const f = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
   const acc = r.acc !== undefined ? `, acc ${r.acc.toFixed(4)}` : '';
   const who = r.workload === 'W1' ? `${r.lib} ${r.backend} ${r.threads}T ` : '';
-  return `${who}${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}, cpu-par ${r.cpuPar.toFixed(2)}${acc}`;
+  return `${who}${r.case} ${f(r.median)} ${r.unit} [${f(r.min)}-${f(r.max)}] n=${r.n} ${r.method}${Number.isFinite(r.cpuPar) ? `, cpu-par ${r.cpuPar.toFixed(2)}` : ''}${acc}`;
 }
 
 async function main(): Promise<void> {
@@ -226,7 +229,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   } else {
     log(`native backend: NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``);
   }
-  log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
+  log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}, jax-js ${av.jaxjsVersion ?? 'not installed'}, convnetjs ${av.convnetjsVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
+  log(`nabla wasm backend: ${av.wasm === null ? `registered; wasmInfo ${wasmInfoLine}` : `NOT AVAILABLE, its cells skip: ${av.wasm}`}`);
   if (args.peers && !av.ort && args.workloads.includes('W5')) log(`  (W5's ONNX Runtime peer skipped: install it with ${INSTALL_HINT['onnxruntime-node']})`);
   let blas: BlasProbe | null = null;
   let peersRefused: string | null = null;
@@ -243,8 +247,15 @@ async function measure(args: Args, t0: number): Promise<void> {
   const probeN = args.quick ? 30_000_000 : 100_000_000;
   const before: ProbeResult = await probeParallelism(probeN);
   log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}`);
-  if (args.floors) log('--floors: only the cells the floors compare (nabla native, PyTorch/numpy, ONNX Runtime; no ts backend, TF.js, pure JS or W1 PEAK)');
-  const cells = planCells(args.workloads, args.quick, args.peers, { ...av, floorsOnly: args.floors });
+  if (args.floors === 'native') log('--floors: only the cells the floors compare (nabla native, PyTorch/numpy, ONNX Runtime; no ts backend, TF.js, pure JS or W1 PEAK)');
+  if (args.floors === 'wasm') log('--floors wasm: only the cells the WebAssembly floors compare (nabla wasm, TF.js wasm, jax-js, ConvNetJS in Node; nabla wasm in Chromium and the same page code in Node)');
+  // `browser` without --floors: the browser run alone (W1, W2, W5), with nabla wasm's Node figure for the same code
+  const browserOnly = args.browser && args.floors !== 'wasm';
+  const bplan = args.browser ? planBrowser(args.workloads, args.quick, args.peers, args.floors === 'wasm') : { browser: [], node: [] };
+  const cells = [
+    ...(browserOnly ? [] : planCells(args.workloads, args.quick, args.peers, { ...av, floorsOnly: args.floors === 'native', wasmFloors: args.floors === 'wasm' })),
+    ...bplan.node,
+  ];
   const all: CellResult[] = [];
   for (const [i, c] of cells.entries()) {
     const t = Date.now();
@@ -252,15 +263,31 @@ async function measure(args: Args, t0: number): Promise<void> {
     all.push(...rs);
     for (const r of rs) log(`[${i + 1}/${cells.length}] ${cellName(c)}: ${short(r)}  (${((Date.now() - t) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)})`);
   }
+  let browserInfo: { isolated: boolean | null; userAgent: string | null } | null = null;
+  if (bplan.browser.length > 0) {
+    log(`browser run: ${bplan.browser.length} cells in ${CHROMIUM} (headless, cross-origin isolated by COOP/COEP headers), a fresh page each`);
+    const t = Date.now();
+    const b = await runBrowserCells(bplan.browser, (_l, r, c) => log(`[chromium ${bplan.browser.indexOf(c) + 1}/${bplan.browser.length}] ${r.workload} ${r.lib} ${r.backend} ${r.threads}T: ${short(r)}  (${((Date.now() - t) / 1000).toFixed(0)} s)`));
+    all.push(...b.results);
+    browserInfo = { isolated: b.isolated, userAgent: b.userAgent };
+    log(`browser: ${b.userAgent ?? 'not run'}; crossOriginIsolated ${b.isolated}`);
+  }
   const after = await probeParallelism(probeN);
   log(`machine check after: 2-worker speed-up ${after.speedup2.toFixed(2)}, load average ${after.loadavg.join(' ')}`);
   const res = new Results(all);
   const tg = targets(res);
   const wall = (Date.now() - t0) / 1000;
-  lines.push(`## Summary (medians; ratios = nabla speed ÷ peer speed, nabla = best native thread setting)\n`, summaryTable(res), '');
-  const fl = floors(res, peersRefused);
-  lines.push(`## Floors of issue 16 (ratios from this run; nabla kernels ${ni ? `${ni.isa}${standin ? ', AVX2 stand-in: OpenBLAS Haswell, PyTorch AVX2' : ''}` : 'ts only'})\n`, floorsTable(fl), '');
-  const rss = rssTable(res);
+  // the native summary, unless the run measured only the WebAssembly/browser cells
+  if (!browserOnly && args.floors !== 'wasm') lines.push(`## Summary (medians; ratios = nabla speed ÷ peer speed, nabla = best native thread setting)\n`, summaryTable(res), '');
+  const wt = wasmTable(res);
+  if (wt) lines.push(`## WebAssembly in Node (issue 13; same run, side by side)\n`, wt, '');
+  const bt = browserTable(res);
+  if (bt) lines.push(`## In Chromium (${browserInfo?.userAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, headless, crossOriginIsolated ${browserInfo?.isolated}; same run)\n`, bt, '');
+  const fl = args.floors === 'wasm' || browserOnly ? [] : floors(res, peersRefused);
+  if (fl.length) lines.push(`## Floors of issue 16 (ratios from this run; nabla kernels ${ni ? `${ni.isa}${standin ? ', AVX2 stand-in: OpenBLAS Haswell, PyTorch AVX2' : ''}` : 'ts only'})\n`, floorsTable(fl), '');
+  const wfl = args.floors === 'native' ? [] : wasmFloors(res);
+  if (args.floors === 'wasm' || wfl.some((f) => f.pass !== null)) lines.push(`## WebAssembly floors of issue 13 (one thread unless stated; ratios from this run)\n`, floorsTable(wfl, 'issue 13'), '');
+  const rss = browserOnly || args.floors === 'wasm' ? '' : rssTable(res);
   if (rss) lines.push(`## Peak RSS of the training workloads\n`, rss, '');
   const pj = pureJsTable(res);
   if (pj) lines.push(`## W1 pure-JS GEMM peers (bench/purejs; WORKLOADS: the reference backend's ballpark)\n`, pj, '');
@@ -279,7 +306,8 @@ async function measure(args: Args, t0: number): Promise<void> {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, probeBefore: before, probeAfter: after },
     native: { available: av.native, info: av.nativeInfo, error: av.nativeError },
     peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm, onnxruntimeNode: av.ortVersion },
-    isa: ni ? { used: ni.isa, best: ni.isaBest, forced: ni.isaForced, standin } : null, pythonBlas: blas, peersRefused, floors: fl,
+    isa: ni ? { used: ni.isa, best: ni.isaBest, forced: ni.isaForced, standin } : null, pythonBlas: blas, peersRefused, floors: fl, wasmFloors: wfl,
+    wasm: { available: av.wasm === null, reason: av.wasm }, browser: browserInfo,
     targets: tg, w1: args.workloads.includes('W1') ? w1Summary(res) : undefined, results: all,
   };
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(json, null, 1) + '\n');

@@ -72,6 +72,9 @@ function addonApiVersion() {
     return 'none';
   }
 }
+// the glue generated from the kernel table is committed; in a checkout, regenerate it first
+// (a no-op when current; skipped in an installed package, which has no generator)
+spawnSync(process.execPath, [join(root, 'scripts', 'gen-kernels.mjs'), '--if-possible'], { cwd: root, stdio: 'inherit' });
 const sources = [...filesUnder(join(root, 'native')), join(root, 'binding.gyp')].filter((f) => existsSync(f));
 const hash = hashInputs(root, sources, [process.platform, process.arch, addonApiVersion(), process.env.CXX ?? '', process.env.CXXFLAGS ?? '', nodedirArgs().join(' ')]);
 if (!force && existsSync(addonPath) && readStamp(stampPath) === hash) {

@@ -54,6 +54,7 @@ const sources = readdirSync(kdir)
   .filter((f) => f.endsWith('.cc'))
   .filter((f) => x86 || !/_avx(2|512)\.cc$/.test(f));
 const headers = readdirSync(kdir).filter((f) => f.endsWith('.h')).map((f) => join(kdir, f));
+headers.push(join(root, 'native', 'gen', 'kernels.h'));
 const newestHeader = Math.max(...headers.map((h) => statSync(h).mtimeMs));
 
 function compile(src, obj, flags) {
@@ -80,6 +81,11 @@ for (const f of sources) {
   objs.push(obj);
   tasks.push(() => compile(join(kdir, f), obj, flags));
 }
+// the plain C exports generated for the WebAssembly build (native/gen/wasm_exports.cc), compiled
+// for the host and called by the driver, so they cannot rot before the wasm build uses them
+const wasmExportsObj = join(out, 'wasm_exports.o');
+objs.push(wasmExportsObj);
+tasks.push(() => compile(join(root, 'native', 'gen', 'wasm_exports.cc'), wasmExportsObj, []));
 const driverObj = join(out, 'kernels_test.o');
 tasks.push(() => compile(join(root, 'native', 'test', 'kernels_test.cc'), driverObj, []));
 let addonObj = null;
@@ -110,7 +116,7 @@ let r = spawnSync(cxx, [driverObj, ...objs, '-o', exe, '-pthread'], { stdio: 'in
 if (r.status !== 0) process.exit(1);
 if (addonObj) {
   const so = join(out, 'nabla_native.node');
-  r = spawnSync(cxx, ['-shared', '-pthread', addonObj, ...objs, '-o', so], { stdio: 'inherit' });
+  r = spawnSync(cxx, ['-shared', '-pthread', addonObj, ...objs.filter((o) => o !== wasmExportsObj), '-o', so], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
   const elf = readFileSync(so).subarray(0, 20);
   const machine = elf.readUInt16LE(18);  // e_machine: 183 = AArch64, 62 = x86-64

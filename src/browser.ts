@@ -12,6 +12,8 @@
  *   import * as nb from 'nabla';
  *   const x = nb.tensor([[1, 2]], { requiresGrad: true });
  */
+// Tensor's op methods (declared in core/tensor.ts) are installed on its prototype by ops/install.ts
+import './ops/install.js';
 export { Tensor } from './core/tensor.js';
 export type { SliceSpec, Operand, NestedArray } from './core/tensor.js';
 export type { DType, FloatDType, TypedArray } from './core/dtype.js';

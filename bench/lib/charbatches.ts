@@ -4,6 +4,9 @@
  * cycled; building them is not timed. Offsets come from a seeded mulberry32 stream (seed 0).
  */
 import { VOCAB } from '../corpus.js';
+import { mulberry32 } from './rng.js';
+
+export { mulberry32 };
 
 export const W4 = { batch: 32, seq: 64, vocab: VOCAB, hidden: 128, pool: 16 } as const;
 
@@ -14,17 +17,6 @@ export interface CharBatch {
   xIds: Int32Array;
   /** next-character ids [batch * seq] */
   y: Int32Array;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function charBatches(ids: Uint8Array, seed = 0): CharBatch[] {

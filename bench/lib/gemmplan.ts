@@ -4,7 +4,7 @@
  * backends, already JIT-warm from smaller n). A cell stops adding reps after `capS` seconds
  * (25 s in WORKLOADS.md) once it has 3. GFLOP/s = 2 n^3 / t per call.
  */
-import { mulberry32 } from './charbatches.js';
+import { mulberry32 } from './rng.js';
 import { Clock, summarise, type Summary } from './measure.js';
 
 export const W1_SIZES = [256, 512, 1024, 2048];

@@ -3,7 +3,8 @@
  * with process.cpuUsage(), and summaries (median, min, max) of repeated measurements.
  *
  * cpu-par = process CPU seconds / wall seconds over the timed region: ~1 for one busy thread,
- * ~2 when two threads really run in parallel on this 2-vCPU machine.
+ * ~2 when two threads really run in parallel on this 2-vCPU machine. In a browser page (the
+ * browser cells share these helpers) there is no process clock: cpu-par is NaN there.
  */
 
 export interface Summary {
@@ -22,6 +23,11 @@ export function summarise(xs: readonly number[]): Summary {
   return { median, min: s[0]!, max: s[s.length - 1]!, n: s.length };
 }
 
+/** Node's process CPU clock exists (not in a browser page). */
+function hasProcessClock(): boolean {
+  return typeof process !== 'undefined' && typeof process.cpuUsage === 'function';
+}
+
 /** A running wall/CPU clock over a region (several start/stop spans may be accumulated). */
 export class Clock {
   wallMs = 0;
@@ -30,15 +36,19 @@ export class Clock {
   private c0: NodeJS.CpuUsage | null = null;
 
   start(): void {
-    this.c0 = process.cpuUsage();
+    this.c0 = hasProcessClock() ? process.cpuUsage() : null;
     this.t0 = performance.now();
   }
 
   /** Stops the span and returns its wall milliseconds. */
   stop(): number {
     const dt = performance.now() - this.t0;
-    const c = process.cpuUsage(this.c0 ?? undefined);
     this.wallMs += dt;
+    if (this.c0 === null) {
+      this.cpuMs = NaN;
+      return dt;
+    }
+    const c = process.cpuUsage(this.c0);
     this.cpuMs += (c.user + c.system) / 1000;
     return dt;
   }

@@ -23,6 +23,8 @@ export interface CellSpec {
   peers?: boolean;
   /** W1 PEAK: n = 2048 back-to-back calls for budgetS seconds after 3 warm-up calls, instead of the size sweep */
   peak?: boolean;
+  /** run the platform-neutral cell of bench/web (the code the browser page runs), for the Chromium-vs-Node comparison */
+  web?: boolean;
 }
 
 export interface CellResult {
@@ -61,7 +63,16 @@ export interface CellResult {
   error?: string;
   /** peak resident set size of the cell's process (MB), read when the cell ended */
   rssMB?: number;
+  /**
+   * where the cell ran when not in its own Node process with the library's usual code: 'chromium'
+   * (the browser run) or 'node-page' (the page's code, bench/web, run in Node for the
+   * Chromium-vs-Node comparison); such results stay out of the Node tables and floors
+   */
+  engine?: 'chromium' | 'node-page';
 }
 
 /** The line prefix a cell prints its results with (one JSON object per line). */
 export const RESULT_TAG = '@@RESULT ';
+
+/** How a skipped cell's `error` starts (a backend or peer that is not available here, with the reason). */
+export const SKIPPED = 'skipped: ';

@@ -1,11 +1,9 @@
-/** Chooses nabla's backend and thread count for a cell (the native addon registers via initBackends). */
+/** Chooses nabla's backend and thread count for a cell (the native addon registers via initBackends; a missing backend skips the cell). */
 import { initBackends } from '../../src/backend/init.js';
-import { setBackend } from '../../src/backend/registry.js';
-import { setNumThreads } from '../../src/backend/native/index.js';
+import { useBackend } from '../web/backend.js';
 import type { CellSpec } from '../lib/types.js';
 
-export function prepareNabla(spec: CellSpec): void {
+export async function prepareNabla(spec: CellSpec): Promise<void> {
   initBackends();
-  setBackend(spec.backend);
-  if (spec.backend === 'native') setNumThreads(spec.threads);
+  await useBackend(spec.backend, spec.backend === 'native' || spec.backend === 'wasm' ? spec.threads : 0);
 }

@@ -38,6 +38,18 @@ export async function runClassify(spec: CellSpec): Promise<CellResult[]> {
   const n = train.length;
   const accs: number[] = [];
   const slow = spec.backend === 'cpu' || cnnMode;
+  if (cnnMode && spec.backend === 'wasm') {
+    // TF.js's wasm backend has no conv-gradient kernels: say so from the library's own error
+    try {
+      await model.trainOnBatch(X.slice(0, 2), Y.slice(0, 2));
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return [{
+        workload: 'W3', lib: 'tfjs', backend: 'wasm', threads: 1, case: 'epoch', metric: 'samples/s', unit: 'samples/s', higherIsBetter: true,
+        median: NaN, min: NaN, max: NaN, n: 0, method: '', cpuPar: NaN, error: `cannot train a CNN: ${why} (tfjs-backend-wasm 4.22 has no conv2d gradient kernels)`,
+      }];
+    }
+  }
   const r = await runEpochLoop<Int32Array>({
     *epoch(e: number) {
       const p = permutation(n, e);

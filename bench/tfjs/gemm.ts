@@ -23,7 +23,7 @@ export async function runGemm(spec: CellSpec): Promise<CellResult[]> {
       capS: spec.quick ? 1 : Math.min(25, spec.budgetS),
     });
     out.push({
-      workload: 'W1', lib: 'tfjs', backend: spec.backend, threads: 1, case: `n=${n}`,
+      workload: 'W1', lib: 'tfjs', backend: spec.backend, threads: spec.threads || 1, case: `n=${n}`,
       metric: 'GFLOP/s', unit: 'GFLOP/s', higherIsBetter: true, ...r.gflops, method: 'reps', cpuPar: r.cpuPar,
       maxErr: maxErr(a, b, c, n),
     });

@@ -29,7 +29,7 @@ export function runLatency(spec: CellSpec): CellResult[] {
     y.dispose();
   }, plan);
   if (Number.isNaN(sink)) throw new Error('tfjs W5: NaN');
-  const base = { workload: 'W5' as const, lib: 'tfjs', backend: spec.backend, threads: 1, metric: 'us/call', unit: 'us', higherIsBetter: false, method: 'reps' };
+  const base = { workload: 'W5' as const, lib: 'tfjs', backend: spec.backend, threads: spec.threads || 1, metric: 'us/call', unit: 'us', higherIsBetter: false, method: 'reps' };
   return [
     { ...base, case: 'predict', ...predict.us, cpuPar: predict.cpuPar },
     { ...base, case: 'raw ops', ...raw.us, cpuPar: raw.cpuPar },
@@ -41,7 +41,7 @@ export function runOps(spec: CellSpec): CellResult[] {
   const b = tf.tensor1d([2]);
   const r = timedRoundsSync(() => { tf.add(a, b).dispose(); }, spec.quick ? { warmup: 2000, rounds: 5, calls: 5000 } : { warmup: 20000, rounds: 9, calls: 20000 });
   return [{
-    workload: 'OPS', lib: 'tfjs', backend: spec.backend, threads: 1, case: 'add 1-element',
+    workload: 'OPS', lib: 'tfjs', backend: spec.backend, threads: spec.threads || 1, case: 'add 1-element',
     metric: 'us/op', unit: 'us', higherIsBetter: false, ...r.us, method: 'reps', cpuPar: r.cpuPar,
   }];
 }

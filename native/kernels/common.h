@@ -1,26 +1,14 @@
-// Shared declarations of the native kernels: op codes (they must match
-// src/backend/native/index.ts), the per-ISA function table, and the kernel entry points the
-// Node-API glue (native/addon.cc) calls. Every kernel works on float32 data in place.
+// Shared declarations of the native kernels: the per-ISA function table and the kernel functions
+// the table's entries (entry.cc) call. Op codes and geometry structs come from the kernel table
+// (native/gen/kernels.h, generated from src/backend/kernels/table.ts). Every kernel works on float32 data in place.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
+// op-code enums, dtype codes (E_*), ConvGeom, PoolGeom and the table's kernel entries
+#include "../gen/kernels.h"
+
 namespace nabla {
-
-typedef int64_t i64;
-
-enum UnaryOp {
-  U_NEG, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_ABS, U_SIGN, U_SQUARE, U_RECIPROCAL, U_RELU, U_SIGMOID,
-  U_TANH, U_SIN, U_COS, U_FLOOR, U_CEIL, U_ROUND, U_LOG1P, U_EXPM1, U_SOFTPLUS, U_GELU, U_NOT,
-  U_COUNT
-};
-enum BinaryOp {
-  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
-  B_AND, B_OR,
-  // relu's backward: out = b > 0 ? a : 0 (a = the upstream gradient, b = relu's input)
-  B_RELU_GRAD, B_COUNT
-};
-enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
 
 struct AdamParams {
   // c1 = 1 - beta1 and c2 = 1 - beta2 are rounded from double (1 - 0.999f would be 5e-5 off)
@@ -131,8 +119,7 @@ void whereStrided(const uint8_t* cond, const i64* sc, const float* a, const i64*
                   const i64* sb, const i64* shape, int nd, float* out);
 void copyStrided(const void* x, const i64* sx, void* out, const i64* so, const i64* shape, int nd, int elemSize);
 
-// Element types of the mixed-dtype kernels (float32, bool stored as uint8 0/1, int32).
-enum ElemType { E_F32 = 0, E_U8 = 1, E_I32 = 2 };
+// Element types of the mixed-dtype kernels: E_F32, E_U8 (bool stored as 0/1), E_I32 (kernels.h).
 // Binary op on operands of any of those types, out float32 or (comparisons) bool, computed as
 // the reference does (values as doubles, result rounded to float32); float32 x float32 goes to
 // binaryStrided.
@@ -152,19 +139,12 @@ void gather(const float* x, const int32_t* idx, i64 outer, i64 n, i64 m, i64 inn
 void scatterAdd(const float* g, const int32_t* idx, i64 outer, i64 n, i64 m, i64 inner, float* out);
 void adamStep(float* p, const float* g, float* m, float* v, i64 n, const AdamParams& a);
 
-struct ConvGeom {
-  i64 n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW;
-};
 // Every output element is written (no pre-zeroed outputs needed). bias [cOut] or nullptr is
 // added per output channel; db [cOut] or nullptr receives the bias gradient (dy summed over n, h, w).
 void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y);
 void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, float* dx);
 void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db);
 
-struct PoolGeom {
-  i64 n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW;
-  int countIncludePad;
-};
 void maxPool2d(const float* x, const PoolGeom& g, float* y, int32_t* argmax);
 void maxPool2dBackward(const float* dy, const int32_t* argmax, const PoolGeom& g, float* dx);
 void avgPool2d(const float* x, const PoolGeom& g, float* y);

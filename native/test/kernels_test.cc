@@ -362,6 +362,51 @@ static void testConv(long n, long cIn, long h, long w, long cOut, long k, long s
               groups, threads, failures == before ? "ok" : "FAILED");
 }
 
+// The WebAssembly build's C exports (native/gen/wasm_exports.cc), called as its JavaScript will:
+// arrays as pointers with dtype codes, scalars in the scratch (layout: native/gen/kernels.h).
+extern "C" {
+double* nb_scratch();
+const char* nb_gemm(void* a, int aType, void* b, int bType, void* c, int cType, void* bias, int biasType, const double* S);
+const char* nb_unary(void* x, int xType, void* out, int outType, const double* S);
+}
+
+static void testCExports() {
+  // C[2x3] = A[2x4] B[4x3] + bias through nb_gemm, scratch in GemmArgs' field order
+  float A[8], B[12], C[6], bias[3] = {1, 2, 3};
+  for (int i = 0; i < 8; i++) A[i] = (float)(i + 1);
+  for (int i = 0; i < 12; i++) B[i] = (float)(i % 5) - 2;
+  double* S = nb_scratch();
+  const double g[] = {1, 2, 3, 4, 0, 4, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0};
+  for (int i = 0; i < 17; i++) S[i] = g[i];
+  const char* err = nb_gemm(A, E_F32, B, E_F32, C, E_F32, bias, E_F32, S);
+  checks++;
+  if (err) { std::printf("  FAIL nb_gemm: %s\n", err); failures++; }
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 3; j++) {
+      double want = bias[j];
+      for (int p = 0; p < 4; p++) want += A[i * 4 + p] * B[p * 3 + j];
+      checks++;
+      if (std::fabs(C[i * 3 + j] - want) > 1e-4) { std::printf("  FAIL nb_gemm C[%d,%d] = %g, want %g\n", i, j, C[i * 3 + j], want); failures++; }
+    }
+  // a wrong dtype is refused, not run
+  int32_t I[12] = {};
+  checks++;
+  if (!nb_gemm(A, E_F32, I, E_I32, C, E_F32, nullptr, -1, S)) { std::printf("  FAIL nb_gemm took an Int32Array\n"); failures++; }
+  // unary neg over a transposed 2x3 view of A (strided block: offsets, rank, shape, strides; op after)
+  for (int i = 0; i < 68; i++) S[i] = 0;
+  S[0] = 0; S[3] = 2; S[4] = 4; S[5] = 2; S[20] = 1; S[21] = 4; S[68] = U_NEG;
+  float out[8];
+  err = nb_unary(A, E_F32, out, E_F32, S);
+  checks++;
+  if (err) { std::printf("  FAIL nb_unary: %s\n", err); failures++; }
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 2; j++) {
+      checks++;
+      if (out[i * 2 + j] != -A[j * 4 + i]) { std::printf("  FAIL nb_unary out[%d,%d]\n", i, j); failures++; }
+    }
+  std::printf("  C exports (wasm_exports.cc): ok\n");
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> isas;
   for (int i = 1; i < argc; i++) isas.push_back(argv[i]);
@@ -386,6 +431,7 @@ int main(int argc, char** argv) {
     testConv(2, 4, 10, 9, 6, 3, 2, 0, 2, 1);   // strided, grouped (the im2col path)
     testConv(1, 2, 7, 7, 3, 5, 1, 2, 1, 1);
   }
+  testCExports();
   std::printf("%ld checks, %d failure(s), %d kernel set(s)\n", checks, failures, ran);
   return failures == 0 && ran > 0 ? 0 : 1;
 }

@@ -13,6 +13,8 @@
  *   dtypes) and must handle empty tensors (size 0) by doing nothing.
  */
 import type { TypedArray } from '../core/dtype.js';
+import type { ARG_REDUCE_OPS, BINARY_OPS, REDUCE_OPS, UNARY_OPS } from './kernels/table.js';
+import type { Kernels } from './kernels/backend.gen.js';
 
 export interface Strided {
   data: TypedArray;
@@ -20,20 +22,18 @@ export interface Strided {
   strides: readonly number[];
 }
 
-export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'square' | 'reciprocal'
-  | 'relu' | 'sigmoid' | 'tanh' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round'
-  | 'log1p' | 'expm1' | 'softplus' | 'gelu' | 'not';
+/** Op names of the elementwise and reduction kernels: the lists in the kernel table (kernels/table.ts). */
+export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /**
  * Binary ops. `reluGrad` is relu's backward in one pass: out = b <= 0 ? 0 : a (a = dJ/dy,
  * b = relu's input; relu'(0) = 0 and a NaN input passes a, as PyTorch's threshold_backward).
  */
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'reluGrad';
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 
 /**
  * C[b] = op(A[b]) · op(B[b]) + beta * C[b] (+ bias) for b in 0..batch-1. With beta = 0, C is
@@ -292,150 +292,12 @@ export interface AttentionBackwardArgs extends AttentionArgs {
   gradV: HeadView;
 }
 
-export interface Backend {
+/**
+ * The backend contract: every kernel of the kernel table (src/backend/kernels/table.ts), with the
+ * signature and documentation generated from its row (kernels/backend.gen.ts).
+ */
+export interface Backend extends Kernels {
   readonly name: string;
-
-  /** out[i] = op(x[i]) over `shape`. */
-  unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void;
-  /** out[i] = op(a[i], b[i]) over the broadcast `shape` (a and b strides already broadcast). */
-  binary(op: BinaryOp, a: Strided, b: Strided, shape: readonly number[], out: TypedArray): void;
-  /** out[i] = cond[i] ? a[i] : b[i] (all three strided/broadcast over `shape`). */
-  where(cond: Strided, a: Strided, b: Strided, shape: readonly number[], out: TypedArray): void;
-  /** Copies a strided view into another strided view of the same shape (dtype converts). */
-  copy(x: Strided, shape: readonly number[], out: Strided): void;
-  /** Fills a contiguous range of `out` with `value`. */
-  fill(out: TypedArray, value: number, start: number, end: number): void;
-
-  /**
-   * Reduces a contiguous [outer, n, inner] array over its middle axis into [outer, inner].
-   * For n = 0: sum -> 0, prod -> 1, max -> -Infinity, min -> +Infinity.
-   */
-  reduce(op: ReduceOp, x: TypedArray, outer: number, n: number, inner: number, out: TypedArray): void;
-  /** Index of the first max/min along the middle axis of a contiguous [outer, n, inner] array. */
-  argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, n: number, inner: number, out: Int32Array): void;
-
-  /** Batched GEMM; see GemmArgs. Must handle k = 0 (C = beta*C), m or n = 0, and any lda/ldb. */
-  gemm(args: GemmArgs): void;
-
-  /**
-   * Softmax (or log-softmax) over the middle axis of a contiguous [outer, n, inner] array,
-   * numerically stable (subtracts the max).
-   */
-  softmax(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray, log: boolean): void;
-  /**
-   * Backward of softmax / log-softmax given the forward output y and upstream g:
-   * softmax:     dx = y * (g - sum(g*y))
-   * log-softmax: dx = g - exp(y) * sum(g)
-   */
-  softmaxBackward(y: TypedArray, g: TypedArray, outer: number, n: number, inner: number, out: TypedArray, log: boolean): void;
-
-  /**
-   * Gather along the middle axis of contiguous [outer, n, inner] x with indices [outer, m, inner]:
-   * out[o, j, i] = x[o, index[o, j, i], i]. Indices were validated by the caller.
-   */
-  gather(x: TypedArray, index: Int32Array, outer: number, n: number, m: number, inner: number, out: TypedArray): void;
-  /** The adjoint of gather: out[o, index[o, j, i], i] += g[o, j, i] (out is pre-zeroed by the caller). */
-  scatterAdd(g: TypedArray, index: Int32Array, outer: number, n: number, m: number, inner: number, out: TypedArray): void;
-
-  /**
-   * y = conv2d(x, w) + bias; x [N,Cin,H,W], w [Cout,Cin/groups,kh,kw], y [N,Cout,outH,outW];
-   * `bias` [Cout] (each output channel's value added to all its pixels) may be absent or null.
-   * Every element of y is written.
-   */
-  conv2d(x: TypedArray, w: TypedArray, g: Conv2dGeom, out: TypedArray, bias?: TypedArray | null): void;
-  /** dx from dy and w (every element of dx written). */
-  conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: Conv2dGeom, dx: TypedArray): void;
-  /**
-   * dw from x and dy (every element written); if `db` [Cout] is given it receives the bias
-   * gradient db[o] = sum over n, p, q of dy[n,o,p,q] (computed while dy is read anyway).
-   */
-  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: Conv2dGeom, dw: TypedArray, db?: TypedArray | null): void;
-  /** Max pooling; `argmax` receives the flat index (within each [H,W] plane) of each max, -1 for an all-padding window. */
-  maxPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray, argmax: Int32Array): void;
-  /** dx[argmax] = sum of the dy whose window chose it, 0 elsewhere (every element of dx written). */
-  maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: Pool2dGeom, dx: TypedArray): void;
-  avgPool2d(x: TypedArray, g: Pool2dGeom, out: TypedArray): void;
-  /** dx = each window's dy / divisor summed over the windows covering it (every element of dx written). */
-  avgPool2dBackward(dy: TypedArray, g: Pool2dGeom, dx: TypedArray): void;
-
-  /**
-   * Batch-norm statistics of a contiguous x [n, c, inner] (channel axis 1; inner = the product of
-   * the spatial axes, 1 for a 2-D input), per channel j over its M = n * inner elements:
-   *   mean[j] = (1/M) sum x[i, j, k],   v_j = (1/M) sum (x[i, j, k] - mean[j])^2   (biased)
-   *   invstd[j] = 1 / sqrt(v_j + eps),  variance[j] = v_j (only if `variance` is not null)
-   * The sums accumulate in double precision (or better). Every element of the outputs [c] is
-   * written; M = 0 gives NaN.
-   */
-  batchNormStats(
-    x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray, eps: number, variance: TypedArray | null,
-  ): void;
-  /**
-   * y = (x - mean[j]) * invstd[j] * gamma[j] + beta[j] over a contiguous x [n, c, inner] (gamma
-   * = 1 and beta = 0 when null); every element of `out` is written.
-   */
-  batchNormForward(
-    x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
-    gamma: TypedArray | null, beta: TypedArray | null, out: TypedArray,
-  ): void;
-  /**
-   * Backward of `batchNormForward` given g = dJ/dy [n, c, inner] and x, with
-   * xhat = (x - mean[j]) * invstd[j], per channel j over its M = n * inner elements:
-   *   dbeta[j] = sum g,   dgamma[j] = sum g * xhat      (double-precision sums)
-   *   training (mean and invstd are the batch's own statistics, so they depend on x):
-   *     dx = gamma[j] * invstd[j] / M * (M * g - dbeta[j] - xhat * dgamma[j])
-   *   evaluation (running statistics, constants):  dx = g * gamma[j] * invstd[j]
-   * gamma null means 1. Each of dx, dgamma, dbeta may be null (not wanted); the others are
-   * written in full. `dx` may be `g` itself (each channel's sums are taken before its dx is written).
-   */
-  batchNormBackward(
-    g: TypedArray, x: TypedArray, n: number, c: number, inner: number, mean: TypedArray, invstd: TypedArray,
-    gamma: TypedArray | null, dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null, training: boolean,
-  ): void;
-
-  /**
-   * Layer normalisation of the rows of a contiguous x [rows, n] (n = the product of the
-   * normalised axes), per row r (sums in double precision or better):
-   *   mean[r] = (1/n) sum_j x[r, j],   rstd[r] = 1 / sqrt((1/n) sum_j (x[r, j] - mean[r])^2 + eps)
-   *   out[r, j] = (x[r, j] - mean[r]) * rstd[r] * gamma[j] + beta[j]   (gamma = 1, beta = 0 when null)
-   * Every element of out, mean, rstd is written.
-   */
-  layerNormForward(
-    x: TypedArray, rows: number, n: number, eps: number, gamma: TypedArray | null, beta: TypedArray | null,
-    out: TypedArray, mean: TypedArray, rstd: TypedArray,
-  ): void;
-  /**
-   * Backward of `layerNormForward` given g = dJ/dout [rows, n], with xhat = (x - mean[r]) rstd[r]
-   * and gh = g * gamma:
-   *   dx[r, j] = rstd[r] (gh[r, j] - (1/n) sum_k gh[r, k] - xhat[r, j] (1/n) sum_k gh[r, k] xhat[r, k])
-   *   dgamma[j] = sum_r g[r, j] xhat[r, j],   dbeta[j] = sum_r g[r, j]
-   * Each of dx, dgamma, dbeta may be null (not wanted); the others are written in full. dx may be g.
-   */
-  layerNormBackward(
-    g: TypedArray, x: TypedArray, rows: number, n: number, mean: TypedArray, rstd: TypedArray, gamma: TypedArray | null,
-    dx: TypedArray | null, dgamma: TypedArray | null, dbeta: TypedArray | null,
-  ): void;
-
-  /** out[i] = x[i] Phi(x[i]) (exact GELU, Phi the standard normal CDF) over n contiguous elements. */
-  geluForward(x: TypedArray, out: TypedArray, n: number): void;
-  /** out[i] = g[i] (Phi(x[i]) + x[i] phi(x[i])), phi the standard normal density; out may be g. */
-  geluBackward(x: TypedArray, g: TypedArray, out: TypedArray, n: number): void;
-
-  /** Fused scaled dot-product attention (see AttentionArgs). */
-  attentionForward(args: AttentionArgs): void;
-  /** Its backward (see AttentionBackwardArgs). */
-  attentionBackward(args: AttentionBackwardArgs): void;
-
-  /** One Adam/AdamW update of a whole parameter in place: p, m, v updated, g read. */
-  adamStep(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, args: AdamArgs): void;
-
-  /** One LSTM step's gate math (see LstmCellArgs); the recurrent GEMM is the caller's. */
-  lstmCellForward(args: LstmCellArgs): void;
-  /** One LSTM step's backward gate math (see LstmCellBackwardArgs). */
-  lstmCellBackward(args: LstmCellBackwardArgs): void;
-  /** One GRU step's gate math (see GruCellArgs). */
-  gruCellForward(args: GruCellArgs): void;
-  /** One GRU step's backward gate math (see GruCellBackwardArgs). */
-  gruCellBackward(args: GruCellBackwardArgs): void;
 }
 
 export type PartialBackend = Partial<Omit<Backend, 'name'>> & { readonly name: string };

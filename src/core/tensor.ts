@@ -5,20 +5,14 @@
  * the tensor they come from. Storage is owned by JavaScript, so the garbage collector frees it;
  * there is no `dispose()`.
  *
- * The methods are thin: each calls the op of the same name in `src/ops/`, where the forward
- * computation, its derivative and its formula live together.
+ * The op methods (add, sum, reshape, ...) are declared here and installed by src/ops/install.ts:
+ * each calls the op of the same name in `src/ops/`, where the forward computation, its
+ * derivative and its formula live together. core/ imports nothing from ops/.
  */
 import { type DType, type TypedArray, allocate, checkDType, isFloat, storageDType } from './dtype.js';
 import { DTypeError, NablaError, ShapeError, describe, fmtShape } from './errors.js';
 import { checkLayout, contiguousStrides, shapesEqual, sizeOf } from './shape.js';
 import { type BackwardOptions, type Node, runBackward } from './autograd.js';
-import { B } from '../backend/registry.js';
-import * as ew from '../ops/elementwise.js';
-import * as red from '../ops/reduce.js';
-import * as vw from '../ops/view.js';
-import * as ix from '../ops/indexing.js';
-import { matmul } from '../ops/matmul.js';
-import { logSoftmax, softmax } from '../ops/softmax.js';
 import { formatTensor } from './format.js';
 
 /** One entry of `t.slice(...)`: an index (drops the axis), `[start, end?, step?]`, or null (whole axis). */
@@ -99,20 +93,6 @@ export class Tensor {
       expected *= d;
     }
     return true;
-  }
-
-  /**
-   * A contiguous tensor with the same values: `this` if already contiguous (unless `copy`),
-   * otherwise a copy. Differentiable.
-   */
-  contiguous(copy = false): Tensor {
-    return vw.contiguous(this, copy);
-  }
-
-  /** A copy of the values as a typed array, in row-major order. */
-  data(): TypedArray {
-    if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + this.size);
-    return vw.contiguous(this, true).storage;
   }
 
   /** A typed array with the values in row-major order, without copying when the storage already is one. @internal */
@@ -207,13 +187,6 @@ export class Tensor {
     s.fill(v);
     return new Tensor(s, this.shape);
   }
-
-  // ---------------------------------------------------------------- dtype
-
-  /** A copy converted to `dtype` (this tensor if it already has it). Differentiable between float types. */
-  to(dtype: DType): Tensor {
-    return ew.cast(this, checkDType('to', dtype));
-  }
   float(): Tensor {
     return this.to('float32');
   }
@@ -226,222 +199,118 @@ export class Tensor {
   bool(): Tensor {
     return this.to('bool');
   }
-  /** A contiguous copy that is part of the graph (gradient flows through). */
-  clone(): Tensor {
-    return vw.contiguous(this, true);
+  zero_(): this {
+    return this.fill_(0);
   }
+
+}
+
+/**
+ * The op methods of Tensor: each calls the op of the same name in `src/ops/`, where the forward
+ * computation, its derivative and its formula live together. They are installed on the
+ * prototype by src/ops/install.ts (so that core/ imports nothing from ops/: layers depend one way).
+ */
+export interface Tensor {
+
+  /**
+   * A contiguous tensor with the same values: `this` if already contiguous (unless `copy`),
+   * otherwise a copy. Differentiable.
+   */
+  contiguous(copy?: boolean): Tensor;
+
+  /** A copy of the values as a typed array, in row-major order. */
+  data(): TypedArray;
+
+  // ---------------------------------------------------------------- dtype
+
+  /** A copy converted to `dtype` (this tensor if it already has it). Differentiable between float types. */
+  to(dtype: DType): Tensor;
+  /** A contiguous copy that is part of the graph (gradient flows through). */
+  clone(): Tensor;
 
   // ---------------------------------------------------------------- elementwise
 
-  add(o: Operand): Tensor {
-    return ew.add(this, o);
-  }
-  sub(o: Operand): Tensor {
-    return ew.sub(this, o);
-  }
-  mul(o: Operand): Tensor {
-    return ew.mul(this, o);
-  }
-  div(o: Operand): Tensor {
-    return ew.div(this, o);
-  }
-  pow(p: Operand): Tensor {
-    return ew.pow(this, p);
-  }
-  maximum(o: Operand): Tensor {
-    return ew.maximum(this, o);
-  }
-  minimum(o: Operand): Tensor {
-    return ew.minimum(this, o);
-  }
-  neg(): Tensor {
-    return ew.neg(this);
-  }
-  exp(): Tensor {
-    return ew.exp(this);
-  }
-  log(): Tensor {
-    return ew.log(this);
-  }
-  log1p(): Tensor {
-    return ew.log1p(this);
-  }
-  sqrt(): Tensor {
-    return ew.sqrt(this);
-  }
-  rsqrt(): Tensor {
-    return ew.rsqrt(this);
-  }
-  square(): Tensor {
-    return ew.square(this);
-  }
-  reciprocal(): Tensor {
-    return ew.reciprocal(this);
-  }
-  abs(): Tensor {
-    return ew.abs(this);
-  }
-  sign(): Tensor {
-    return ew.sign(this);
-  }
-  sin(): Tensor {
-    return ew.sin(this);
-  }
-  cos(): Tensor {
-    return ew.cos(this);
-  }
-  floor(): Tensor {
-    return ew.floor(this);
-  }
-  ceil(): Tensor {
-    return ew.ceil(this);
-  }
-  round(): Tensor {
-    return ew.round(this);
-  }
-  relu(): Tensor {
-    return ew.relu(this);
-  }
-  sigmoid(): Tensor {
-    return ew.sigmoid(this);
-  }
-  tanh(): Tensor {
-    return ew.tanh(this);
-  }
-  softplus(): Tensor {
-    return ew.softplus(this);
-  }
-  gelu(): Tensor {
-    return ew.gelu(this);
-  }
-  leakyRelu(negativeSlope = 0.01): Tensor {
-    return ew.leakyRelu(this, negativeSlope);
-  }
-  elu(alpha = 1): Tensor {
-    return ew.elu(this, alpha);
-  }
-  clamp(min?: number | null, max?: number | null): Tensor {
-    return ew.clamp(this, min ?? null, max ?? null);
-  }
-  eq(o: Operand): Tensor {
-    return ew.compare('eq', this, o);
-  }
-  ne(o: Operand): Tensor {
-    return ew.compare('ne', this, o);
-  }
-  lt(o: Operand): Tensor {
-    return ew.compare('lt', this, o);
-  }
-  le(o: Operand): Tensor {
-    return ew.compare('le', this, o);
-  }
-  gt(o: Operand): Tensor {
-    return ew.compare('gt', this, o);
-  }
-  ge(o: Operand): Tensor {
-    return ew.compare('ge', this, o);
-  }
-  logicalNot(): Tensor {
-    return ew.logicalNot(this);
-  }
+  add(o: Operand): Tensor;
+  sub(o: Operand): Tensor;
+  mul(o: Operand): Tensor;
+  div(o: Operand): Tensor;
+  pow(p: Operand): Tensor;
+  maximum(o: Operand): Tensor;
+  minimum(o: Operand): Tensor;
+  neg(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  log1p(): Tensor;
+  sqrt(): Tensor;
+  rsqrt(): Tensor;
+  square(): Tensor;
+  reciprocal(): Tensor;
+  abs(): Tensor;
+  sign(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  round(): Tensor;
+  relu(): Tensor;
+  sigmoid(): Tensor;
+  tanh(): Tensor;
+  softplus(): Tensor;
+  gelu(): Tensor;
+  leakyRelu(negativeSlope?: number): Tensor;
+  elu(alpha?: number): Tensor;
+  clamp(min?: number | null, max?: number | null): Tensor;
+  eq(o: Operand): Tensor;
+  ne(o: Operand): Tensor;
+  lt(o: Operand): Tensor;
+  le(o: Operand): Tensor;
+  gt(o: Operand): Tensor;
+  ge(o: Operand): Tensor;
+  logicalNot(): Tensor;
   /** Where `mask` is true, `value`; elsewhere this tensor's values. */
-  maskedFill(mask: Tensor, value: number): Tensor {
-    checkTensor('maskedFill', mask, 'mask');
-    if (typeof value !== 'number') throw new NablaError(`maskedFill: the fill value must be a number, got ${describe(value)}`);
-    return ix.maskedFill(this, mask, value);
-  }
+  maskedFill(mask: Tensor, value: number): Tensor;
 
   // ---------------------------------------------------------------- reductions
 
   /** Sum over all elements, one axis, or several axes. */
-  sum(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.sum(this, axesArg('sum', this, axis), keepdim);
-  }
-  mean(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.mean(this, axesArg('mean', this, axis), keepdim);
-  }
+  sum(axis?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+  mean(axis?: number | readonly number[] | null, keepdim?: boolean): Tensor;
   /** Maximum values (not indices: see argmax) over all elements or the given axes. */
-  max(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.max(this, axesArg('max', this, axis), keepdim);
-  }
-  min(axis?: number | readonly number[] | null, keepdim = false): Tensor {
-    return red.min(this, axesArg('min', this, axis), keepdim);
-  }
+  max(axis?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+  min(axis?: number | readonly number[] | null, keepdim?: boolean): Tensor;
   /** Variance; `correction` 1 (default) is the unbiased estimator, as PyTorch. */
-  var(axis?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return red.variance(this, axesArg('var', this, axis), keepdim, correctionArg('var', correction));
-  }
-  std(axis?: number | readonly number[] | null, keepdim = false, correction = 1): Tensor {
-    return red.std(this, axesArg('std', this, axis), keepdim, correctionArg('std', correction));
-  }
-  logsumexp(axis: number | readonly number[], keepdim = false): Tensor {
-    if (axis === undefined || axis === null) throw new NablaError('logsumexp: give the axis (or axes) to reduce, e.g. logsumexp(-1)');
-    return red.logsumexp(this, axesArg('logsumexp', this, axis)!, keepdim);
-  }
+  var(axis?: number | readonly number[] | null, keepdim?: boolean, correction?: number): Tensor;
+  std(axis?: number | readonly number[] | null, keepdim?: boolean, correction?: number): Tensor;
+  logsumexp(axis: number | readonly number[], keepdim?: boolean): Tensor;
   /** Index of the maximum (int32); over the flattened tensor when no axis is given. */
-  argmax(axis?: number | null, keepdim = false): Tensor {
-    return red.argReduce('argmax', this, axis ?? null, keepdim);
-  }
-  argmin(axis?: number | null, keepdim = false): Tensor {
-    return red.argReduce('argmin', this, axis ?? null, keepdim);
-  }
-  softmax(axis: number): Tensor {
-    return softmax(this, axis);
-  }
-  logSoftmax(axis: number): Tensor {
-    return logSoftmax(this, axis);
-  }
+  argmax(axis?: number | null, keepdim?: boolean): Tensor;
+  argmin(axis?: number | null, keepdim?: boolean): Tensor;
+  softmax(axis: number): Tensor;
+  logSoftmax(axis: number): Tensor;
 
   // ---------------------------------------------------------------- linear algebra
 
   /** Matrix product with NumPy's rules for 1-D, 2-D and batched (broadcast) operands. */
-  matmul(o: Tensor): Tensor {
-    return matmul(this, o);
-  }
+  matmul(o: Tensor): Tensor;
 
   // ---------------------------------------------------------------- shape
 
   /** Same values, new shape (one axis may be -1). A view when the layout allows, else a copy. */
-  reshape(shape: readonly number[]): Tensor {
-    return vw.reshape(this, shapeArg('reshape', shape));
-  }
+  reshape(shape: readonly number[]): Tensor;
   /** Like reshape, but always a view: throws if the layout does not allow one. */
-  view(shape: readonly number[]): Tensor {
-    return vw.view(this, shapeArg('view', shape));
-  }
-  transpose(a: number, b: number): Tensor {
-    return vw.transpose(this, a, b);
-  }
+  view(shape: readonly number[]): Tensor;
+  transpose(a: number, b: number): Tensor;
   /** Transpose of a 2-D tensor (PyTorch's `.T`). */
-  get T(): Tensor {
-    return vw.permute(this, [...this.shape.keys()].reverse());
-  }
+  readonly T: Tensor;
   /** Transpose of the last two axes (PyTorch's `.mT`). */
-  get mT(): Tensor {
-    // a 0-d tensor is its own matrix transpose (PyTorch 1.13 returns it; 1-D is an error)
-    if (this.ndim === 0) return vw.transpose(this, 0, 0);
-    return vw.transpose(this, -2, -1);
-  }
-  permute(...axes: number[] | [readonly number[]]): Tensor {
-    const ax = (Array.isArray(axes[0]) ? axes[0] : axes) as readonly number[];
-    return vw.permute(this, ax);
-  }
-  flatten(start = 0, end = -1): Tensor {
-    return vw.flatten(this, start, end);
-  }
-  squeeze(axis?: number): Tensor {
-    return vw.squeeze(this, axis);
-  }
-  unsqueeze(axis: number): Tensor {
-    return vw.unsqueeze(this, axis);
-  }
+  readonly mT: Tensor;
+  permute(...axes: number[] | [readonly number[]]): Tensor;
+  flatten(start?: number, end?: number): Tensor;
+  squeeze(axis?: number): Tensor;
+  unsqueeze(axis: number): Tensor;
   /** A broadcast view with the given shape (size-1 axes stretched; -1 keeps an axis). No copy. */
-  expand(shape: readonly number[]): Tensor {
-    return vw.expand(this, shapeArg('expand', shape));
-  }
-  expandAs(o: Tensor): Tensor {
-    return vw.expand(this, o.shape);
-  }
+  expand(shape: readonly number[]): Tensor;
+  expandAs(o: Tensor): Tensor;
   /**
    * NumPy-style basic indexing, one spec per leading axis:
    * a number selects (and drops the axis; negative counts from the end), `[start, end, step]`
@@ -449,81 +318,35 @@ export class Tensor {
    * `null` keeps the whole axis. Returns a view.
    * e.g. `x.slice(0)` is row 0, `x.slice(null, [1, 3])` is columns 1..2, `x.slice([null, null, 2])` is every other row.
    */
-  slice(...specs: SliceSpec[]): Tensor {
-    specs.forEach((s, i) => {
-      if (s !== null && typeof s !== 'number' && !Array.isArray(s)) {
-        throw new NablaError(`slice: spec ${i} must be an index, [start, end, step] or null, got ${describe(s)}`);
-      }
-    });
-    return vw.slice(this, specs);
-  }
+  slice(...specs: SliceSpec[]): Tensor;
   /** `length` elements along `axis` from `start` (a view). */
-  narrow(axis: number, start: number, length: number): Tensor {
-    return vw.narrow(this, axis, start, length);
-  }
+  narrow(axis: number, start: number, length: number): Tensor;
   /** The slice at `index` along `axis`, with that axis removed (a view). */
-  select(axis: number, index: number): Tensor {
-    return vw.select(this, axis, index);
-  }
+  select(axis: number, index: number): Tensor;
   /** Repeats the tensor along each axis (like PyTorch's `repeat`). */
-  repeat(...reps: number[]): Tensor {
-    return vw.repeat(this, reps);
-  }
+  repeat(...reps: number[]): Tensor;
 
   // ---------------------------------------------------------------- indexing
 
   /** out[i][j] = x[i][index[i][j]] along `axis` (PyTorch's gather); index is int32. */
-  gather(axis: number, index: Tensor): Tensor {
-    return ix.gather(this, axis, checkTensor('gather', index, 'index'));
-  }
+  gather(axis: number, index: Tensor): Tensor;
   /** Picks whole slices along `axis` by an int32 index vector. */
-  indexSelect(axis: number, index: Tensor | readonly number[]): Tensor {
-    return ix.indexSelect(this, axis, index);
-  }
+  indexSelect(axis: number, index: Tensor | readonly number[]): Tensor;
 
   // ---------------------------------------------------------------- in place (no graph)
 
   /** Copies `src` (broadcast) into this tensor's storage. Not recorded by autograd. */
-  copy_(src: Tensor | number): this {
-    vw.assign(this, src, 'copy_');
-    return this;
-  }
-  fill_(value: number): this {
-    ix.checkFillValue('fill_', value, this.dtype);
-    vw.assign(this, value, 'fill_', { overlapOk: true });
-    return this;
-  }
-  zero_(): this {
-    return this.fill_(0);
-  }
+  copy_(src: Tensor | number): this;
+  fill_(value: number): this;
   /**
    * this += alpha * o, in place, outside the graph (for optimizers). As in PyTorch, the result
    * must keep this tensor's kind (an int32 tensor cannot take a float result) and this tensor
    * must not be an expanded view.
    */
-  add_(o: Operand, alpha = 1): this {
-    return this.inPlace('add_', 'add', alpha === 1 || typeof o === 'number' ? (typeof o === 'number' ? o * alpha : o) : ew.noGradBinary('mul', o, alpha));
-  }
-  sub_(o: Operand): this {
-    return this.inPlace('sub_', 'sub', o);
-  }
-  mul_(o: Operand): this {
-    return this.inPlace('mul_', 'mul', o);
-  }
-  div_(o: Operand): this {
-    return this.inPlace('div_', 'div', o);
-  }
-
-  private inPlace(name: string, op: 'add' | 'sub' | 'mul' | 'div', o: Operand): this {
-    if (vw.hasInternalOverlap(this)) vw.assign(this, 0, name); // throws the overlap error before computing
-    vw.assign(this, ew.noGradBinary(op, this, o), name, { checkCast: true });
-    return this;
-  }
-
-  /** @internal the current backend's kernels (for ops) */
-  static get kernels(): ReturnType<typeof B> {
-    return B();
-  }
+  add_(o: Operand, alpha?: number): this;
+  sub_(o: Operand): this;
+  mul_(o: Operand): this;
+  div_(o: Operand): this;
 }
 
 export type NestedArray = number | NestedArray[];
@@ -544,34 +367,8 @@ export function checkTensorList(op: string, ts: unknown): readonly Tensor[] {
   return ts as Tensor[];
 }
 
-/** A shape argument of reshape/view/expand: an array of integers (-1 allowed; the op checks the rest). */
-function shapeArg(op: string, shape: unknown): readonly number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: the shape must be an array of sizes such as [2, -1], got ${describe(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d)) throw new ShapeError(`${op}: sizes must be integers, got ${describe(d)} in the shape`);
-  }
-  return shape;
-}
 
-/** The axes of a reduction: an integer, a list of distinct integers, or null/undefined for all. */
-function axesArg(op: string, x: Tensor, axis: unknown): number | readonly number[] | null {
-  if (axis === undefined || axis === null) return null;
-  if (typeof axis === 'number') return axis;
-  if (!Array.isArray(axis)) throw new ShapeError(`${op}: axis must be an integer or a list of integers, got ${describe(axis)}`);
-  const seen = new Set<number>();
-  for (const a of axis) {
-    if (typeof a !== 'number' || !Number.isInteger(a)) throw new ShapeError(`${op}: axis must be an integer or a list of integers, got ${describe(a)} in the list`);
-    const n = a < 0 ? a + x.ndim : a;
-    if (seen.has(n)) throw new ShapeError(`${op}: axis ${a} appears more than once in ${fmtShape(axis)}`);
-    seen.add(n);
-  }
-  return axis;
-}
 
-function correctionArg(op: string, c: unknown): number {
-  if (typeof c !== 'number' || !Number.isFinite(c)) throw new NablaError(`${op}: correction must be a finite number, got ${describe(c)}`);
-  return c;
-}
 
 /** A gradient must be a tensor of its tensor's shape and dtype (as PyTorch requires of `.grad`). */
 function checkGrad(t: Tensor, g: unknown): void {

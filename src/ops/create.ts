@@ -1,5 +1,7 @@
 /** Creating tensors: from data, filled, ranges, identity, and seeded random draws. */
 import { Tensor, type NestedArray } from '../core/tensor.js';
+// every tensor made here has its op methods (ops/install.ts), whichever module was imported first
+import './install.js';
 import { type DType, type TypedArray, allocate, checkDType as checkDTypeArg, dtypeOfArray, isFloat, withAllocationContext } from '../core/dtype.js';
 import { DTypeError, NablaError, ShapeError, describe, fmtShape } from '../core/errors.js';
 import { checkShape, sizeOf } from '../core/shape.js';

@@ -1,0 +1,14 @@
+/** The nabla page of the browser run: W1, W2 and W5 from bench/web/nabla.ts on the backend the spec names. */
+import { exposeCells } from '../web/page.js';
+import { useBackend } from '../web/backend.js';
+import { nablaW1, nablaW2, nablaW5 } from '../web/nabla.js';
+
+exposeCells(async (spec, train) => {
+  await useBackend(spec.backend, spec.threads);
+  switch (spec.workload) {
+    case 'W1': return nablaW1(spec);
+    case 'W2': return nablaW2(spec, await train());
+    case 'W5': return nablaW5(spec);
+  }
+  throw new Error(`nabla page: no ${spec.workload} cell`);
+});
