@@ -5,7 +5,8 @@
  * page is cross-origin isolated, the test loss falls below a bound, the boundary canvas changes,
  * and no main-thread frame gap (requestAnimationFrame timestamps collected in the page) exceeds
  * 250 ms while training. Saves test-artifacts/playground-xor.png and reports the steps/s the page
- * measured on XOR and spirals. Skips when /usr/bin/chromium is absent.
+ * measured on XOR and spirals; then, with the .wasm request blocked, that the worker reports why and
+ * trains on the TypeScript backend. Skips when /usr/bin/chromium is absent.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,6 +134,28 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
       assert.ok(r.state.step > 0 && Number.isFinite(r.state.trainLoss), `${name}: ${r.state.step} steps, train loss ${r.state.trainLoss}`);
     }
     assert.deepEqual(errors, [], 'no console errors');
+
+    // without its .wasm (the request fails), the worker says why and trains on the TypeScript backend
+    await context.route('**/*.wasm', (route) => route.abort());
+    const bare = await context.newPage();
+    try {
+      await bare.goto(`${origin}/`);
+      await bare.waitForFunction(() => {
+        const s = (globalThis as unknown as { nablaPlayground?: { backend: string | null; frames: number } }).nablaPlayground;
+        return s !== undefined && s.backend !== null && s.frames > 0;
+      }, null, { timeout: 30_000 });
+      await bare.click('#play');
+      await bare.waitForFunction(() => (globalThis as unknown as { nablaPlayground: { step: number } }).nablaPlayground.step >= 300, null, { timeout: 30_000 });
+      await bare.click('#pause');
+      const sTs = (await bare.evaluate('({ ...globalThis.nablaPlayground })')) as State;
+      t.diagnostic(`without the .wasm: backend ${sTs.backend} (${sTs.wasmError}), XOR test loss ${sTs.testLoss.toFixed(4)} after ${sTs.step} steps`);
+      assert.equal(sTs.backend, 'ts');
+      assert.ok(sTs.wasmError !== null && sTs.wasmError.length > 0, 'the wasm failure is reported');
+      assert.equal(sTs.error, null);
+      assert.ok(sTs.testLoss < 0.3, `on ts, XOR test loss after ${sTs.step} steps is ${sTs.testLoss}`);
+    } finally {
+      await bare.close();
+    }
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
