@@ -4,7 +4,7 @@
  * page trains XOR in its worker through the play / pause buttons. Checks: no console errors, the
  * page is cross-origin isolated, the test loss falls below a bound, the boundary canvas changes,
  * and no main-thread frame gap (requestAnimationFrame timestamps collected in the page) exceeds
- * 250 ms while training. Saves test-artifacts/playground-xor.png and reports the steps/s the page
+ * 250 ms while training; the network drawing (units and weight edges) is drawn. Saves test-artifacts/playground-xor.png and reports the steps/s the page
  * measured on XOR and spirals; then, with the .wasm request blocked, that the worker reports why and
  * trains on the TypeScript backend. Skips when /usr/bin/chromium is absent.
  */
@@ -47,7 +47,7 @@ function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
   });
 }
 
-interface State { backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
+interface State { sizes: number[]; backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
   const { build } = await import('vite');
@@ -104,6 +104,16 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
     const after = await pixels();
     let changed = 0;
     for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) changed++;
+    // the network drawing: 2-8-8-1 units with their activation maps and the weight edges
+    const netInk = await page.evaluate<number>(`(() => {
+      const c = document.getElementById('network');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) ink++;
+      return ink / (c.width * c.height);
+    })()`);
+    assert.deepEqual(s1.sizes, [2, 8, 8, 1]);
+    assert.ok(netInk > 0.05, `the network canvas is ${(100 * netInk).toFixed(1)} % drawn`);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'playground-xor.png') });
     t.diagnostic(`XOR: ${s1.step} steps on ${s1.backend}, train loss ${s1.trainLoss.toFixed(4)}, test loss ${s1.testLoss.toFixed(4)}, ${s1.stepsPerSecond.toFixed(0)} steps/s; ${times.length} frames, max gap ${maxGap.toFixed(0)} ms; ${changed}/${before.length} sampled boundary values changed`);

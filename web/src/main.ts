@@ -5,7 +5,8 @@
  */
 import { DATASETS, type DatasetName, type Points } from './datasets.js';
 import { drawBoundary, drawLosses } from './draw.js';
-import { GRID, type Activation, type FromWorker, type OptimizerName, type ToWorker, type TrainConfig } from './protocol.js';
+import { drawNetwork } from './network.js';
+import { GRID, type Activation, type FromWorker, type NetworkView, type OptimizerName, type ToWorker, type TrainConfig } from './protocol.js';
 
 export interface PlaygroundState {
   backend: string | null;
@@ -17,6 +18,8 @@ export interface PlaygroundState {
   playing: boolean;
   frames: number;
   error: string | null;
+  /** the drawn network's layer sizes (inputs first) */
+  sizes: number[];
 }
 
 function el<T extends HTMLElement>(id: string): T {
@@ -29,8 +32,10 @@ const form = el<HTMLFormElement>('controls');
 const boundary = el<HTMLCanvasElement>('boundary');
 const lossCanvas = el<HTMLCanvasElement>('losses');
 const stats = el<HTMLDivElement>('stats');
+const networkCanvas = el<HTMLCanvasElement>('network');
+let network: NetworkView | null = null;
 
-const state: PlaygroundState = { backend: null, wasmError: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null };
+const state: PlaygroundState = { backend: null, wasmError: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null, sizes: [] };
 (globalThis as unknown as { nablaPlayground: PlaygroundState }).nablaPlayground = state;
 
 let points: { train: Points; test: Points } | null = null;
@@ -75,6 +80,7 @@ const send = (m: ToWorker): void => worker.postMessage(m);
 function render(): void {
   drawBoundary(boundary, lastGrid, points?.train ?? null, points?.test ?? null);
   drawLosses(lossCanvas, history.steps, history.train, history.test);
+  if (network !== null) drawNetwork(networkCanvas, network);
   stats.textContent = [
     `backend     ${state.backend ?? '…'}${state.wasmError !== null ? ` (wasm failed: ${state.wasmError})` : ''}`,
     `step        ${state.step}`,
@@ -111,6 +117,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     state.playing = m.playing;
     state.frames++;
     lastGrid = m.grid;
+    network = m.network;
+    state.sizes = m.network.sizes;
     if (history.steps.length === 0 || history.steps[history.steps.length - 1] !== m.step) {
       history.steps.push(m.step);
       history.train.push(m.trainLoss);

@@ -23,6 +23,16 @@ export interface TrainConfig {
 export const EXTENT = 1.25;
 /** The boundary grid is GRID x GRID cells. */
 export const GRID = 48;
+/** Each neuron's activation map is NEURON_GRID x NEURON_GRID cells over the same square. */
+export const NEURON_GRID = 16;
+
+/** The network as drawn: layer sizes, each Linear's weight ([out, in] row-major), each unit's activation map. */
+export interface NetworkView {
+  sizes: number[];
+  weights: Float32Array[];
+  /** per layer after the input, per unit: NEURON_GRID^2 activations (the output unit: P(class 1)) */
+  neurons: Float32Array[][];
+}
 
 export type ToWorker =
   | { type: 'config'; config: TrainConfig }
@@ -42,5 +52,6 @@ export type FromWorker =
       grid: Float32Array;
       stepsPerSecond: number;
       playing: boolean;
+      network: NetworkView;
     }
   | { type: 'error'; message: string };

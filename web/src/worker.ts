@@ -6,7 +6,7 @@
 import * as nb from 'nabla';
 import wasmUrl from '../../wasm/nabla.wasm?url';
 import { makeDataset, rng, type Points } from './datasets.js';
-import { EXTENT, GRID, type FromWorker, type ToWorker, type TrainConfig } from './protocol.js';
+import { EXTENT, GRID, NEURON_GRID, type FromWorker, type NetworkView, type ToWorker, type TrainConfig } from './protocol.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker): void;
@@ -26,7 +26,10 @@ interface Session {
   testX: nb.Tensor;
   testY: nb.Tensor;
   gridX: nb.Tensor;
+  neuronX: nb.Tensor;
   model: nb.nn.Sequential;
+  linears: nb.nn.Linear[];
+  acts: nb.nn.Module[];
   opt: nb.optim.Optimizer;
   order: Int32Array;
   cursor: number;
@@ -45,28 +48,34 @@ function activation(name: TrainConfig['activation']): nb.nn.Module {
   return new nb.nn.Sigmoid();
 }
 
-function gridPoints(): nb.Tensor {
-  const xy = new Float32Array(GRID * GRID * 2);
-  for (let row = 0; row < GRID; row++) {
-    for (let col = 0; col < GRID; col++) {
-      const k = row * GRID + col;
-      xy[2 * k] = -EXTENT + ((col + 0.5) / GRID) * 2 * EXTENT;
-      xy[2 * k + 1] = EXTENT - ((row + 0.5) / GRID) * 2 * EXTENT;
+/** The centres of an n x n grid over [-EXTENT, EXTENT]^2, row 0 at the top, as [n*n, 2]. */
+function gridPoints(n: number): nb.Tensor {
+  const xy = new Float32Array(n * n * 2);
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      const k = row * n + col;
+      xy[2 * k] = -EXTENT + ((col + 0.5) / n) * 2 * EXTENT;
+      xy[2 * k + 1] = EXTENT - ((row + 0.5) / n) * 2 * EXTENT;
     }
   }
-  return nb.tensor(xy).reshape([GRID * GRID, 2]);
+  return nb.tensor(xy).reshape([n * n, 2]);
 }
 
 function start(config: TrainConfig): Session {
   const { train, test } = makeDataset({ name: config.dataset, n: config.n, noise: config.noise, trainFraction: config.trainFraction, seed: config.seed });
   nb.manualSeed(config.seed);
-  const layers: nb.nn.Module[] = [];
+  const layers: nb.nn.Module[] = [], linears: nb.nn.Linear[] = [], acts: nb.nn.Module[] = [];
   let inF = 2;
   for (let i = 0; i < config.hiddenLayers; i++) {
-    layers.push(new nb.nn.Linear(inF, config.width), activation(config.activation));
+    const lin = new nb.nn.Linear(inF, config.width), act = activation(config.activation);
+    layers.push(lin, act);
+    linears.push(lin);
+    acts.push(act);
     inF = config.width;
   }
-  layers.push(new nb.nn.Linear(inF, 1));
+  const out = new nb.nn.Linear(inF, 1);
+  layers.push(out);
+  linears.push(out);
   const model = new nb.nn.Sequential(...layers);
   const opt = config.optimizer === 'adam'
     ? new nb.optim.Adam(model.parameters(), { lr: config.lr, weightDecay: config.l2 })
@@ -74,10 +83,10 @@ function start(config: TrainConfig): Session {
   const nTrain = train.label.length;
   const order = new Int32Array(nTrain).map((_, i) => i);
   return {
-    config, train, test, model, opt, order, cursor: nTrain, shuffle: rng(config.seed ^ 0x5eed), step: 0,
+    config, train, test, model, linears, acts, opt, order, cursor: nTrain, shuffle: rng(config.seed ^ 0x5eed), step: 0,
     trainX: nb.tensor(train.xy).reshape([nTrain, 2]), trainY: nb.tensor(train.label).reshape([nTrain, 1]),
     testX: nb.tensor(test.xy).reshape([test.label.length, 2]), testY: nb.tensor(test.label).reshape([test.label.length, 1]),
-    gridX: gridPoints(),
+    gridX: gridPoints(GRID), neuronX: gridPoints(NEURON_GRID),
   };
 }
 
@@ -108,12 +117,39 @@ function trainStep(s: Session): void {
   s.step++;
 }
 
+/** Per unit columns of a [points, units] tensor. */
+function columns(t: nb.Tensor): Float32Array[] {
+  const [n, u] = t.shape as [number, number];
+  const d = t.data();
+  const cols: Float32Array[] = [];
+  for (let j = 0; j < u; j++) {
+    const c = new Float32Array(n);
+    for (let i = 0; i < n; i++) c[i] = d[i * u + j]!;
+    cols.push(c);
+  }
+  return cols;
+}
+
+/** The weights and every unit's activation over the small grid (the layers applied one by one). */
+function networkView(s: Session): NetworkView {
+  const sizes = [2, ...s.linears.map((l) => l.outFeatures)];
+  const weights = s.linears.map((l) => Float32Array.from(l.weight.data()));
+  const neurons: Float32Array[][] = [];
+  let h = s.neuronX;
+  s.linears.forEach((lin, i) => {
+    const z = lin.forward(h);
+    h = i < s.acts.length ? (s.acts[i]!.forward(z) as nb.Tensor) : nb.sigmoid(z);
+    neurons.push(columns(h));
+  });
+  return { sizes, weights, neurons };
+}
+
 function frame(s: Session, stepsPerSecond: number): FromWorker {
   return nb.noGrad(() => {
     const trainLoss = lossFn.forward(s.model.forward(s.trainX) as nb.Tensor, s.trainY).item();
     const testLoss = lossFn.forward(s.model.forward(s.testX) as nb.Tensor, s.testY).item();
     const grid = Float32Array.from(nb.sigmoid(s.model.forward(s.gridX) as nb.Tensor).data());
-    return { type: 'frame', step: s.step, trainLoss, testLoss, grid, stepsPerSecond, playing };
+    return { type: 'frame', step: s.step, trainLoss, testLoss, grid, stepsPerSecond, playing, network: networkView(s) };
   });
 }
 
