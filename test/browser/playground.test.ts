@@ -4,7 +4,8 @@
  * page trains XOR in its worker through the play / pause buttons. Checks: no console errors, the
  * page is cross-origin isolated, the test loss falls below a bound, the boundary canvas changes,
  * and no main-thread frame gap (requestAnimationFrame timestamps collected in the page) exceeds
- * 250 ms while training; the network drawing (units and weight edges) is drawn. Saves test-artifacts/playground-xor.png and reports the steps/s the page
+ * 250 ms while training; the network drawing (units and weight edges) is drawn; 'explain one
+ * step' shows nb.explain's forward and backward pass of the trained network. Saves test-artifacts/playground-xor.png and reports the steps/s the page
  * measured on XOR and spirals; then, with the .wasm request blocked, that the worker reports why and
  * trains on the TypeScript backend. Skips when /usr/bin/chromium is absent.
  */
@@ -47,7 +48,7 @@ function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
   });
 }
 
-interface State { sizes: number[]; backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
+interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
   const { build } = await import('vite');
@@ -123,6 +124,22 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
     assert.ok(changed > before.length / 10, `only ${changed} of ${before.length} sampled boundary values changed`);
     assert.ok(times.length > 10, `only ${times.length} animation frames while training`);
     assert.ok(maxGap <= 250, `a main-thread frame gap of ${maxGap.toFixed(0)} ms while training`);
+
+    // one step explained (nb.explain in the worker) on the trained 2-8-8-1 network, which it leaves unchanged
+    const s1f = await state();
+    s1.frames = s1f.frames;
+    await page.click('#explain');
+    await page.waitForFunction(() => (globalThis as unknown as { nablaPlayground: { explained: number } }).nablaPlayground.explained >= 1, null, { timeout: 10_000 });
+    const explained = await page.textContent('#explain-text') ?? '';
+    await page.screenshot({ path: join(ROOT, 'test-artifacts', 'playground-explain.png'), fullPage: true, clip: { x: 0, y: 560, width: 1320, height: 1000 } });
+    assert.match(explained, /one training step, 3-layer network, loss: binary cross-entropy on the logit/);
+    for (const part of ['Forward pass', 'z⁽³⁾ = W⁽³⁾ a⁽²⁾ + b⁽³⁾', 'a⁽¹⁾ = tanh(z⁽¹⁾)', 'Backward pass', 'δ⁽¹⁾ = (W⁽²⁾)ᵀ δ⁽²⁾ ⊙ tanh′(z⁽¹⁾)']) {
+      assert.ok(explained.includes(part), `the explanation has '${part}'`);
+    }
+    await page.waitForFunction((f) => (globalThis as unknown as { nablaPlayground: { frames: number } }).nablaPlayground.frames > f, s1.frames, { timeout: 10_000 });
+    const s2 = await state();
+    assert.equal(s2.step, s1.step);
+    assert.equal(s2.testLoss, s1.testLoss, 'explain leaves the network as it was');
 
     // sustained steps/s on XOR and spirals: steps done in 3 s of play (page clock), from a reset
     const sustained = async (dataset: string): Promise<{ perSecond: number; state: State }> => {

@@ -20,6 +20,8 @@ export interface PlaygroundState {
   error: string | null;
   /** the drawn network's layer sizes (inputs first) */
   sizes: number[];
+  /** explanations received */
+  explained: number;
 }
 
 function el<T extends HTMLElement>(id: string): T {
@@ -35,7 +37,7 @@ const stats = el<HTMLDivElement>('stats');
 const networkCanvas = el<HTMLCanvasElement>('network');
 let network: NetworkView | null = null;
 
-const state: PlaygroundState = { backend: null, wasmError: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null, sizes: [] };
+const state: PlaygroundState = { backend: null, wasmError: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null, sizes: [], explained: 0 };
 (globalThis as unknown as { nablaPlayground: PlaygroundState }).nablaPlayground = state;
 
 let points: { train: Points; test: Points } | null = null;
@@ -124,6 +126,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       history.train.push(m.trainLoss);
       history.test.push(m.testLoss);
     }
+  } else if (m.type === 'explain') {
+    const [x, y, label] = m.point;
+    el<HTMLPreElement>('explain-text').textContent = `x = (${x.toFixed(4)}, ${y.toFixed(4)}), class ${label}, at step ${state.step}\n\n${m.text}`;
+    el<HTMLDetailsElement>('explain-panel').open = true;
+    state.explained++;
   } else {
     state.error = m.message;
     state.playing = false;
@@ -160,6 +167,7 @@ el<HTMLButtonElement>('pause').onclick = () => {
 };
 el<HTMLButtonElement>('step').onclick = () => send({ type: 'step', steps: 1 });
 el<HTMLButtonElement>('reset').onclick = reset;
+el<HTMLButtonElement>('explain').onclick = () => send({ type: 'explain' });
 form.addEventListener('change', reset);
 
 reset();

@@ -38,7 +38,8 @@ export type ToWorker =
   | { type: 'config'; config: TrainConfig }
   | { type: 'play' }
   | { type: 'pause' }
-  | { type: 'step'; steps: number };
+  | { type: 'step'; steps: number }
+  | { type: 'explain' };
 
 export type FromWorker =
   | { type: 'ready'; backend: string; wasmError: string | null }
@@ -54,4 +55,5 @@ export type FromWorker =
       playing: boolean;
       network: NetworkView;
     }
+  | { type: 'explain'; text: string; point: [number, number, number] }
   | { type: 'error'; message: string };

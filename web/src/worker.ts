@@ -153,6 +153,20 @@ function frame(s: Session, stepsPerSecond: number): FromWorker {
   });
 }
 
+/**
+ * `nb.explain` on the current network and the first training point: the forward pass, the loss,
+ * every delta and gradient, and the plain SGD update W := W - lr dJ/dW, as text; the model is
+ * left as it was (apply: false).
+ */
+function explainStep(s: Session): FromWorker {
+  const x = s.train.xy[0]!, y = s.train.xy[1]!, label = s.train.label[0]!;
+  const ex = nb.explain({
+    model: s.model, input: [[x, y]], target: [[label]], loss: lossFn, lossName: 'binary cross-entropy on the logit',
+    lr: s.config.lr, apply: false,
+  });
+  return { type: 'explain', text: ex.toText(), point: [x, y, label] };
+}
+
 function post(m: FromWorker): void {
   scope.postMessage(m);
 }
@@ -222,6 +236,11 @@ scope.onmessage = (e) => {
         if (session !== null) post(frame(session, 0));
       } else if (m.type === 'step') {
         burst(m.steps);
+      } else if (m.type === 'explain') {
+        if (session !== null) {
+          post(explainStep(session));
+          post(frame(session, 0));
+        }
       }
     } catch (err) {
       playing = false;
