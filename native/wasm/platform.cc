@@ -117,6 +117,7 @@ std::atomic<int> slots{0};
 std::atomic<int> finished{0};
 std::atomic<int> busy{0};
 std::atomic<int> stopping{0};
+std::atomic<int> sleepers{0};  // workers asleep (or about to be) in memory.atomic.wait32 on jobGen
 TaskFn jobFn = nullptr;
 void* jobCtx = nullptr;
 int jobNt = 1;
@@ -144,12 +145,16 @@ int runParallel(int nt, TaskFn fn, void* ctx) {
   jobNt = nt;
   finished.store(0, std::memory_order_relaxed);
   slots.store(nt - 1, std::memory_order_release);
-  jobGen.fetch_add(1, std::memory_order_acq_rel);
-  __builtin_wasm_memory_atomic_notify(reinterpret_cast<int*>(&jobGen), (unsigned)(nt - 1));
+  jobGen.fetch_add(1, std::memory_order_seq_cst);
+  // (a wake-up costs the engine a lock and a futex call: only when a worker sleeps)
+  if (sleepers.load(std::memory_order_seq_cst) > 0)
+    __builtin_wasm_memory_atomic_notify(reinterpret_cast<int*>(&jobGen), (unsigned)(nt - 1));
   fn(ctx, 0, nt);
   const int joined = (nt - 1) - slots.exchange(0, std::memory_order_acq_rel);
-  while (finished.load(std::memory_order_acquire) != joined) {
-  }
+  // spin, then give the CPU away in short timed waits (a joined worker the OS has descheduled
+  // needs it on a busy machine)
+  for (int spins = 0, f; (f = finished.load(std::memory_order_acquire)) != joined; spins++)
+    if (spins > 4000) __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&finished), f, 20000);
   busy.store(0, std::memory_order_release);
   return nt;
 }
@@ -203,8 +208,12 @@ NB_EXPORT(nb_worker_loop) void nb_worker_loop(int tid) {
     int g;
     int spins = 0;
     while ((g = jobGen.load(std::memory_order_acquire)) == seen && spins < 20000) spins++;
-    while ((g = jobGen.load(std::memory_order_acquire)) == seen)
-      __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&jobGen), seen, -1);
+    if (g == seen) {
+      sleepers.fetch_add(1, std::memory_order_seq_cst);
+      while ((g = jobGen.load(std::memory_order_seq_cst)) == seen)
+        __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&jobGen), seen, -1);
+      sleepers.fetch_sub(1, std::memory_order_seq_cst);
+    }
     seen = g;
     if (stopping.load(std::memory_order_acquire)) return;
     if (tid < jobNt) {
