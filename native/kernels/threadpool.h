@@ -26,10 +26,14 @@ int parallel(int nt, F& f) {
   return runParallel(nt, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f);
 }
 
-// Gives the CPU to another thread (WebAssembly: nothing to give it to, spinning continues).
+// Gives the CPU to another thread (WebAssembly with threads: a timed wait of a microsecond on a
+// word nobody notifies; without threads there is nothing to give it to, spinning continues).
 inline void cpuYield() {
 #ifndef __wasm__
   std::this_thread::yield();
+#elif defined(__wasm_atomics__)
+  static int never = 0;
+  __builtin_wasm_memory_atomic_wait32(&never, 0, 1000);
 #endif
 }
 
