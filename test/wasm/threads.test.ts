@@ -99,3 +99,17 @@ test('without SharedArrayBuffer the wasm kernels stay on one thread and say why'
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), '1 1 no SharedArrayBuffer');
 });
+
+test('nb.setNumThreads and nb.getNumThreads reach the wasm kernels while wasm is the backend', { skip }, () => {
+  const before = nb.getBackend();
+  nb.setBackend('wasm');
+  try {
+    assert.equal(nb.setNumThreads(2), 2);
+    assert.equal(nb.getNumThreads(), 2);
+    assert.equal(nb.wasmInfo()!.threads, 2);
+    assert.equal(nb.setNumThreads(1), 1);
+    assert.equal(nb.wasmInfo()!.threads, 1);
+  } finally {
+    nb.setBackend(before);
+  }
+});
