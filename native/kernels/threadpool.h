@@ -45,11 +45,19 @@ inline void cpuRelax() {
 #endif
 }
 
+// How many times longer to spin before yielding: WebAssembly has no pause instruction (a spin is
+// a few ns, not tens), and its yield is a timed wait that the OS rounds up to tens of us.
+#ifdef __wasm_atomics__
+constexpr int kSpinScale = 40;
+#else
+constexpr int kSpinScale = 1;
+#endif
+
 // Waits until cond() holds: spins, then yields the CPU.
 template <class C>
 inline void spinUntil(C&& cond) {
   for (int spins = 0; !cond(); spins++) {
-    if (spins < 4000) cpuRelax();
+    if (spins < 4000 * kSpinScale) cpuRelax();
     else cpuYield();
   }
 }
@@ -84,7 +92,7 @@ struct Barrier {
       return;
     }
     for (int spins = 0; gen.load(std::memory_order_acquire) == g; spins++) {
-      if (spins < 20000) cpuRelax();
+      if (spins < 20000 * kSpinScale) cpuRelax();
       else cpuYield();
     }
   }

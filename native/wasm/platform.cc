@@ -154,7 +154,7 @@ int runParallel(int nt, TaskFn fn, void* ctx) {
   // spin, then give the CPU away in short timed waits (a joined worker the OS has descheduled
   // needs it on a busy machine)
   for (int spins = 0, f; (f = finished.load(std::memory_order_acquire)) != joined; spins++)
-    if (spins > 4000) __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&finished), f, 20000);
+    if (spins > 4000 * kSpinScale) __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&finished), f, 20000);
   busy.store(0, std::memory_order_release);
   return nt;
 }
