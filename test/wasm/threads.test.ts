@@ -113,3 +113,14 @@ test('nb.setNumThreads and nb.getNumThreads reach the wasm kernels while wasm is
     nb.setBackend(before);
   }
 });
+
+test('stopWasmThreads ends the workers (one thread after); new ones start on request, same bits', { skip }, async () => {
+  nb.manualSeed(10);
+  const a = nb.randn([200, 300]), b = nb.randn([300, 260]);
+  const gemm = () => [data(nb.matmul(a, b))];
+  const two = on(2, gemm);
+  await nb.stopWasmThreads();
+  assert.equal(nb.wasmInfo()!.threads, 1);
+  sameBits(on(2, gemm), two, 'after a restart');
+  sameBits(on(1, gemm), two, 'one thread');
+});
