@@ -103,7 +103,7 @@ async function wasmState(): Promise<string | null> {
   const before = nb.getBackend();
   try {
     await useBackend('wasm', 0);
-    wasmInfoLine = JSON.stringify((nb as unknown as { wasmInfo?: () => unknown }).wasmInfo?.() ?? null);
+    wasmInfoLine = JSON.stringify(nb.wasmInfo());
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -285,7 +285,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   if (bt) lines.push(`## In Chromium (${browserInfo?.userAgent?.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, headless, crossOriginIsolated ${browserInfo?.isolated}; same run)\n`, bt, '');
   const fl = args.floors === 'wasm' || browserOnly ? [] : floors(res, peersRefused);
   if (fl.length) lines.push(`## Floors of issue 16 (ratios from this run; nabla kernels ${ni ? `${ni.isa}${standin ? ', AVX2 stand-in: OpenBLAS Haswell, PyTorch AVX2' : ''}` : 'ts only'})\n`, floorsTable(fl), '');
-  const wfl = args.floors === 'native' ? [] : wasmFloors(res);
+  // `browser` alone: only the Chromium-vs-Node floors (the others need the Node cells it does not run)
+  const wfl = args.floors === 'native' ? [] : wasmFloors(res).filter((f) => !browserOnly || f.floor.includes('Chromium'));
   if (args.floors === 'wasm' || wfl.some((f) => f.pass !== null)) lines.push(`## WebAssembly floors of issue 13 (one thread unless stated; ratios from this run)\n`, floorsTable(wfl, 'issue 13'), '');
   const rss = browserOnly || args.floors === 'wasm' ? '' : rssTable(res);
   if (rss) lines.push(`## Peak RSS of the training workloads\n`, rss, '');

@@ -14,11 +14,10 @@ export class SkipCell extends Error {
 /** The loader a backend may need before it is registered (the wasm module is compiled asynchronously). */
 async function loadIfNeeded(name: string): Promise<void> {
   if (nb.availableBackends().includes(name)) return;
-  const api = nb as unknown as Record<string, unknown>;
-  if (name === 'wasm' && typeof api['initWasm'] === 'function') {
+  if (name === 'wasm') {
     // nb.initWasm(source?, { select }): in a page it fetches wasm/nabla.wasm beside the package
     try {
-      await (api['initWasm'] as (s?: unknown, o?: { select: boolean }) => Promise<unknown>)(undefined, { select: false });
+      await nb.initWasm(undefined, { select: false });
     } catch (e) {
       throw new SkipCell(`nabla backend 'wasm' did not load: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -27,11 +26,13 @@ async function loadIfNeeded(name: string): Promise<void> {
 
 /** The wasm backend's thread count (wasmInfo().threads), or null when this build does not report it. */
 function wasmThreads(): number | null {
-  const info = (nb as unknown as { wasmInfo?: () => { threads?: number } | null }).wasmInfo?.();
-  return typeof info?.threads === 'number' ? info.threads : null;
+  return nb.wasmInfo()?.threads ?? null;
 }
 
-/** Sets the wasm backend's threads with whatever this build offers (setWasmThreads, or setNumThreads reaching it); returns the count in effect. */
+/**
+ * Sets the wasm backend's threads with whatever this build offers (a `setWasmThreads`, or
+ * `setNumThreads` reaching it); returns the count in effect (wasmInfo().threads).
+ */
 function setWasmThreads(n: number): number | null {
   const api = nb as unknown as Record<string, unknown>;
   if (wasmThreads() === n) return n;

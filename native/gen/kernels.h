@@ -18,10 +18,10 @@ enum BinaryOp { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B
 enum ReduceOp { R_SUM, R_MAX, R_MIN, R_PROD };
 enum ArgReduceOp { A_ARGMIN, A_ARGMAX };
 
-// dtype codes of typed arrays (-1: absent, -2: not a typed array)
+// dtype codes of typed arrays (-1: absent, -2: not a typed array, -3: not 4-byte elements in a float32 slot)
 enum ElemType { E_F32 = 0, E_U8 = 1, E_I32 = 2, E_F64 = 3, E_I8 = 4, E_U8C = 5, E_I16 = 6, E_U16 = 7, E_U32 = 8, E_I64 = 9, E_U64 = 10 };
 inline int elemBytes(int t) { static const int b[] = {4, 1, 4, 8, 1, 1, 2, 2, 4, 8, 8}; return t >= 0 && t < 11 ? b[t] : 0; }
-inline const char* elemName(int t) { static const char* n[] = {"Float32Array", "Uint8Array", "Int32Array", "Float64Array", "Int8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Uint32Array", "BigInt64Array", "BigUint64Array"}; return t >= 0 && t < 11 ? n[t] : t == -1 ? "absent" : "not a typed array"; }
+inline const char* elemName(int t) { static const char* n[] = {"Float32Array", "Uint8Array", "Int32Array", "Float64Array", "Int8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Uint32Array", "BigInt64Array", "BigUint64Array"}; return t >= 0 && t < 11 ? n[t] : t == -1 ? "absent" : t == -3 ? "a typed array of other than 4-byte elements" : "not a typed array"; }
 
 struct ConvGeom {
   i64 n, cIn, h, w, cOut, kh, kw, strideH, strideW, padH, padW, dilH, dilW, groups, outH, outW;

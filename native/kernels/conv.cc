@@ -138,38 +138,54 @@ static GemmCall call(i64 m, i64 n, i64 k, const float* a, i64 lda, int ta, const
   return G;
 }
 
+// Weight and bias gradients sum over the batch into per-slot accumulators: the batch is cut into
+// `reduceSlots` fixed contiguous ranges of images, slot s always sums the same images in the same
+// order, and the slots are added in slot order at the end. The slot count depends only on the
+// batch and the weight size, never on the threads, so one and two threads (and any scheduling)
+// give the same bits; with up to 8 slots a thread the OS stops holds at most 1/8 of the work.
+// Slots cost one weight-sized accumulator each: at most ~16 MB in all (fewer slots for big weights).
+static i64 reduceSlots(i64 units, i64 wsize) {
+  const i64 cap = std::max<i64>(1, (i64(1) << 22) / std::max<i64>(1, wsize));
+  return std::max<i64>(1, std::min<i64>({units, i64(8), cap}));
+}
+
 // Runs body(image, gemmThreads, slot) for every image: images taken from a shared counter by the
-// pool's threads (GEMMs then stay on their thread), or one by one with threaded GEMMs. Returns
-// the number of slots (accumulators indexed by slot below it).
+// pool's threads (GEMMs then stay on their thread), or one by one with threaded GEMMs.
 //
-// With `reduce`, the body accumulates into per-slot sums (weight and bias gradients): the batch
-// is cut into `slots` fixed contiguous ranges of images, a thread claims a whole range, and slot
-// s always sums the same images in the same order, whichever thread (and however many joined)
-// ran it, so the summed result does not depend on scheduling. Without it, images are claimed
-// one at a time (the finest balance) and the slot passed is the thread's id.
+// With `reduce` (weight and bias gradients), `slots` > 0 is the reduceSlots() count: a thread
+// claims a whole slot (its fixed range of images) and the body accumulates into that slot's sums.
+// Without it, images are claimed one at a time (the finest balance) and the slot passed is the
+// thread's id.
 template <class F>
-static int overImages(const ConvGeom& g, bool reduce, F&& body) {
+static void overImages(const ConvGeom& g, i64 slots, F&& body) {
   const i64 work = g.cOut / g.groups * (g.cIn / g.groups) * g.kh * g.kw * g.outH * g.outW;  // MACs per image/group
   int nt = numThreads();
-  if (g.n >= 2 && nt > 1 && work * g.groups * g.n >= 200000) {
+  const bool threaded = g.n >= 2 && nt > 1 && work * g.groups * g.n >= 200000;
+  if (slots > 0) {
+    auto range = [&](i64 s, int gemmThreads) {
+      for (i64 i = s * g.n / slots; i < (s + 1) * g.n / slots; i++) body(i, gemmThreads, (int)s);
+    };
+    if (threaded && slots > 1) {
+      std::atomic<i64> next{0};
+      auto task = [&](int, int) {
+        for (i64 s; (s = next.fetch_add(1, std::memory_order_relaxed)) < slots;) range(s, 1);
+      };
+      parallel((int)std::min<i64>(nt, slots), task);
+    } else {
+      for (i64 s = 0; s < slots; s++) range(s, 0);
+    }
+    return;
+  }
+  if (threaded) {
     if (nt > g.n) nt = (int)g.n;
     std::atomic<i64> next{0};
-    if (reduce) {
-      const i64 slots = nt;
-      auto task = [&](int, int) {
-        for (i64 s; (s = next.fetch_add(1, std::memory_order_relaxed)) < slots;)
-          for (i64 i = s * g.n / slots; i < (s + 1) * g.n / slots; i++) body(i, 1, (int)s);
-      };
-      parallel(nt, task);
-      return nt;
-    }
     auto task = [&](int tid, int) {
       for (i64 i; (i = next.fetch_add(1, std::memory_order_relaxed)) < g.n;) body(i, 1, tid);
     };
-    return parallel(nt, task);
+    parallel(nt, task);
+    return;
   }
   for (i64 i = 0; i < g.n; i++) body(i, 0, 0);
-  return 1;
 }
 
 // bias value of output channel o (0 without a bias)
@@ -180,7 +196,7 @@ static void conv2dIm2col(const float* x, const float* w, const float* bias, cons
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0) return;
   const bool pw = isPointwise(g);
-  overImages(g, false, [&](i64 img, int gemmThreads, int) {
+  overImages(g, 0, [&](i64 img, int gemmThreads, int) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     float* yt = tlsOut.get((size_t)P * coutG);
     for (i64 gi = 0; gi < g.groups; gi++) {
@@ -215,7 +231,7 @@ static void conv2dBackwardInputIm2col(const float* dy, const float* w, const Con
   const i64 K = cinG * g.kh * g.kw, P = g.outH * g.outW, HW = g.h * g.w;
   if (g.n == 0 || P == 0 || g.cOut == 0 || K == 0) return;
   const bool pw = isPointwise(g);
-  overImages(g, false, [&](i64 img, int gemmThreads, int) {
+  overImages(g, 0, [&](i64 img, int gemmThreads, int) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     for (i64 gi = 0; gi < g.groups; gi++) {
       const float* dyg = dy + (img * g.cOut + gi * coutG) * P;
@@ -265,10 +281,10 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
   const IsaTable* T = isa();
   // per thread: an accumulator laid out as the GEMM writes it (dots: dw's layout, else per
   // group K x coutG), summed and transposed into dw at the end
-  const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
-  std::vector<float> acc((size_t)maxNt * wsize, 0.f);
-  BiasAcc bacc(db, maxNt, g.cOut);
-  const int used = overImages(g, true, [&](i64 img, int gemmThreads, int tid) {
+  const i64 slots = reduceSlots(g.n, wsize);
+  std::vector<float> acc((size_t)slots * wsize, 0.f);
+  BiasAcc bacc(db, (int)slots, g.cOut);
+  overImages(g, slots, [&](i64 img, int gemmThreads, int tid) {
     float* col = pw ? nullptr : tlsCol.get((size_t)K * P);
     float* a = acc.data() + (size_t)tid * wsize;
     bacc.add(tid, dy + img * g.cOut * P, P, T);
@@ -290,7 +306,7 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
       }
     }
   });
-  for (int t = 0; t < used; t++) {
+  for (i64 t = 0; t < slots; t++) {
     const float* a = acc.data() + (size_t)t * wsize;
     if (dots) {
       if (t == 0) std::memcpy(dw, a, sizeof(float) * wsize);
@@ -304,7 +320,7 @@ static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const Co
         for (i64 r = 0; r < K; r++) dg[o * K + r] = (t == 0 ? 0.f : dg[o * K + r]) + ag[r * coutG + o];
     }
   }
-  bacc.finish(used, db);
+  bacc.finish((int)slots, db);
 }
 
 
@@ -375,7 +391,7 @@ static void conv2dImplicit(const float* x, const float* w, const float* bias, co
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const bool tiny = m.coutG * m.K <= 256;
   const IsaTable* T = isa();
-  overImages(g, false, [&](i64 img, int gemmThreads, int) {
+  overImages(g, 0, [&](i64 img, int gemmThreads, int) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
     float* yt = tlsOut.get((size_t)m.Q * m.coutG);
@@ -417,7 +433,7 @@ static void conv2dBackwardInputImplicit(const float* dy, const float* w, const C
   const i64 P = g.outH * g.outW, HW = g.h * g.w;
   const IsaTable* T = isa();
   const bool tiny = m.coutG * m.K <= 256;
-  overImages(g, false, [&](i64 img, int gemmThreads, int) {
+  overImages(g, 0, [&](i64 img, int gemmThreads, int) {
     float* dxp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
     float* dcol = tiny ? nullptr : tlsCol.get((size_t)m.K * m.Q);
@@ -452,10 +468,10 @@ static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const 
   const i64 wsize = g.cOut * m.K;
   const bool dots = m.coutG * m.K <= 256;
   const IsaTable* T = isa();
-  const int maxNt = std::max(1, std::min<int>(numThreads(), (int)g.n));
-  std::vector<float> acc((size_t)maxNt * wsize, 0.f);
-  BiasAcc bacc(db, maxNt, g.cOut);
-  const int used = overImages(g, true, [&](i64 img, int gemmThreads, int tid) {
+  const i64 slots = reduceSlots(g.n, wsize);
+  std::vector<float> acc((size_t)slots * wsize, 0.f);
+  BiasAcc bacc(db, (int)slots, g.cOut);
+  overImages(g, slots, [&](i64 img, int gemmThreads, int tid) {
     float* xp = tlsPad.get((size_t)(m.cinG * m.planeP + m.slack));
     float* dyq = tlsDy.get((size_t)m.coutG * m.Q);
     const float** rows = reinterpret_cast<const float**>(tlsRows.get((size_t)m.K * 2 + 2));
@@ -477,8 +493,8 @@ static void conv2dBackwardWeightImplicit(const float* x, const float* dy, const 
     }
   });
   std::memcpy(dw, acc.data(), sizeof(float) * wsize);
-  for (int t = 1; t < used; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
-  bacc.finish(used, db);
+  for (i64 t = 1; t < slots; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
+  bacc.finish((int)slots, db);
 }
 
 static bool implicitOk(const ConvGeom& g) { return g.strideH == 1 && g.strideW == 1 && !isPointwise(g); }
@@ -680,17 +696,18 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
   const i64 dyStride = nbo * MR * d.Qr;  // one image's padded-width dy rows (rows past cout unused)
   // images per tile call: the horizontal sums at the end of a call are paid once per chunk
   const i64 chunk = 4, nChunks = (g.n + chunk - 1) / chunk;
-  const int maxNt = std::max(1, std::min<int>(numThreads(), (int)nChunks));
-  std::vector<float> acc((size_t)maxNt * wsize, 0.f);
-  BiasAcc bacc(db, maxNt, g.cOut);
-  // slot s sums the fixed range of chunks [s*nChunks/maxNt, (s+1)*nChunks/maxNt) into acc[s],
-  // whichever thread claims it, so the sums do not depend on scheduling (see overImages)
+  // slot s sums the fixed range of chunks [s*nChunks/slots, (s+1)*nChunks/slots) into acc[s],
+  // whichever thread claims it, and the slots are added in order: the sums depend neither on
+  // scheduling nor on the thread count (see reduceSlots)
+  const i64 slots = reduceSlots(nChunks, wsize);
+  std::vector<float> acc((size_t)slots * wsize, 0.f);
+  BiasAcc bacc(db, (int)slots, g.cOut);
   std::atomic<i64> next{0};
   auto task = [&](int, int) {
     float* xs = tlsDirectX.get((size_t)(chunk * d.xpSize));
     float* dys = tlsDirectDy.get((size_t)(chunk * dyStride));
-    for (i64 tid; (tid = next.fetch_add(1, std::memory_order_relaxed)) < maxNt;)
-    for (i64 c = tid * nChunks / maxNt; c < (tid + 1) * nChunks / maxNt; c++) {
+    for (i64 tid; (tid = next.fetch_add(1, std::memory_order_relaxed)) < slots;)
+    for (i64 c = tid * nChunks / slots; c < (tid + 1) * nChunks / slots; c++) {
       float* a = acc.data() + (size_t)tid * wsize;
       const i64 i0 = c * chunk, m = std::min(chunk, g.n - i0);
       for (i64 i = 0; i < m; i++) bacc.add((int)tid, dy + (i0 + i) * g.cOut * P, P, T);
@@ -717,12 +734,12 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
       }
     }
   };
-  if (maxNt > 1) parallel(maxNt, task);
+  const int nt = (int)std::min<i64>(numThreads(), slots);
+  if (nt > 1) parallel(nt, task);
   else task(0, 1);
-  const int used = maxNt;
   std::memcpy(dw, acc.data(), sizeof(float) * wsize);
-  for (int t = 1; t < used; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
-  bacc.finish(used, db);
+  for (i64 t = 1; t < slots; t++) T->axpy(wsize, 1.0f, acc.data() + (size_t)t * wsize, dw);
+  bacc.finish((int)slots, db);
 }
 
 void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {

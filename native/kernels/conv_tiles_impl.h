@@ -82,9 +82,16 @@ static inline __attribute__((always_inline)) void fwdBlock(i64 K, const float* _
   NB_CT_UNROLL for (int r = 0; r < FMR; r++) NB_CT_UNROLL for (int v = 0; v < NV; v++) vstore(y + r * ldy + q0 + v * L, acc[r][v]);
 }
 
+// A lone last vector would run with FMR accumulators only (bound by the FMA latency, at half
+// speed or less): when FNV = 3 leaves one, the last four vectors go as two blocks of two instead
+// (AVX2's 14 x 14 planes: 28 vectors = 8 x 3 + 2 + 2, not 9 x 3 + 1).
 static void fwdRow(i64 K, const float* wp, const float* x, const i64* off, i64 nq, float* y, i64 ldy) {
+  const i64 nv = nq / L;
+  i64 full = nv / FNV;
+  if (FNV == 3 && nv % FNV == 1 && full > 0) full--;
   i64 q = 0;
-  for (; q + FNV * L <= nq; q += FNV * L) fwdBlock<FNV>(K, wp, x, off, q, y, ldy);
+  for (i64 b = 0; b < full; b++, q += FNV * L) fwdBlock<FNV>(K, wp, x, off, q, y, ldy);
+  for (; q + 2 * L <= nq; q += 2 * L) fwdBlock<2>(K, wp, x, off, q, y, ldy);
   for (; q < nq; q += L) fwdBlock<1>(K, wp, x, off, q, y, ldy);
 }
 

@@ -16,7 +16,7 @@ import type { Tensor } from './tensor.js';
 import { NablaError, ShapeError, describe, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
 import { emitBackward, hasAnyListener, muteForward } from './events.js';
-import { type TypedArray, trackAllocations } from './dtype.js';
+import { type TypedArray, recycleStorage, trackAllocations } from './dtype.js';
 
 export interface Node {
   /** op name, e.g. 'matmul' (for errors, graphs and explain) */
@@ -191,10 +191,14 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
           grads.set(x, sum);
         }
       }
-      // t is done with g: a view of it passed on (reshape, transpose) is now its only holder
+      // t is done with g: a view of it passed on (reshape, transpose) is now its only holder; if
+      // nothing holds it any more and this pass made it, its array is reused (recycleStorage)
       if (own !== null && !t._retainsGrad) {
         const n = own.uses.get(g.storage);
-        if (n !== undefined && n > 0) own.uses.set(g.storage, n - 1);
+        if (n !== undefined && n > 0) {
+          own.uses.set(g.storage, n - 1);
+          if (n === 1 && own.created.has(g.storage)) recycleStorage(g.storage);
+        }
       }
     }
   } finally {

@@ -106,20 +106,62 @@ export function trackAllocations(sink: Set<TypedArray> | null): Set<TypedArray> 
  * result in the tests.
  */
 export function allocateUninit(dtype: DType, size: number): TypedArray {
-  if (poisonUninit) return poisoned(dtype, size);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
-  if (bytes < UNINIT_MIN_BYTES || uninitAllocator === null) return allocate(dtype, size);
-  let buf: ArrayBuffer;
-  try {
-    buf = uninitAllocator(bytes);
-  } catch {
-    // beyond what the host allocator holds (Node's Buffer: 4 GB): the typed-array constructors may
-    // still succeed, or say why not
-    return allocate(dtype, size);
+  if (bytes < UNINIT_MIN_BYTES || uninitAllocator === null) return poisonUninit ? poisoned(dtype, size) : allocate(dtype, size);
+  let buf = takeRecycled(bytes);
+  if (buf === undefined) {
+    try {
+      buf = uninitAllocator(bytes);
+    } catch {
+      // beyond what the host allocator holds (Node's Buffer: 4 GB): the typed-array constructors may
+      // still succeed, or say why not
+      return poisonUninit ? poisoned(dtype, size) : allocate(dtype, size);
+    }
+    uninitBuffers.add(buf);
   }
   const a = viewOf(dtype, buf, size);
+  if (poisonUninit) a.fill(poisonValue(dtype));
   if (freshSink !== null) freshSink.add(a);
   return a;
+}
+
+/**
+ * Recycling: the backward pass knows when a gradient array it allocated here is dead (consumed by
+ * the op that needed it, held by no tensor it handed out; see autograd.ts), and gives it back with
+ * `recycleStorage`; the next `allocateUninit` of exactly that many bytes (the same activation's
+ * gradient next step, or a forward output of the same size) reuses it. Fewer fresh arrays means
+ * fewer garbage collections and memory still warm in the caches: a CNN step on 64 28x28 images
+ * frees ~6 MB of gradients this way. At most 4 arrays per size and 32 MB in all are kept.
+ */
+const recycled = new Map<number, ArrayBuffer[]>();
+let recycledBytes = 0;
+const RECYCLE_MAX_BYTES = 32 * 1024 * 1024;
+const RECYCLE_MAX_PER_SIZE = 4;
+/** the buffers allocateUninit got from the host allocator (only those are ever recycled) */
+const uninitBuffers = new WeakSet<ArrayBuffer>();
+
+function takeRecycled(bytes: number): ArrayBuffer | undefined {
+  const list = recycled.get(bytes);
+  if (list === undefined || list.length === 0) return undefined;
+  recycledBytes -= bytes;
+  return list.pop();
+}
+
+/**
+ * Gives a dead array back for reuse. Only the caller can know that nothing holds it any more
+ * (the backward pass for the gradients it made); arrays that did not come whole from
+ * `allocateUninit`'s host allocator are ignored.
+ */
+export function recycleStorage(a: TypedArray): void {
+  const buf = a.buffer as ArrayBuffer;
+  const bytes = buf.byteLength;
+  if (a.byteOffset !== 0 || a.byteLength !== bytes || !uninitBuffers.has(buf)) return;
+  if (recycledBytes + bytes > RECYCLE_MAX_BYTES) return;
+  let list = recycled.get(bytes);
+  if (list === undefined) recycled.set(bytes, (list = []));
+  if (list.length >= RECYCLE_MAX_PER_SIZE || list.includes(buf)) return;
+  list.push(buf);
+  recycledBytes += bytes;
 }
 
 function viewOf(dtype: DType, buf: ArrayBuffer, size: number): TypedArray {
@@ -186,8 +228,12 @@ export function uninitPoisoned(): boolean {
 
 function poisoned(dtype: DType, size: number): TypedArray {
   const a = allocate(dtype, size);
-  a.fill(dtype === 'int32' ? 0x7badbeef : dtype === 'bool' ? 0xaa : NaN);
+  a.fill(poisonValue(dtype));
   return a;
+}
+
+function poisonValue(dtype: DType): number {
+  return dtype === 'int32' ? 0x7badbeef : dtype === 'bool' ? 0xaa : NaN;
 }
 
 const CHUNK = 16384;

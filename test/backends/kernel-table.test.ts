@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { generate } from '../../tools/kernels/codegen.js';
 import { KERNEL_NAMES, KERNELS } from '../../src/backend/kernels/table.js';
@@ -68,4 +69,44 @@ test('each array extent of the table is the range the reference kernel touches (
   assert.equal(a!.hi(S), 5 + 10 + 3 * 2 + 2);
   assert.equal(b!.hi(S), 12 + 3 * 3 + 3);
   assert.equal(c!.hi(S), 6 + 1 * 3 + 3);
+});
+
+test('the addon itself, called past the wrappers, refuses arrays of the wrong dtype or length', (t) => {
+  if (!loadNativeBackend()) return t.skip('native addon not built');
+  const path = join(root, 'build', 'Release', 'nabla_native.node');
+  const addon = createRequire(import.meta.url)(path) as {
+    scratch(): Float64Array;
+    gemm(...a: unknown[]): void;
+    gather(...a: unknown[]): void;
+    softmax(...a: unknown[]): void;
+    unary(...a: unknown[]): void;
+  };
+  const S = addon.scratch();
+  // gemm 2x3x4, no bias
+  S.set([1, 2, 3, 4, 0, 4, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0]);
+  const f = (n: number): Float32Array => new Float32Array(n);
+  addon.gemm(f(8), f(12), f(6));
+  // gemm's float32 slots (glue: 'bytes') are held to their byte extent: never past the array
+  assert.throws(() => addon.gemm(f(8), new Uint8Array(44), f(6)), /gemm: b \(Float32Array of 11 elements\) is too short/);
+  assert.throws(() => addon.gemm(f(8), [1, 2], f(6)), /gemm: b must be a Float32Array, got not a typed array/);
+  assert.throws(() => addon.gemm(f(8), f(12)), /gemm: c must be a Float32Array, got absent/);
+  assert.throws(() => addon.gemm(f(8), f(11), f(6)), /gemm: b \(Float32Array of 11 elements\) is too short/);
+  // other float32 slots refuse any element size but 4 bytes
+  S.set([2, 3, 1, 0]); // softmax: outer n inner log
+  addon.softmax(f(6), f(6));
+  assert.throws(() => addon.softmax(new Float64Array(6), f(6)), /softmax: x must be a Float32Array, got a typed array of other than 4-byte elements/);
+  assert.throws(() => addon.softmax(f(6), new Uint16Array(6)), /softmax: out must be a Float32Array/);
+  assert.throws(() => addon.softmax(f(6), f(5)), /softmax: out \(Float32Array of 5 elements\) is too short: the call touches elements \[0, 6\)/);
+  // int32 slots (indices) take exactly an Int32Array
+  S.set([1, 4, 2, 1]); // outer n m inner
+  addon.gather(f(4), new Int32Array(2), f(2));
+  assert.throws(() => addon.gather(f(4), new Uint32Array(2), f(2)), /gather: index must be an Int32Array, got Uint32Array/);
+  assert.throws(() => addon.gather(f(4), f(2), f(2)), /gather: index must be an Int32Array, got Float32Array/);
+  // mixed-dtype slots take their listed types exactly
+  S.set([0, 0, 0, 1, 3]); // offsets, rank 1, shape [3]
+  S[20] = 1;
+  S[68] = 0; // neg
+  addon.unary(new Int32Array(3), f(3));
+  assert.throws(() => addon.unary(new Float64Array(3), f(3)), /unary: x must be a Float32Array, Uint8Array or Int32Array, got Float64Array/);
+  assert.throws(() => addon.unary(new Int32Array(2), f(3)), /unary: x \(Int32Array of 2 elements\) is too short: the call touches elements \[0, 3\)/);
 });

@@ -78,16 +78,17 @@ interface Kernel {
   tsArgs: string[];
   when?: string;
   referenceOnly: boolean;
+  glue?: 'bytes';
 }
 
 const pascal = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 const snakeUpper = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 
 function analyse(name: KernelName): Kernel {
-  const row = KERNELS[name] as { params: readonly Param[]; when?: string; referenceOnly?: boolean };
+  const row = KERNELS[name] as { params: readonly Param[]; when?: string; referenceOnly?: boolean; glue?: 'bytes' };
   const strided = row.params.some((p) => p.kind === 'strided');
   const k: Kernel = {
-    name, pascal: pascal(name), slots: [], arrays: [], strided, tsParams: [], tsArgs: [], when: row.when, referenceOnly: row.referenceOnly === true,
+    name, pascal: pascal(name), slots: [], arrays: [], strided, tsParams: [], tsArgs: [], when: row.when, referenceOnly: row.referenceOnly === true, glue: row.glue,
   };
   let next = strided ? STRIDED_BLOCK : 0;
   let nStrided = 0;
@@ -247,10 +248,10 @@ function genKernelsH(ks: Kernel[]): string {
     L.push(`enum ${type} { ${items.join(', ')} };`);
   }
   L.push('');
-  L.push('// dtype codes of typed arrays (-1: absent, -2: not a typed array)');
+  L.push('// dtype codes of typed arrays (-1: absent, -2: not a typed array, -3: not 4-byte elements in a float32 slot)');
   L.push(`enum ElemType { ${DTYPES.map(([c], i) => `E_${c} = ${i}`).join(', ')} };`);
   L.push(`inline int elemBytes(int t) { static const int b[] = {${DTYPES.map(([, , b]) => b).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? b[t] : 0; }`);
-  L.push(`inline const char* elemName(int t) { static const char* n[] = {${DTYPES.map(([, n]) => `"${n}"`).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? n[t] : t == -1 ? "absent" : "not a typed array"; }`);
+  L.push(`inline const char* elemName(int t) { static const char* n[] = {${DTYPES.map(([, n]) => `"${n}"`).join(', ')}}; return t >= 0 && t < ${DTYPES.length} ? n[t] : t == -1 ? "absent" : t == -3 ? "a typed array of other than 4-byte elements" : "not a typed array"; }`);
   L.push('');
   for (const [ts, fields] of Object.entries(GEOMS)) {
     const ints = fields.filter((f) => !f.includes(':'));
@@ -414,7 +415,16 @@ function genNapi(ks: Kernel[]): string {
     L.push(`  void* ptr[${n}];`);
     L.push(`  int type[${n}];`);
     L.push(`  i64 len[${n}];`);
-    L.push(`  for (size_t i = 0; i < ${n}; i++) nbArray(env, i < argc ? argv[i] : nullptr, &ptr[i], &type[i], &len[i]);`);
+    k.arrays.forEach((a, i) => {
+      const p = a.param;
+      // float32 slots: the element size from the view's byte length (two cheap calls), not the
+      // typed-array type (a chain of up to eleven type tests, ~20 ns per array; see nbArrayOfSize).
+      // int32 slots hold indices that address memory: their exact type is tested.
+      // A row with `glue: 'bytes'` (gemm) checks its float32 slots by byte extent only (one call).
+      const f32slot = p.dtype === 'f32' && !(p.kind === 'array' && p.boolOut);
+      const fn = !f32slot ? 'nbArray' : k.glue === 'bytes' ? 'nbArrayBytes<E_F32>' : 'nbArrayOfSize<E_F32>';
+      L.push(`  ${fn}(env, ${i} < argc ? argv[${i}] : nullptr, &ptr[${i}], &type[${i}], &len[${i}]);`);
+    });
     L.push(`  const char* err = call${k.pascal}(ptr, type, len, static_cast<const double*>(scratch));`);
     L.push('  if (err) nbThrow(env, err);');
     L.push('  return nullptr;');
@@ -500,7 +510,7 @@ function genWrapper(ks: Kernel[]): string {
   body.push('export interface NativeKernelAddon {');
   for (const k of ks) {
     if (k.referenceOnly) continue;
-    body.push(`  ${k.name}(${k.arrays.map((a) => `${a.name}: TypedArray${a.optional || (a.param.kind === 'array' && a.param.omittable) ? ' | null | undefined' : ''}`).join(', ')}): void;`);
+    body.push(`  ${k.name}(${k.arrays.map((a) => (a.param.kind === 'array' && a.param.omittable ? `${a.name}?: TypedArray | null` : `${a.name}: TypedArray${a.optional ? ' | null | undefined' : ''}`)).join(', ')}): void;`);
   }
   body.push('}');
   body.push('');
@@ -545,7 +555,15 @@ function genWrapper(ks: Kernel[]): string {
       if (a.optional) body.push(`${ind}if (${v} !== null) { ${sets.join(' ')} }`);
       else body.push(`${ind}${sets.join(' ')}`);
     }
-    body.push(`${ind}N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    // an omitted trailing array is left out of the call (the glue sees fewer arguments: no test of an undefined)
+    const omittable = k.arrays.filter((a) => a.param.kind === 'array' && a.param.omittable);
+    if (omittable.length === 1 && k.arrays[k.arrays.length - 1] === omittable[0]) {
+      const o = omittable[0]!;
+      body.push(`${ind}if (${local(o)} == null) N.${k.name}(${k.arrays.slice(0, -1).map(local).join(', ')});`);
+      body.push(`${ind}else N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    } else {
+      body.push(`${ind}N.${k.name}(${k.arrays.map(local).join(', ')});`);
+    }
     body.push(`${ind}return;`);
     if (k.strided) body.push('      }');
     body.push('    }');

@@ -112,6 +112,13 @@ export interface KernelRow {
   readonly referenceOnly?: boolean;
   /** a further TypeScript condition (over the parameter names) for the compiled kernel to run */
   readonly when?: string;
+  /**
+   * How the Node-API glue tests float32 arrays: by element size (default: a typed array of other
+   * than 4-byte elements is refused), or `'bytes'`: by byte extent only, one N-API call fewer per
+   * array (never out of bounds; the exact type is the generated wrapper's test). For kernels
+   * called so often with so little work that each call's glue shows (gemm: once per Linear).
+   */
+  readonly glue?: 'bytes';
 }
 
 /** Geometry structs: their fields in order (all integers; booleans say so). */
@@ -213,6 +220,7 @@ export const KERNELS = {
     ],
   },
   gemm: {
+    glue: 'bytes',
     doc: [
       "Batched GEMM; see GemmArgs. Must handle k = 0 (C = beta*C), m or n = 0, and any lda/ldb.",
     ],

@@ -23,14 +23,14 @@ export interface NativeKernelAddon {
   copy(x: TypedArray, out: TypedArray): void;
   reduce(x: TypedArray, out: TypedArray): void;
   argReduce(x: TypedArray, out: TypedArray): void;
-  gemm(a: TypedArray, b: TypedArray, c: TypedArray, bias: TypedArray | null | undefined): void;
+  gemm(a: TypedArray, b: TypedArray, c: TypedArray, bias?: TypedArray | null): void;
   softmax(x: TypedArray, out: TypedArray): void;
   softmaxBackward(y: TypedArray, g: TypedArray, out: TypedArray): void;
   gather(x: TypedArray, index: TypedArray, out: TypedArray): void;
   scatterAdd(g: TypedArray, index: TypedArray, out: TypedArray): void;
-  conv2d(x: TypedArray, w: TypedArray, out: TypedArray, bias: TypedArray | null | undefined): void;
+  conv2d(x: TypedArray, w: TypedArray, out: TypedArray, bias?: TypedArray | null): void;
   conv2dBackwardInput(dy: TypedArray, w: TypedArray, dx: TypedArray): void;
-  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, db: TypedArray | null | undefined): void;
+  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, db?: TypedArray | null): void;
   maxPool2d(x: TypedArray, out: TypedArray, argmax: TypedArray): void;
   maxPool2dBackward(dy: TypedArray, argmax: TypedArray, dx: TypedArray): void;
   avgPool2d(x: TypedArray, out: TypedArray): void;
@@ -145,7 +145,8 @@ export function nativeKernels(N: NativeKernelAddon, S: Float64Array): NativeKern
       S[14] = args.strideC;
       S[15] = args.beta;
       S[16] = args.biasOffset ?? 0;
-      N.gemm(_a, _b, _c, _bias);
+      if (_bias == null) N.gemm(_a, _b, _c);
+      else N.gemm(_a, _b, _c, _bias);
       return;
     }
     R.gemm(args);
@@ -212,7 +213,8 @@ export function nativeKernels(N: NativeKernelAddon, S: Float64Array): NativeKern
       S[13] = g.groups;
       S[14] = g.outH;
       S[15] = g.outW;
-      N.conv2d(x, w, out, bias);
+      if (bias == null) N.conv2d(x, w, out);
+      else N.conv2d(x, w, out, bias);
       return;
     }
     R.conv2d(x, w, g, out, bias);
@@ -258,7 +260,8 @@ export function nativeKernels(N: NativeKernelAddon, S: Float64Array): NativeKern
       S[13] = g.groups;
       S[14] = g.outH;
       S[15] = g.outW;
-      N.conv2dBackwardWeight(x, dy, dw, db);
+      if (db == null) N.conv2dBackwardWeight(x, dy, dw);
+      else N.conv2dBackwardWeight(x, dy, dw, db);
       return;
     }
     R.conv2dBackwardWeight(x, dy, g, dw, db);
