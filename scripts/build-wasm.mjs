@@ -28,8 +28,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const outArg = args.indexOf('--out');
 const variants = outArg >= 0
-  ? [{ out: args[outArg + 1], relaxed: args.includes('--relaxed') }]
-  : [{ out: join(root, 'wasm', 'nabla.wasm'), relaxed: false }, { out: join(root, 'wasm', 'nabla-relaxed.wasm'), relaxed: true }];
+  ? [{ out: args[outArg + 1], relaxed: args.includes('--relaxed'), threads: args.includes('--threads') }]
+  : [
+      { out: join(root, 'wasm', 'nabla.wasm'), relaxed: false },
+      { out: join(root, 'wasm', 'nabla-relaxed.wasm'), relaxed: true },
+      { out: join(root, 'wasm', 'nabla-threads.wasm'), relaxed: false, threads: true },
+    ];
 const defines = args.filter((a) => a.startsWith('-D'));
 
 const clang = process.env.CLANG ?? 'clang++-16';
@@ -64,12 +68,12 @@ function run(cmd, argv) {
   });
 }
 
-async function build({ out, relaxed }) {
+async function build({ out, relaxed, threads = false }) {
   const t0 = Date.now();
-  const objDir = join(root, 'build', 'wasm', relaxed ? 'relaxed' : 'simd128');
+  const objDir = join(root, 'build', 'wasm', threads ? 'threads' : relaxed ? 'relaxed' : 'simd128');
   mkdirSync(objDir, { recursive: true });
   mkdirSync(dirname(out), { recursive: true });
-  const flags = relaxed ? [...cflags, '-mrelaxed-simd'] : cflags;
+  const flags = [...cflags, ...(relaxed ? ['-mrelaxed-simd'] : []), ...(threads ? ['-matomics', '-mbulk-memory', '-fno-threadsafe-statics'] : [])];
   process.stderr.write(`build-wasm: compiling ${sources.length} files with ${clang} (wasm32, SIMD128${relaxed ? ' + relaxed SIMD' : ''})...\n`);
   const objects = sources.map((s) => join(objDir, basename(s).replace(/\.cc$/, '.o')));
   // two compilers at a time (the machine's cores are shared with the tests)
@@ -81,19 +85,31 @@ async function build({ out, relaxed }) {
   const tmp = `${out}.tmp`;
   await run(clang, [
     '--target=wasm32-wasi', '-O3', '-nostartfiles', `-L${wasiLib}`, '-Wl,--no-entry', '-Wl,--strip-all',
-    '-Wl,-z,stack-size=1048576', ...objects, '-o', tmp,
+    '-Wl,-z,stack-size=1048576', ...(threads ? threadLink : []), ...objects, '-o', tmp,
   ]);
   const bytes = readFileSync(tmp);
   // (the relaxed module may not compile in this Node: WebAssembly.Module.imports needs a compiled
   // module, so its imports are read from the binary's import section instead)
   const count = importCount(bytes);
-  if (count !== 0) {
+  if (count !== (threads ? 1 : 0)) {
     const names = WebAssembly.validate(bytes) ? WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => `${i.module}.${i.name}`).join(', ') : `${count}`;
     throw new Error(`${basename(out)} imports ${names}; it must import nothing`);
   }
   renameSync(tmp, out);
   process.stderr.write(`build-wasm: wrote ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
+
+// The threaded build: the memory is imported (one shared WebAssembly.Memory for the main instance
+// and the workers'), of fixed initial size (THREADS_INITIAL_PAGES in src/backend/wasm/threads.ts)
+// and at most 1 GiB; the exports let a worker's instance set up its own stack and thread-local
+// storage. wasi-libc is not built with atomics, hence --no-check-features; its allocation
+// functions are wrapped with a lock (native/wasm/platform.cc).
+const threadLink = [
+  '-Wl,--shared-memory', '-Wl,--import-memory', '-Wl,--initial-memory=33554432', '-Wl,--max-memory=1073741824',
+  '-Wl,--no-check-features', '-Wl,--export=__wasm_init_tls', '-Wl,--export=__tls_size', '-Wl,--export=__tls_align',
+  '-Wl,--export=__stack_pointer',
+  ...['malloc', 'free', 'calloc', 'realloc', 'aligned_alloc', 'posix_memalign'].map((f) => `-Wl,--wrap=${f}`),
+];
 
 /** Number of entries of a module's import section (0 without one), read from the binary. */
 function importCount(b) {

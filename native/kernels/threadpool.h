@@ -26,10 +26,14 @@ int parallel(int nt, F& f) {
   return runParallel(nt, [](void* c, int tid, int n) { (*static_cast<F*>(c))(tid, n); }, &f);
 }
 
-// Gives the CPU to another thread (WebAssembly: nothing to give it to, spinning continues).
+// Gives the CPU to another thread (WebAssembly with threads: a timed wait of a microsecond on a
+// word nobody notifies; without threads there is nothing to give it to, spinning continues).
 inline void cpuYield() {
 #ifndef __wasm__
   std::this_thread::yield();
+#elif defined(__wasm_atomics__)
+  static int never = 0;
+  __builtin_wasm_memory_atomic_wait32(&never, 0, 1000);
 #endif
 }
 
@@ -41,11 +45,19 @@ inline void cpuRelax() {
 #endif
 }
 
+// How many times longer to spin before yielding: WebAssembly has no pause instruction (a spin is
+// a few ns, not tens), and its yield is a timed wait that the OS rounds up to tens of us.
+#ifdef __wasm_atomics__
+constexpr int kSpinScale = 40;
+#else
+constexpr int kSpinScale = 1;
+#endif
+
 // Waits until cond() holds: spins, then yields the CPU.
 template <class C>
 inline void spinUntil(C&& cond) {
   for (int spins = 0; !cond(); spins++) {
-    if (spins < 4000) cpuRelax();
+    if (spins < 4000 * kSpinScale) cpuRelax();
     else cpuYield();
   }
 }
@@ -80,7 +92,7 @@ struct Barrier {
       return;
     }
     for (int spins = 0; gen.load(std::memory_order_acquire) == g; spins++) {
-      if (spins < 20000) cpuRelax();
+      if (spins < 20000 * kSpinScale) cpuRelax();
       else cpuYield();
     }
   }

@@ -92,6 +92,7 @@ const CpuCaches& cpuCaches() {
   return caches;
 }
 
+#ifndef __wasm_atomics__
 static int threads = 1;
 
 int numThreads() { return threads; }
@@ -103,5 +104,140 @@ int runParallel(int nt, TaskFn fn, void* ctx) {
   fn(ctx, 0, 1);
   return 1;
 }
+#else
+// The threaded build (nabla-threads.wasm, shared memory): the pool's workers are other instances
+// of this module on the same memory, each in a JavaScript worker (src/backend/wasm/threads.ts),
+// running nb_worker_loop. The protocol is threadpool.cc's: a job is posted by bumping jobGen
+// (workers spin a while, then sleep in memory.atomic.wait32 on it), a worker joins only while
+// places are open, and the caller, its own part done, closes the job and waits only for those
+// that joined; so results never depend on how many workers took part.
+namespace {
+std::atomic<int> jobGen{0};
+std::atomic<int> slots{0};
+std::atomic<int> finished{0};
+std::atomic<int> busy{0};
+std::atomic<int> stopping{0};
+std::atomic<int> sleepers{0};  // workers asleep (or about to be) in memory.atomic.wait32 on jobGen
+TaskFn jobFn = nullptr;
+void* jobCtx = nullptr;
+int jobNt = 1;
+int threads = 1;
+int workers = 0;  // workers started (their instances loop in nb_worker_loop)
+}  // namespace
 
+int numThreads() { return threads; }
+
+void setNumThreads(int n) {
+  if (n < 1) n = 1;
+  if (n > workers + 1) n = workers + 1;
+  threads = n;
+}
+
+int runParallel(int nt, TaskFn fn, void* ctx) {
+  if (nt > threads) nt = threads;
+  int expected = 0;
+  if (nt <= 1 || !busy.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+    fn(ctx, 0, 1);
+    return 1;
+  }
+  jobFn = fn;
+  jobCtx = ctx;
+  jobNt = nt;
+  finished.store(0, std::memory_order_relaxed);
+  slots.store(nt - 1, std::memory_order_release);
+  jobGen.fetch_add(1, std::memory_order_seq_cst);
+  // (a wake-up costs the engine a lock and a futex call: only when a worker sleeps)
+  if (sleepers.load(std::memory_order_seq_cst) > 0)
+    __builtin_wasm_memory_atomic_notify(reinterpret_cast<int*>(&jobGen), (unsigned)(nt - 1));
+  fn(ctx, 0, nt);
+  const int joined = (nt - 1) - slots.exchange(0, std::memory_order_acq_rel);
+  // spin, then give the CPU away in short timed waits (a joined worker the OS has descheduled
+  // needs it on a busy machine)
+  for (int spins = 0, f; (f = finished.load(std::memory_order_acquire)) != joined; spins++)
+    if (spins > 4000 * kSpinScale) __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&finished), f, 20000);
+  busy.store(0, std::memory_order_release);
+  return nt;
+}
+
+}  // namespace nabla
+
+#define NB_EXPORT(name) extern "C" __attribute__((export_name(#name))) __attribute__((used))
+
+// wasi-libc is built without threads, so its malloc takes no lock: the threaded build links the
+// allocation functions through these (ld --wrap), which hold a spin lock around libc's.
+namespace {
+std::atomic<int> heapLock{0};
+struct HeapGuard {
+  HeapGuard() {
+    int e = 0;
+    while (!heapLock.compare_exchange_weak(e, 1, std::memory_order_acquire)) e = 0;
+  }
+  ~HeapGuard() { heapLock.store(0, std::memory_order_release); }
+};
+}  // namespace
+extern "C" {
+void* __real_malloc(size_t);
+void __real_free(void*);
+void* __real_calloc(size_t, size_t);
+void* __real_realloc(void*, size_t);
+void* __real_aligned_alloc(size_t, size_t);
+int __real_posix_memalign(void**, size_t, size_t);
+void* __wrap_malloc(size_t n) { HeapGuard g; return __real_malloc(n); }
+void __wrap_free(void* p) { HeapGuard g; __real_free(p); }
+void* __wrap_calloc(size_t n, size_t m) { HeapGuard g; return __real_calloc(n, m); }
+void* __wrap_realloc(void* p, size_t n) { HeapGuard g; return __real_realloc(p, n); }
+void* __wrap_aligned_alloc(size_t a, size_t n) { HeapGuard g; return __real_aligned_alloc(a, n); }
+int __wrap_posix_memalign(void** p, size_t a, size_t n) { HeapGuard g; return __real_posix_memalign(p, a, n); }
+}
+
+// A block for a worker's stack and thread-local storage (made on the main thread, before the
+// worker starts); 0 if the memory cannot hold it.
+NB_EXPORT(nb_thread_block) void* nb_thread_block(size_t bytes) { return std::aligned_alloc(64, (bytes + 63) & ~size_t(63)); }
+
+// Counts a started worker (the main thread calls it once a worker's instance is ready to loop).
+NB_EXPORT(nb_worker_added) int nb_worker_added() {
+  nabla::stopping.store(0, std::memory_order_release);
+  return ++nabla::workers;
+}
+
+// A worker's life: wait for jobs and take part in them until nb_stop_workers.
+NB_EXPORT(nb_worker_loop) void nb_worker_loop(int tid) {
+  using namespace nabla;
+  int seen = jobGen.load(std::memory_order_acquire);
+  for (;;) {
+    int g;
+    int spins = 0;
+    while ((g = jobGen.load(std::memory_order_acquire)) == seen && spins < 20000) spins++;
+    if (g == seen) {
+      sleepers.fetch_add(1, std::memory_order_seq_cst);
+      while ((g = jobGen.load(std::memory_order_seq_cst)) == seen)
+        __builtin_wasm_memory_atomic_wait32(reinterpret_cast<int*>(&jobGen), seen, -1);
+      sleepers.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    seen = g;
+    if (stopping.load(std::memory_order_acquire)) return;
+    if (tid < jobNt) {
+      int s = slots.load(std::memory_order_acquire);
+      while (s > 0 && !slots.compare_exchange_weak(s, s - 1, std::memory_order_acq_rel)) {
+      }
+      if (s > 0) {
+        jobFn(jobCtx, tid, jobNt);
+        finished.fetch_add(1, std::memory_order_acq_rel);
+      }
+    }
+  }
+}
+
+// Ends every worker's loop (their instances return from nb_worker_loop).
+NB_EXPORT(nb_stop_workers) int nb_stop_workers() {
+  using namespace nabla;
+  stopping.store(1, std::memory_order_release);
+  jobGen.fetch_add(1, std::memory_order_acq_rel);
+  __builtin_wasm_memory_atomic_notify(reinterpret_cast<int*>(&jobGen), 1u << 30);
+  workers = 0;
+  threads = 1;
+  return 0;
+}
+namespace nabla {
+#endif
 }  // namespace nabla

@@ -20,6 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { NablaError, describe } from '../../core/errors.js';
 import type { PartialBackend } from '../types.js';
 import { nativeKernels, type NativeKernelAddon } from './kernels.gen.js';
+import { getBackend } from '../registry.js';
+import { setWasmThreads } from '../wasm/threads-node.js';
+import { wasmInfo } from '../wasm/index.js';
 
 /** The addon's functions (native/addon.cc; the kernels' from native/gen/napi_glue.inc). */
 interface Addon extends NativeKernelAddon {
@@ -100,14 +103,20 @@ export function nativeInfo(): NativeInfo | null {
   return a ? a.info() : null;
 }
 
-/** Sets the number of threads the native kernels use (default: all cores, or NABLA_NUM_THREADS). */
+/**
+ * Sets the number of threads the native kernels use (default: all cores, or NABLA_NUM_THREADS);
+ * when the current backend is 'wasm', the WebAssembly kernels' (`setWasmThreads`) instead.
+ */
 export function setNumThreads(n: number): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new NablaError(`setNumThreads: n must be a positive integer, got ${describe(n)}`);
+  if (getBackend() === 'wasm') return setWasmThreads(n);
   const a = loadAddon();
   return a ? a.setNumThreads(Math.max(1, Math.floor(n))) : 1;
 }
 
+/** The native kernels' thread count, or the WebAssembly kernels' when the current backend is 'wasm'. */
 export function getNumThreads(): number {
+  if (getBackend() === 'wasm') return wasmInfo()?.threads ?? 1;
   const a = loadAddon();
   return a ? a.info().threads : 1;
 }
