@@ -10,18 +10,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, FLAGS, serve, skip } from './chromium-env.js';
 import { build, type Plugin } from 'esbuild';
 import { readmeBlock } from '../helpers/readme.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE = join(ROOT, 'test', 'browser', 'page');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The suites the page runs: the tensor, autograd and seed-example files, and every nn and optim file. */
 function suites(): string[] {
@@ -80,22 +78,6 @@ async function bundlePage(): Promise<string> {
   return r.outputFiles[0]!.text;
 }
 
-function serve(routes: Record<string, { type: string; body: string | Uint8Array }>): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const r = routes[new URL(req.url ?? '/', 'http://x').pathname];
-    if (r === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store' }).end(r.body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
-    });
-  });
-}
 
 interface TestRecord {
   name: string;
@@ -105,7 +87,6 @@ interface TestRecord {
   diagnostics: string[];
 }
 
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)`;
 
 test('in headless Chromium: the suites pass, XOR and an MLP on 1,000 digits train, safetensors bytes round-trip, no console error', { skip, timeout: 240_000 }, async (t) => {
   const { chromium } = await import('playwright-core');

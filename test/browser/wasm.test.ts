@@ -8,34 +8,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, FLAGS, serve, skip } from './chromium-env.js';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)` : false;
 
-function serve(routes: Record<string, { type: string; body: string | Uint8Array }>): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const r = routes[new URL(req.url ?? '/', 'http://x').pathname];
-    if (r === undefined) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store' }).end(r.body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
-    });
-  });
-}
 
 test('in headless Chromium: initWasm loads the kernels, a product matches ts, an MLP and a CNN train on wasm', { skip, timeout: 180_000 }, async (t) => {
   const { chromium } = await import('playwright-core');

@@ -1,0 +1,28 @@
+/**
+ * What the Chromium tests share: Debian's browser, its launch flags, the skip reason when it is
+ * absent, and a loopback server of fixed routes.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const skip: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)`;
+
+/** Serves `routes` (path -> content type and body) on 127.0.0.1 at a free port; 404 elsewhere. */
+export function serve(routes: Record<string, { type: string; body: string | Uint8Array }>): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const r = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    if (r === undefined) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store' }).end(r.body);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
+    });
+  });
+}
