@@ -1,0 +1,44 @@
+/**
+ * The Tang-poem GPT the playground ships (web/public/models/tang-gpt/, written by
+ * `npm run train:poems`): it loads into a CharGPT, is under 1 MB, and on the held-out 5% of the Tang
+ * poems (the same validation windows as examples/char-gpt/train.ts) gives the validation loss
+ * stated in its metadata, which the README quotes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as nb from '../../src/index.js';
+
+const DIR = fileURLToPath(new URL('../../web/public/models/tang-gpt', import.meta.url));
+/** the README's figure (nats/char); the metadata must say the same */
+const STATED = 4.738;
+
+test('the shipped Tang-poem GPT loads and gives its stated validation loss on the held-out poems', (t) => {
+  const { model, vocab, metadata } = nb.text.loadCharModel(DIR);
+  assert.ok(model instanceof nb.text.CharGPT);
+  const bytes = statSync(`${DIR}/model.safetensors`).size + statSync(`${DIR}/vocab.json`).size;
+  assert.ok(bytes < 1_000_000, `the model and vocabulary are ${bytes} bytes`);
+  assert.equal(metadata['corpus'], 'tang');
+  const stated = Number(metadata['validLoss']);
+  assert.equal(stated.toFixed(3), STATED.toFixed(3), 'the README states the checkpoint\'s validation loss');
+  if (!existsSync('/usr/share/games/fortunes/tang300')) return t.skip('fortunes-zh is not installed');
+  // the example's validation: nValid windows of T, evenly spaced over the last 5% of the text
+  const ids = vocab.encode(nb.text.fortunesCorpus('tang').text);
+  const valid = ids.subarray(Math.floor(ids.length * 0.95));
+  const T = model.config.contextSize;
+  const n = Math.min(64, Math.floor((valid.length - T - 1) / T));
+  const x = new Int32Array(n * T);
+  const y = new Int32Array(n * T);
+  for (let b = 0; b < n; b++) {
+    const o = Math.floor(((b + 0.5) / n) * (valid.length - T - 1));
+    x.set(valid.subarray(o, o + T), b * T);
+    y.set(valid.subarray(o + 1, o + T + 1), b * T);
+  }
+  const loss = nb.noGrad(() => nb.nn.functional.crossEntropy(
+    model.forward(nb.tensor(x, { shape: [n, T], dtype: 'int32' })).reshape([-1, vocab.size]),
+    nb.tensor(y, { shape: [n * T], dtype: 'int32' }),
+  ).item());
+  t.diagnostic(`validation ${loss.toFixed(4)} nats/char on ${n} windows of ${T} (${nb.getBackend()}), stated ${stated}`);
+  assert.ok(Math.abs(loss - stated) < 2e-3, `validation loss ${loss} vs stated ${stated}`);
+});
