@@ -106,8 +106,11 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
     assert.ok(new Set(shades).size > 3, `the characters before the query are shaded by weight (${new Set(shades).size} shades)`);
     await page.locator('canvas.map').nth(1).hover();
 
+    // the screenshot: a longer run from the page's default prompt, one character of its last line as the query
+    const shown = await generate({ prompt: '《', seed: 1, temperature: 0.8, length: 120 });
+    assert.equal([...shown.text].length, 120);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await cells.nth(24).hover();
+    await page.locator('#window .cell').nth(-4).hover();
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'poems.png') });
     t.diagnostic(s0.chineseFont ? 'Chinese characters render with a CJK font' : 'no CJK font in this browser: the screenshot shows boxes for the characters (apt-get install fonts-wqy-microhei; .ci/run does)');
     t.diagnostic(`on ${a.backend}: ${a.charsPerSecond.toFixed(0)} characters/s streamed; max frame gap ${maxGap.toFixed(0)} ms; sample (T=0.8, seed 7): ${JSON.stringify(a.text)}; T=1.6: ${JSON.stringify(hot.text)}`);
