@@ -7,6 +7,7 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
+const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
@@ -16,5 +17,9 @@ export default defineConfig({
   server: { headers: isolation, fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
   preview: { headers: isolation },
   worker: { format: 'es' },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist', emptyOutDir: true, target: 'es2022',
+    // one entry per page
+    rollupOptions: { input: { main: page('index.html'), digit: page('digit.html') } },
+  },
 });

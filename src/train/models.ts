@@ -65,7 +65,7 @@ export const MODELS: Record<string, ModelRecipe> = {
         new Conv2d(8, 16, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
         new Flatten(), new Linear(16 * 7 * 7, 64), new ReLU(), new Linear(64, 10),
       ),
-    defaults: { epochs: 10, lr: 2e-3, batchSize: 64 },
+    defaults: { epochs: 15, lr: 2e-3, batchSize: 64 },
   },
 };
 
