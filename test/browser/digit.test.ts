@@ -3,7 +3,7 @@
  * temporary directory and a static server serves it with COOP/COEP. Strokes drawn with the mouse
  * on the pad (a vertical line, an ellipse, a "7") are classified by the committed CNN on the wasm
  * backend: the right digit, probabilities that sum to 1, the first layer's feature maps drawn
- * (their canvases not uniform); Clear empties everything. Saves test-artifacts/digit-*.png. Then,
+ * (their canvases not uniform); Clear (and Escape) empties everything. Saves test-artifacts/digit-*.png. Then,
  * with the .wasm request blocked, the page says why and classifies on the TypeScript backend.
  * Reports the forward pass's time on both. Skips when /usr/bin/chromium is absent.
  */
@@ -105,7 +105,7 @@ test('draw a digit: strokes drawn with the mouse are classified by the CNN, with
       assert.ok(maps.varied >= 6, `only ${maps.varied} of 8 feature maps are not uniform`);
       await page.screenshot({ path: join(ROOT, 'test-artifacts', `digit-${name}.png`) });
     }
-    await page.click('#clear');
+    await page.keyboard.press('Escape');
     const cleared = await state(page);
     assert.equal(cleared.prediction, null);
     assert.equal(await page.textContent('#predicted'), '?');

@@ -101,6 +101,9 @@ async function start(): Promise<void> {
   };
   const pad = new DrawingPad(el('pad'), update);
   el('clear').addEventListener('click', () => pad.clear());
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') pad.clear();
+  });
   status.textContent = describe(model);
   state.ready = true;
 }
