@@ -1,7 +1,7 @@
 /**
  * The "draw a digit" page (web/digit.html) in headless Chromium: Vite builds that page into a
  * temporary directory and a static server serves it with COOP/COEP. Strokes drawn with the mouse
- * on the pad (a vertical line, an ellipse, a "7") are classified by the committed CNN on the wasm
+ * on the pad (a vertical line, an ellipse, a "7"; and a line drawn by touch) are classified by the committed CNN on the wasm
  * backend: the right digit, probabilities that sum to 1, the first layer's feature maps drawn
  * (their canvases not uniform); Clear (and Escape) empties everything. Saves test-artifacts/digit-*.png. Then,
  * with the .wasm request blocked, the page says why and classifies on the TypeScript backend.
@@ -105,6 +105,18 @@ test('draw a digit: strokes drawn with the mouse are classified by the CNN, with
       assert.ok(maps.varied >= 6, `only ${maps.varied} of 8 feature maps are not uniform`);
       await page.screenshot({ path: join(ROOT, 'test-artifacts', `digit-${name}.png`) });
     }
+    // a finger: touch events through the DevTools protocol arrive as pointer events of type 'touch'
+    await page.keyboard.press('Escape');
+    const box = (await page.locator('#pad').boundingBox())!;
+    const cdp = await context.newCDPSession(page);
+    const before = (await state(page)).classified;
+    const touch = (u: number, v: number): { x: number; y: number }[] => [{ x: box.x + u * box.width, y: box.y + v * box.height }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: touch(0.5, 0.15) });
+    for (let v = 0.25; v <= 0.86; v += 0.1) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(0.48, v) });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForFunction((n) => (globalThis as unknown as { nablaDigit: DigitState }).nablaDigit.classified > n, before, { timeout: 5_000 });
+    assert.equal((await state(page)).prediction, 1, 'a "1" drawn with a finger');
+
     await page.keyboard.press('Escape');
     const cleared = await state(page);
     assert.equal(cleared.prediction, null);
