@@ -16,5 +16,9 @@ export default defineConfig({
   server: { headers: isolation, fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
   preview: { headers: isolation },
   worker: { format: 'es' },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist', emptyOutDir: true, target: 'es2022',
+    // the pages: the 2-D trainer and the step-through of one update
+    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), step: fileURLToPath(new URL('step.html', import.meta.url)) } },
+  },
 });
