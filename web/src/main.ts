@@ -6,6 +6,7 @@
 import { DATASETS, type DatasetName, type Points } from './datasets.js';
 import { drawBoundary, drawLosses } from './draw.js';
 import { drawNetwork } from './network.js';
+import { showStepDialog } from './step/dialog.js';
 import { GRID, type Activation, type FromWorker, type NetworkView, type OptimizerName, type ToWorker, type TrainConfig } from './protocol.js';
 
 export interface PlaygroundState {
@@ -131,6 +132,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     el<HTMLPreElement>('explain-text').textContent = `x = (${x.toFixed(4)}, ${y.toFixed(4)}), class ${label}, at step ${state.step}\n\n${m.text}`;
     el<HTMLDetailsElement>('explain-panel').open = true;
     state.explained++;
+  } else if (m.type === 'stepThrough') {
+    showStepDialog(m, (index) => send({ type: 'stepThrough', index }));
   } else {
     state.error = m.message;
     state.playing = false;
@@ -168,6 +171,7 @@ el<HTMLButtonElement>('pause').onclick = () => {
 el<HTMLButtonElement>('step').onclick = () => send({ type: 'step', steps: 1 });
 el<HTMLButtonElement>('reset').onclick = reset;
 el<HTMLButtonElement>('explain').onclick = () => send({ type: 'explain' });
+el<HTMLButtonElement>('step-through').onclick = () => send({ type: 'stepThrough', index: 0 });
 form.addEventListener('change', reset);
 
 reset();

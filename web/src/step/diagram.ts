@@ -32,12 +32,12 @@ export function drawDiagram(host: HTMLElement, sizes: readonly number[], stops: 
   root.setAttribute('role', 'img');
   root.setAttribute('aria-label', `the network, ${stop.title}`);
   const maxUnits = Math.max(...sizes);
-  const r = Math.max(4, Math.min(20, (height - 40) / (2.6 * maxUnits)));
+  const r = Math.max(4, Math.min(18, (0.26 * (height - 40)) / maxUnits));
   const labelled = maxUnits <= 8;
-  const x = (l: number): number => 40 + (l * (width - 150)) / Math.max(1, sizes.length - 1);
+  const x = (l: number): number => 50 + (l * (width - 100)) / Math.max(1, sizes.length - 1);
   const y = (l: number, u: number): number => {
     const n = sizes[l]!;
-    return 20 + ((u + 0.5) * (height - 40)) / n;
+    return 10 + ((u + 0.5) * (height - 40)) / n;
   };
   const current = new Set(stop.nodes.map(key));
   const shown = new Map<string, string[]>();
@@ -63,9 +63,11 @@ export function drawDiagram(host: HTMLElement, sizes: readonly number[], stops: 
       if (labelled) {
         const name = svg('text', { x: x(l), y: y(l, u) + 4, 'text-anchor': 'middle', class: 'name' }, g);
         name.textContent = l === 0 ? `x${u + 1}` : `${l}.${u + 1}`;
-        const lines = shown.get(`${l}:${u}`) ?? [];
+        // the latest value only when units are close together
+        const all = shown.get(`${l}:${u}`) ?? [];
+        const lines = maxUnits > 4 ? all.slice(-1) : all;
         lines.forEach((t, k) => {
-          const v = svg('text', { x: x(l) + r + 4, y: y(l, u) - 2 + k * 13, class: 'value' }, g);
+          const v = svg('text', { x: x(l), y: y(l, u) + r + 15 + k * 15, 'text-anchor': 'middle', class: 'value' }, g);
           v.textContent = t;
         });
       }

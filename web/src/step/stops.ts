@@ -174,8 +174,11 @@ export function buildStops(data: ExplanationData): StepThrough {
   stops.push({
     id: 'loss', phase: 'loss', title: `The loss: ${data.loss.name}`,
     nodes: Array.from({ length: sizes[L]! }, (_, u) => ({ layer: L, unit: u })), edgesIn: false, edgesOut: false,
-    blocks: [{ caption: `the target y = ${data.target.data.map((v) => texNumPlain(v)).join(', ')}`, tex: aligned('J', [texNum(data.loss.value, r.digits)]) }],
-    layer: steps.get('J') ?? [],
+    blocks: [
+      { caption: `the network's output a^(L) against the target y = ${data.target.data.map((v) => texNumPlain(v)).join(', ')}`, tex: '' },
+      ...(steps.get('J') ?? []).map((st) => ({ caption: st.note ?? '', tex: st.tex })),
+    ],
+    layer: [],
     reveals: [{ node: { layer: L, unit: 0 }, label: `J = ${texNumPlain(data.loss.value)}` }],
   });
   for (let k = L - 1; k >= 0; k--) {

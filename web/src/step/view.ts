@@ -47,8 +47,8 @@ function correctionBox(stop: Stop): HTMLElement | null {
   renderTex(sym, c.symbol);
   sym.querySelector('.katex-display')?.classList.remove('katex-display');
   const box = h('div', c.differs ? 'st-correction differs' : 'st-correction agrees',
-    h('div', 'st-compare',
-      h('span', 'st-label', 'tutorial prints '), h('b', 'st-printed', c.printed),
+    h('div', 'st-compare', sym,
+      h('span', 'st-label', ': the tutorial prints '), h('b', 'st-printed', c.printed),
       h('span', 'st-label', c.differs ? ' · nabla computes ' : ' · nabla computes the same: '), h('b', 'st-computed', c.computed)),
     h('div', 'st-why', c.why));
   box.prepend(h('div', 'st-correction-title', c.differs ? 'Correction to the tutorial' : 'Checked against the tutorial'));
@@ -76,14 +76,15 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
   const diagram = h('div', 'st-diagram');
   const node = h('div', 'st-node');
   const layer = h('div', 'st-layer');
+  const layerTitle = h('h3', 'st-layer-title', 'The whole layer, as nb.explain writes it (the tutorial\'s matrix notation)');
   const notes = h('div', 'st-notes', ...data.notes.map((n) => h('p', 'st-note', h('b', '', 'Note. '), n)));
   const root = h('div', 'st',
     notes,
     h('div', 'st-bar', prev, next, where, h('span', 'st-keys', '(or ← / → keys)')),
     strip,
-    h('div', 'st-main', diagram, node),
-    h('h3', 'st-layer-title', 'The whole layer, as nb.explain writes it (the tutorial\'s matrix notation)'),
-    layer);
+    h('div', 'st-main',
+      h('div', 'st-side', diagram, layerTitle, layer),
+      node));
   host.replaceChildren(root);
 
   const state: StepViewState = { index: 0, count: stops.length, id: stops[0]!.id };
@@ -94,15 +95,16 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
     prev.disabled = state.index === 0;
     next.disabled = state.index === stops.length - 1;
     dots.forEach((d, k) => d.classList.toggle('on', k === state.index));
-    drawDiagram(diagram, sizes, stops, state.index, { width: 380, height: Math.max(200, Math.min(420, 60 * Math.max(...sizes))) });
+    drawDiagram(diagram, sizes, stops, state.index, { width: 420, height: Math.max(280, Math.min(480, 80 * Math.max(...sizes) + 60)) });
     const body: Node[] = [h('h2', `st-title ${stop.phase}`, stop.title)];
     const fix = correctionBox(stop);
     if (fix !== null) body.push(fix);
     for (const b of stop.blocks) {
       if (b.caption !== '') body.push(h('div', 'st-caption', b.caption));
-      body.push(math(b.tex));
+      if (b.tex !== '') body.push(math(b.tex));
     }
     node.replaceChildren(...body);
+    layerTitle.hidden = stop.layer.length === 0;
     layer.replaceChildren(...stop.layer.flatMap((s) => (s.note === undefined ? [math(s.tex)] : [math(s.tex), h('div', 'st-caption', s.note)])));
     onChange({ ...state });
   };
