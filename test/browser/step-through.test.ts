@@ -115,7 +115,7 @@ test('the step-through opens on the tutorial\'s worked example with its correcti
     assert.equal((await stepState(page))!.id, 'forward:1:1');
     assert.match(await mathText(page, '.st-dialog .st-node'), /a\^?\(1\)1|tanh/);
     await page.click('.st-point-next');
-    await page.waitForFunction(() => /training point 2 of/.test(document.querySelector('.st-dialog-info')?.textContent ?? ''), null, { timeout: 10_000 });
+    await page.waitForFunction(`/training point 2 of/.test(document.querySelector('.st-dialog-info')?.textContent ?? '')`, null, { timeout: 10_000 });
     assert.equal((await stepState(page))!.id, 'forward:1:1', 'the view stays on the same unit for the next point');
     await page.screenshot({ path: join(shots, 'step-trainer.png') });
     assert.deepEqual(errors, [], 'no console errors');
