@@ -6,7 +6,6 @@
 import { DATASETS, type DatasetName, type Points } from './datasets.js';
 import { drawBoundary, drawLosses } from './draw.js';
 import { drawNetwork } from './network.js';
-import { showStepDialog } from './step/dialog.js';
 import { GRID, type Activation, type FromWorker, type NetworkView, type OptimizerName, type ToWorker, type TrainConfig } from './protocol.js';
 
 export interface PlaygroundState {
@@ -133,7 +132,11 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     el<HTMLDetailsElement>('explain-panel').open = true;
     state.explained++;
   } else if (m.type === 'stepThrough') {
-    showStepDialog(m, (index) => send({ type: 'stepThrough', index }));
+    // the step-through (and KaTeX) load on first use
+    import('./step/dialog.js').then(({ showStepDialog }) => showStepDialog(m, (index) => send({ type: 'stepThrough', index }))).catch((err: unknown) => {
+      state.error = `step-through: ${(err as Error).message}`;
+      requestRender();
+    });
   } else {
     state.error = m.message;
     state.playing = false;
