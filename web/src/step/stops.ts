@@ -69,9 +69,9 @@ const at = (s: { data: number[] }, k: number): number => s.data[k]!;
 function forwardStop(d: ExplanationData, l: LayerStep, j: number, r: Resolved, steps: Map<string, { tex: string; note?: string }[]>): Stop {
   const i = l.index, n = l.W.shape[1]!, D = r.digits;
   const w = (k: number): number => at(l.W, j * n + k);
-  const hasB = l.b !== null;
-  const sym = shortened(n, (k) => `${idx('W', i, j + 1, k + 1)}\\, ${idx('a', i - 1, k + 1)}`).join(' + ') + (hasB ? ` + ${idx('b', i, j + 1)}` : '');
-  const nums = shortened(n, (k) => `${factor(w(k), D)} \\cdot ${factor(at(l.aPrev, k), D)}`).join(' + ') + (l.b !== null ? ` + ${factor(at(l.b, j), D)}` : '');
+  const bias = l.b;
+  const sym = shortened(n, (k) => `${idx('W', i, j + 1, k + 1)}\\, ${idx('a', i - 1, k + 1)}`).join(' + ') + (bias !== null ? ` + ${idx('b', i, j + 1)}` : '');
+  const nums = shortened(n, (k) => `${factor(w(k), D)} \\cdot ${factor(at(l.aPrev, k), D)}`).join(' + ') + (bias !== null ? ` + ${factor(at(bias, j), D)}` : '');
   const z = at(l.z, j), a = at(l.a, j);
   const zi = idx('z', i, j + 1), ai = idx('a', i, j + 1);
   const blocks: Block[] = [{ caption: `the weighted sum of unit ${j + 1}'s inputs`, tex: aligned(zi, [sym, nums, texNum(z, D)]) }];
@@ -85,7 +85,7 @@ function forwardStop(d: ExplanationData, l: LayerStep, j: number, r: Resolved, s
     id: `forward:${i}:${j + 1}`, phase: 'forward', title: `Forward: layer ${i}, unit ${j + 1}`,
     nodes: [{ layer: i, unit: j }], edgesIn: true, edgesOut: false, blocks,
     layer: [...(steps.get(`z^{(${i})}`) ?? []), ...(steps.get(`a^{(${i})}`) ?? [])],
-    reveals: [{ node: { layer: i, unit: j }, label: `${l.activation === 'identity' ? 'z' : 'a'} = ${texNumPlain(a)}` }],
+    reveals: [{ node: { layer: i, unit: j }, label: `${l.activation === 'identity' ? 'z' : 'a'} = ${shortNum(a)}` }],
   };
   const c = i === 1 ? seedCorrection(d, j) : null;
   if (c !== null) stop.correction = c;
@@ -140,12 +140,12 @@ function backwardStop(d: ExplanationData, k: number, j: number, r: Resolved, ste
     id: `backward:${i}:${j + 1}`, phase: 'backward', title: `Backward: layer ${i}, unit ${j + 1}`,
     nodes: [{ layer: i, unit: j }], edgesIn: true, edgesOut: next !== undefined, blocks,
     layer: [`\\delta^{(${i})}`, `\\frac{\\partial J}{\\partial W^{(${i})}}`, `\\frac{\\partial J}{\\partial b^{(${i})}}`, `W^{(${i})}`, `b^{(${i})}`].flatMap((key) => steps.get(key) ?? []),
-    reveals: [{ node: { layer: i, unit: j }, label: `δ = ${texNumPlain(at(l.delta, j))}` }],
+    reveals: [{ node: { layer: i, unit: j }, label: `δ = ${shortNum(at(l.delta, j))}` }],
   };
 }
 
 /** A short plain number for the drawing's labels. */
-export function texNumPlain(v: number): string {
+export function shortNum(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e-3 && a < 1e4 ? Number(v.toPrecision(4)).toString() : v.toExponential(2);
@@ -168,18 +168,18 @@ export function buildStops(data: ExplanationData): StepThrough {
     nodes: Array.from({ length: sizes[0]! }, (_, u) => ({ layer: 0, unit: u })), edgesIn: false, edgesOut: false,
     blocks: [{ caption: 'the sample fed to the network', tex: aligned('a^{(0)}', ['x', column(first.aPrev.data, r.digits)]) }],
     layer: steps.get('a^{(0)}') ?? [],
-    reveals: first.aPrev.data.map((v, u) => ({ node: { layer: 0, unit: u }, label: texNumPlain(v) })),
+    reveals: first.aPrev.data.map((v, u) => ({ node: { layer: 0, unit: u }, label: shortNum(v) })),
   });
   for (const l of data.layers) for (let j = 0; j < l.W.shape[0]!; j++) stops.push(forwardStop(data, l, j, r, steps));
   stops.push({
     id: 'loss', phase: 'loss', title: `The loss: ${data.loss.name}`,
     nodes: Array.from({ length: sizes[L]! }, (_, u) => ({ layer: L, unit: u })), edgesIn: false, edgesOut: false,
     blocks: [
-      { caption: `the network's output a^(L) against the target y = ${data.target.data.map((v) => texNumPlain(v)).join(', ')}`, tex: '' },
+      { caption: `the network's output a^(L) against the target y = ${data.target.data.map((v) => shortNum(v)).join(', ')}`, tex: '' },
       ...(steps.get('J') ?? []).map((st) => ({ caption: st.note ?? '', tex: st.tex })),
     ],
     layer: [],
-    reveals: [{ node: { layer: L, unit: 0 }, label: `J = ${texNumPlain(data.loss.value)}` }],
+    reveals: [{ node: { layer: L, unit: 0 }, label: `J = ${shortNum(data.loss.value)}` }],
   });
   for (let k = L - 1; k >= 0; k--) {
     const l = data.layers[k]!;

@@ -63,6 +63,7 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
   const next = h('button', 'st-next', 'Next ▶');
   prev.type = next.type = 'button';
   const where = h('span', 'st-where');
+  where.setAttribute('aria-live', 'polite');
   const strip = h('div', 'st-strip');
   const dots = stops.map((s, k) => {
     const b = h('button', `st-dot ${s.phase}`);
@@ -111,8 +112,8 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
   const onKey = (e: KeyboardEvent): void => {
     const t = e.target;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
-    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') view.next();
-    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') view.previous();
+    if (e.key === 'ArrowRight') view.next();
+    else if (e.key === 'ArrowLeft') view.previous();
     else return;
     e.preventDefault();
   };
