@@ -4,7 +4,7 @@
  * and the tutorial's printed value beside the computed one where they differ. Previous / Next
  * buttons, the arrow keys and a strip of stops move through it.
  */
-import { drawDiagram } from './diagram.js';
+import { createDiagram } from './diagram.js';
 import { renderTex } from './katex.js';
 import './step.css';
 import { buildStops, type StepThrough, type Stop } from './stops.js';
@@ -38,6 +38,9 @@ function math(tex: string): HTMLDivElement {
   return d;
 }
 
+/** Past this many stops the strip is a slider. */
+const MAX_DOTS = 120;
+
 const PHASE: Record<Stop['phase'], string> = { input: 'input', forward: 'forward pass', loss: 'loss', backward: 'backward pass' };
 
 function correctionBox(stop: Stop): HTMLElement | null {
@@ -65,7 +68,8 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
   const where = h('span', 'st-where');
   where.setAttribute('aria-live', 'polite');
   const strip = h('div', 'st-strip');
-  const dots = stops.map((s, k) => {
+  // a square per stop, or a slider when there are too many to show
+  const dots = stops.length > MAX_DOTS ? [] : stops.map((s, k) => {
     const b = h('button', `st-dot ${s.phase}`);
     b.type = 'button';
     b.title = s.title;
@@ -74,6 +78,13 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
     strip.append(b);
     return b;
   });
+  const slider = h('input', 'st-slider');
+  if (dots.length === 0) {
+    Object.assign(slider, { type: 'range', min: '0', max: String(stops.length - 1), value: '0' });
+    slider.setAttribute('aria-label', 'stop');
+    slider.oninput = () => view.go(Number(slider.value));
+    strip.append(slider);
+  }
   const diagram = h('div', 'st-diagram');
   const node = h('div', 'st-node');
   const layer = h('div', 'st-layer');
@@ -88,6 +99,7 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
       node));
   host.replaceChildren(root);
 
+  const drawing = createDiagram(diagram, sizes, { width: 420, height: Math.max(280, Math.min(480, 80 * Math.max(...sizes) + 60)) });
   const state: StepViewState = { index: 0, count: stops.length, id: stops[0]!.id };
   const show = (): void => {
     const stop = stops[state.index]!;
@@ -96,7 +108,8 @@ export function mountStepView(host: HTMLElement, data: ExplanationData, onChange
     prev.disabled = state.index === 0;
     next.disabled = state.index === stops.length - 1;
     dots.forEach((d, k) => d.classList.toggle('on', k === state.index));
-    drawDiagram(diagram, sizes, stops, state.index, { width: 420, height: Math.max(280, Math.min(480, 80 * Math.max(...sizes) + 60)) });
+    slider.value = String(state.index);
+    drawing.show(stops, state.index);
     const body: Node[] = [h('h2', `st-title ${stop.phase}`, stop.title)];
     const fix = correctionBox(stop);
     if (fix !== null) body.push(fix);
