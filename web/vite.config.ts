@@ -7,6 +7,7 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
+const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
@@ -18,7 +19,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     outDir: 'dist', emptyOutDir: true, target: 'es2022',
-    // the pages: the 2-D trainer and the step-through of one update
-    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), step: fileURLToPath(new URL('step.html', import.meta.url)) } },
+    // one entry per page: the 2-D trainer, the step-through of one update, the digit classifier
+    rollupOptions: { input: { index: page('index.html'), step: page('step.html'), digit: page('digit.html') } },
   },
 });

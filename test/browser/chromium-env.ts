@@ -1,6 +1,7 @@
 /**
  * What the Chromium tests share: Debian's browser, its launch flags, the skip reason when it is
- * absent, a loopback server of fixed routes, and one of a built site's directory.
+ * absent, a loopback server of fixed routes, and one of a directory (a built site) with the
+ * cross-origin isolation headers.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -33,7 +34,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
 };
 
-/** Serves the files under `dir` (a built site) on 127.0.0.1 with the cross-origin isolation headers (COOP/COEP). */
+/** Serves the files under `dir` (a built site) on 127.0.0.1 at a free port with COOP/COEP (cross-origin isolated); 404 elsewhere. */
 export function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
