@@ -6,9 +6,10 @@
 import katex from 'katex';
 import 'katex/dist/katex.min.css';
 
-export function renderTex(el: HTMLElement, tex: string): void {
+/** Sets `tex` into `el`: display math (a block), or inline. */
+export function renderTex(el: HTMLElement, tex: string, display = true): void {
   try {
-    katex.render(tex, el, { displayMode: true, throwOnError: true, output: 'htmlAndMathml' });
+    katex.render(tex, el, { displayMode: display, throwOnError: true, output: 'htmlAndMathml' });
   } catch (e) {
     throw new Error(`step-through: KaTeX could not set '${tex}': ${(e as Error).message}`);
   }

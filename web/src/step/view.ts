@@ -47,8 +47,7 @@ function correctionBox(stop: Stop): HTMLElement | null {
   const c = stop.correction;
   if (c === undefined) return null;
   const sym = h('span', 'st-sym');
-  renderTex(sym, c.symbol);
-  sym.querySelector('.katex-display')?.classList.remove('katex-display');
+  renderTex(sym, c.symbol, false);
   const box = h('div', c.differs ? 'st-correction differs' : 'st-correction agrees',
     h('div', 'st-compare', sym,
       h('span', 'st-label', ': the tutorial prints '), h('b', 'st-printed', c.printed),
