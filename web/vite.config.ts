@@ -19,7 +19,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     outDir: 'dist', emptyOutDir: true, target: 'es2022',
-    // one entry per page
-    rollupOptions: { input: { main: page('index.html'), digit: page('digit.html') } },
+    // one entry per page: the 2-D trainer, the step-through of one update, the digit classifier
+    rollupOptions: { input: { index: page('index.html'), step: page('step.html'), digit: page('digit.html') } },
   },
 });

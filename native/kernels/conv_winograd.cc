@@ -80,35 +80,59 @@ bool shapeOk(const ConvGeom& g) {
          g.groups == 1 && g.cIn >= 8 && g.cOut >= 8 && g.n >= 1 && g.outH >= 1 && g.outW >= 1;
 }
 
-// the four polyphase planes of each of m.cin channels of one image (src: cin planes h x w)
+// dst_even[k] = src[2k], dst_odd[k] = src[2k + 1] for k < n (a loop the compiler vectorises)
+inline void deinterleave(const float* __restrict src, i64 n, float* __restrict even, float* __restrict odd) {
+  for (i64 k = 0; k < n; k++) {
+    even[k] = src[2 * k];
+    odd[k] = src[2 * k + 1];
+  }
+}
+
+// the four polyphase planes of each of m.cin channels of one image (src: cin planes h x w):
+// padded row r = 2*hh + (0 or 1), padded column 2*k + (0 or 1), zero outside the image
 void polyphase(const float* src, const Wino& m, float* ph) {
-  const i64 rows = m.tH + 2;
+  const i64 rows = m.tH + 2, used = rows * m.S;
+  // columns: k in [kLo, kHi) have both 2k - padW and 2k - padW + 1 inside the image
+  const i64 kLo = (m.padW + 1) / 2, kHi = std::max(kLo, std::min(m.S, (m.w + m.padW) / 2));
   for (i64 c = 0; c < m.cin; c++) {
     const float* xc = src + c * m.h * m.w;
-    float* ee = ph + (4 * c + 0) * m.phPlane;
-    float* eo = ee + m.phPlane;
-    float* oe = eo + m.phPlane;
-    float* oo = oe + m.phPlane;
+    float* plane[4] = {ph + (4 * c) * m.phPlane, ph + (4 * c + 1) * m.phPlane, ph + (4 * c + 2) * m.phPlane,
+                       ph + (4 * c + 3) * m.phPlane};
     for (i64 hh = 0; hh < rows; hh++) {
-      const i64 r0 = 2 * hh - m.padH, r1 = r0 + 1;
-      const float* x0 = (r0 >= 0 && r0 < m.h) ? xc + r0 * m.w : nullptr;
-      const float* x1 = (r1 >= 0 && r1 < m.h) ? xc + r1 * m.w : nullptr;
-      float* a = ee + hh * m.S;
-      float* b = eo + hh * m.S;
-      float* cc = oe + hh * m.S;
-      float* d = oo + hh * m.S;
-      for (i64 k = 0; k < m.S; k++) {
-        const i64 c0 = 2 * k - m.padW, c1 = c0 + 1;
-        const bool in0 = c0 >= 0 && c0 < m.w, in1 = c1 >= 0 && c1 < m.w;
-        a[k] = x0 && in0 ? x0[c0] : 0.f;
-        b[k] = x0 && in1 ? x0[c1] : 0.f;
-        cc[k] = x1 && in0 ? x1[c0] : 0.f;
-        d[k] = x1 && in1 ? x1[c1] : 0.f;
+      for (int par = 0; par < 2; par++) {
+        const i64 r = 2 * hh + par - m.padH;
+        float* ev = plane[2 * par] + hh * m.S;
+        float* od = plane[2 * par + 1] + hh * m.S;
+        if (r < 0 || r >= m.h) {
+          std::memset(ev, 0, sizeof(float) * m.S);
+          std::memset(od, 0, sizeof(float) * m.S);
+          continue;
+        }
+        const float* xr = xc + r * m.w;
+        auto at = [&](i64 col) { return col >= 0 && col < m.w ? xr[col] : 0.f; };
+        for (i64 k = 0; k < kLo; k++) {
+          ev[k] = at(2 * k - m.padW);
+          od[k] = at(2 * k - m.padW + 1);
+        }
+        deinterleave(xr + 2 * kLo - m.padW, kHi - kLo, ev + kLo, od + kLo);
+        for (i64 k = kHi; k < m.S; k++) {
+          ev[k] = at(2 * k - m.padW);
+          od[k] = at(2 * k - m.padW + 1);
+        }
       }
     }
-    const i64 used = rows * m.S;
-    for (int p = 0; p < 4; p++) std::memset(ee + p * m.phPlane + used, 0, sizeof(float) * (m.phPlane - used));
+    for (int p = 0; p < 4; p++) std::memset(plane[p] + used, 0, sizeof(float) * (m.phPlane - used));
   }
+}
+
+// dst[2k] = even[k] + b, dst[2k + 1] = odd[k] + b for 2k + 1 < n, and the last even one if n is odd
+inline void interleaveBias(const float* __restrict even, const float* __restrict odd, float b, i64 n, float* __restrict dst) {
+  const i64 pairs = n / 2;
+  for (i64 k = 0; k < pairs; k++) {
+    dst[2 * k] = even[k] + b;
+    dst[2 * k + 1] = odd[k] + b;
+  }
+  if (n % 2) dst[n - 1] = even[pairs] + b;
 }
 
 // V[xi][c][Tp] of one image from its polyphase planes
@@ -199,12 +223,7 @@ void forward(const float* src, const Wino& m, i64 n, const float* Up, const floa
           const i64 th = row / 2, i = row % 2;
           const float* ye = Y + (2 * i) * m.Tp + th * m.S;  // even output columns of this row
           const float* yd = Y + (2 * i + 1) * m.Tp + th * m.S;
-          float* dst = yo + row * m.outW;
-          for (i64 col = 0; col + 1 < m.outW; col += 2) {
-            dst[col] = ye[col / 2] + bo;
-            dst[col + 1] = yd[col / 2] + bo;
-          }
-          if (m.outW % 2) dst[m.outW - 1] = ye[m.outW / 2] + bo;
+          interleaveBias(ye, yd, bo, m.outW, yo + row * m.outW);
         }
       }
     }
@@ -301,10 +320,7 @@ void conv2dBackwardWeightWinograd(const float* x, const float* dy, const ConvGeo
               float* de = D + (row % 2) * 2 * m.Tp + (row / 2) * m.S;
               float* dd = de + m.Tp;
               const float* src = dyo + row * g.outW;
-              for (i64 col = 0; col + 1 < g.outW; col += 2) {
-                de[col / 2] = src[col];
-                dd[col / 2] = src[col + 1];
-              }
+              deinterleave(src, g.outW / 2, de, dd);
               if (g.outW % 2) de[g.outW / 2] = src[g.outW - 1];
             }
             CT->wgGrad(D, D + m.Tp, D + 2 * m.Tp, D + 3 * m.Tp, m.Tp, gi + o * m.Tp, coutP * m.Tp);

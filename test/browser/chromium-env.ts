@@ -31,9 +31,10 @@ export function serve(routes: Record<string, { type: string; body: string | Uint
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.gz': 'application/gzip',
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
 };
 
-/** Serves the files under `dir` on 127.0.0.1 at a free port with COOP/COEP (cross-origin isolated); 404 elsewhere. */
+/** Serves the files under `dir` (a built site) on 127.0.0.1 at a free port with COOP/COEP (cross-origin isolated); 404 elsewhere. */
 export function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
