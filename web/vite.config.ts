@@ -20,7 +20,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     outDir: 'dist', emptyOutDir: true, target: 'es2022',
-    // one input per page (the trainer, the Tang-poem GPT)
-    rolldownOptions: { input: { main: page('index.html'), poems: page('poems.html') } },
+    // one entry per page: the 2-D trainer, the step-through of one update, the digit classifier, the Tang-poem GPT
+    rollupOptions: { input: { index: page('index.html'), step: page('step.html'), digit: page('digit.html'), poems: page('poems.html') } },
   },
 });

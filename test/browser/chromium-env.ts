@@ -1,6 +1,7 @@
 /**
  * What the Chromium tests share: Debian's browser, its launch flags, the skip reason when it is
- * absent, a loopback server of fixed routes, and a static server of a built site (with COOP/COEP).
+ * absent, a loopback server of fixed routes, and one of a directory (a built site) with the
+ * cross-origin isolation headers.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -30,9 +31,10 @@ export function serve(routes: Record<string, { type: string; body: string | Uint
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.gz': 'application/gzip', '.json': 'application/json',
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf',
 };
 
-/** A static server over `dir` (a built site) on 127.0.0.1 that sends the cross-origin isolation headers. */
+/** Serves the files under `dir` (a built site) on 127.0.0.1 at a free port with COOP/COEP (cross-origin isolated); 404 elsewhere. */
 export function serveDir(dir: string): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
