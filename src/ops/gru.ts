@@ -63,7 +63,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   const h0d = dataOf(h0);
   const BH = Bn * H;
   const out = empty(dtype, [T, Bn, H]);
-  const O = out.storage;
+  const O = out._storage;
   const act = allocate(dtype, T * Bn * H3); // r, z, n per time position
   const pn = allocate(dtype, T * BH); // p_n (hidden projection of the n gate, with b_hn)
   const p = allocate(dtype, Bn * H3);
@@ -96,7 +96,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   return result('gruSequence', out, inputs, (grad) => {
     const G = dataOf(grad);
     const dxg = empty(dtype, [T, Bn, H3]);
-    const D = dxg.storage;
+    const D = dxg._storage;
     const dp = allocate(dtype, T * Bn * H3); // dJ/dp_t per time position
     let dh = allocate(dtype, BH);
     let dhNext = allocate(dtype, BH);
@@ -132,13 +132,13 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
       const rest = (T - 1) * Bn;
       const dOff = reverse ? 0 : Bn * H3;
       const hOff = reverse ? BH : 0;
-      if (rest > 0) gemmAt(H3, H, rest, dp, dOff, H3, true, O, hOff, H, false, dW.storage, 0, H, 0);
-      gemmAt(H3, H, Bn, dp, first * Bn * H3, H3, true, h0d, 0, H, false, dW.storage, 0, H, 1);
+      if (rest > 0) gemmAt(H3, H, rest, dp, dOff, H3, true, O, hOff, H, false, dW._storage, 0, H, 0);
+      gemmAt(H3, H, Bn, dp, first * Bn * H3, H3, true, h0d, 0, H, false, dW._storage, 0, H, 1);
     }
     let db: Tensor | null = null;
     if (bHh !== null && bHh.requiresGrad) {
       db = empty(dtype, [H3]);
-      const s = db.storage;
+      const s = db._storage;
       for (let row = 0; row < T * Bn; row++) for (let j = 0; j < H3; j++) s[j] = s[j]! + dp[row * H3 + j]!;
     }
     const grads = [xg.requiresGrad ? dxg : null, dW, h0.requiresGrad ? new Tensor(dh, [Bn, H]) : null];
