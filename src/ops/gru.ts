@@ -23,6 +23,7 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { type TypedArray, allocate, isFloat } from '../core/dtype.js';
+import { noteWrite } from '../core/residency.js';
 import { B } from '../backend/registry.js';
 import type { GruCellArgs, GruCellBackwardArgs } from '../backend/types.js';
 import { empty, result } from './result.js';
@@ -81,6 +82,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
     const hOff = s === 0 ? 0 : tp * BH;
     if (bias === null) p.fill(0);
     else for (let b = 0; b < Bn; b++) p.set(bias, b * H3);
+    noteWrite(p); // (p is read by the kernels of every step)
     gemmAt(Bn, H3, H, hPrev, hOff, H, false, Wt, 0, H3, false, p, 0, H3, 1);
     const gOff = t * Bn * H3;
     cell.xOffset = gOff;

@@ -13,7 +13,7 @@
  *
  * Resident inputs: a large array that is only read by a call, and that core/residency.ts says may
  * be kept (allocated by nabla, never handed out), is copied into a block of its own the second
- * time a call reads it, and later calls read it there instead of copying it again (a model's
+ * time a call reads it whole, and later calls read it (or any part) there instead of copying it (a model's
  * weights: batch-1 inference spent about half its time copying them). Every write nabla makes to
  * an array is reported (this runtime's written ranges in `finish()`, the rest through
  * `noteWrite`), which drops the copy; changing backends drops all. At most `maxResidentBytes` are
@@ -292,6 +292,9 @@ export class WasmRuntime implements StorageCopies {
     const buf = a.buffer;
     let e = this.residents.get(buf);
     if (e === undefined) {
+      // only a call reading the whole array makes it resident (a weight; not one step's slice of
+      // a sequence's outputs, which would copy the whole array for a part of it)
+      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return false;
       if (!this.seen.has(buf)) {
         this.seen.add(buf);
         return false;
