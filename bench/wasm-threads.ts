@@ -5,6 +5,9 @@
  *   W1  C = A B, n x n float32 (n = 1024): GFLOP/s through the backend (copies included)
  *   W2  training steps of the W2 MLP (784-256-128-10, Adam, batch 64, random data): samples/s
  *
+ *   W1 phases: per call, the copies in (commit) and out (finish) and the export itself (the
+ *       kernel: packing, the product, the waits), timed inside the calls
+ *
  *   npx tsx bench/wasm-threads.ts [--n 1024] [--rounds 7] [--steps 40]
  * The threads come from wasm/nabla-threads.wasm with workers (nb.setWasmThreads); on a shared
  * machine only the ratios measured here side by side mean anything.
@@ -12,6 +15,7 @@
 import * as nb from '../src/index.js';
 import { mlp } from './nabla/classify.js';
 import { summarise } from './lib/measure.js';
+import { wasmRuntime } from '../src/backend/wasm/runtime.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, def: number): number => {
@@ -73,3 +77,34 @@ const line = (what: string, unit: string, rows: Record<number, number[]>) => {
 };
 line(`W1 GEMM n=${N}`, 'GFLOP/s', gemm);
 line('W2 MLP train step, batch 64', 'samples/s', w2);
+
+// W1 phases: the runtime's copy in (commit) and out (finish) timed inside the calls; the rest of
+// the call is the export (and the JavaScript glue around it, a few microseconds)
+const rt = wasmRuntime()!;
+const proto = Object.getPrototypeOf(rt) as { commit(): void; finish(): void };
+const commit = proto.commit, finish = proto.finish;
+const phase = { in: 0, out: 0 };
+proto.commit = function (this: unknown) { const t = performance.now(); commit.call(this); phase.in += performance.now() - t; };
+proto.finish = function (this: unknown) { const t = performance.now(); finish.call(this); phase.out += performance.now() - t; };
+const phases: Record<number, { in: number[]; out: number[]; total: number[] }> = { 1: { in: [], out: [], total: [] }, 2: { in: [], out: [], total: [] } };
+for (let r = 0; r < ROUNDS; r++) {
+  for (const t of r % 2 ? [2, 1] : [1, 2]) {
+    nb.setWasmThreads(t);
+    nb.matmul(a, b);
+    phase.in = phase.out = 0;
+    const ms = timed(() => nb.matmul(a, b), 2);
+    phases[t]!.in.push(phase.in / 2);
+    phases[t]!.out.push(phase.out / 2);
+    phases[t]!.total.push(ms);
+  }
+}
+proto.commit = commit;
+proto.finish = finish;
+for (const t of [1, 2]) {
+  const p = phases[t]!;
+  const total = med(p.total), cin = med(p.in), cout = med(p.out);
+  process.stdout.write(`W1 phases, ${t} thread${t > 1 ? 's' : ''}: ${total.toFixed(2)} ms per call = copies in ${cin.toFixed(2)} + export ${(total - cin - cout).toFixed(2)} + copies out ${cout.toFixed(2)} ms\n`);
+}
+const e1 = med(phases[1]!.total) - med(phases[1]!.in) - med(phases[1]!.out);
+const e2 = med(phases[2]!.total) - med(phases[2]!.in) - med(phases[2]!.out);
+process.stdout.write(`W1 export alone 2T/1T ${(e1 / e2).toFixed(2)}x\n`);

@@ -5,7 +5,8 @@
  *   GEMM   C = A B, n x n float32 (W1's operation): GFLOP/s on wasm, native (1 thread) and ts
  *   copies what the wasm backend's copies in and out cost: the same call with the arrays already
  *          in the module's memory (the export alone) against the backend's call (copies + export)
- *   W5     batch-1 forward of the W2 MLP + softmax, us per call, wasm and native (1 thread)
+ *   W5     batch-1 forward of the W2 MLP + softmax, us per call, wasm and native (1 thread), and
+ *          wasm without resident inputs (every call copies the weights in, as before they were kept)
  *   OPS    a.add(b) of 1-element tensors, us per op
  *
  *   npx tsx bench/wasm.ts [--n 1024] [--rounds 5] [--no-ts]
@@ -109,10 +110,16 @@ const p = nb.tensor([1]), q = nb.tensor([2]);
 const ops = (): void => {
   sink += p.add(q).data()[0]!;
 };
-const names = hasNative ? ['wasm', 'native'] : ['wasm'];
+const names = hasNative ? ['wasm', 'wasm copying', 'native'] : ['wasm', 'wasm copying'];
 const w5us: Record<string, number[]> = {}, opsUs: Record<string, number[]> = {};
+const keepBytes = rt.residentInfo().max;
+/** 'wasm copying': the wasm backend keeping no resident inputs */
+const select = (n: string): void => {
+  nb.setBackend(n === 'wasm copying' ? 'wasm' : n);
+  rt.setMaxResidentBytes(n === 'wasm copying' ? 0 : keepBytes);
+};
 for (const n of names) {
-  nb.setBackend(n);
+  select(n);
   for (let i = 0; i < 500; i++) w5();
   for (let i = 0; i < 5000; i++) ops();
   w5us[n] = [];
@@ -120,7 +127,7 @@ for (const n of names) {
 }
 for (let r = 0; r < ROUNDS; r++) {
   for (const n of names) {
-    nb.setBackend(n);
+    select(n);
     w5us[n]!.push(time(w5, 2000) * 1000);
     opsUs[n]!.push(time(ops, 20000) * 1000);
   }
@@ -131,7 +138,7 @@ const commit = proto.commit, finish = proto.finish;
 let inCopies = 0;
 proto.commit = function (this: unknown) { const t = performance.now(); commit.call(this); inCopies += performance.now() - t; };
 proto.finish = function (this: unknown) { const t = performance.now(); finish.call(this); inCopies += performance.now() - t; };
-nb.setBackend('wasm');
+select('wasm');
 const t0 = performance.now();
 for (let i = 0; i < 2000; i++) w5();
 const w5Total = performance.now() - t0;
@@ -139,5 +146,5 @@ proto.commit = commit;
 proto.finish = finish;
 if (Number.isNaN(sink)) throw new Error('NaN');
 process.stdout.write(`\nW5 batch-1 MLP forward + softmax (us/call) and OPS 1-element add (us/op), medians of ${ROUNDS} rounds\n`);
-for (const n of names) process.stdout.write(`  ${n.padEnd(8)} W5 ${med(w5us[n]!).toFixed(2)}   OPS ${med(opsUs[n]!).toFixed(3)}\n`);
-process.stdout.write(`  wasm W5: ${(1000 * inCopies / 2000).toFixed(1)} us of ${(1000 * w5Total / 2000).toFixed(1)} us per call in the copies (${(100 * inCopies / w5Total).toFixed(0)} %; timers included)\n`);
+for (const n of names) process.stdout.write(`  ${n.padEnd(13)} W5 ${med(w5us[n]!).toFixed(2)}   OPS ${med(opsUs[n]!).toFixed(3)}\n`);
+process.stdout.write(`  wasm W5 (resident inputs): ${(1000 * inCopies / 2000).toFixed(1)} us of ${(1000 * w5Total / 2000).toFixed(1)} us per call in the copies (${(100 * inCopies / w5Total).toFixed(0)} %; timers included)\n`);

@@ -33,6 +33,17 @@ NB_EXPORT(nb_arena) void* nb_arena(size_t bytes) {
   return arena;
 }
 
+// A block of `bytes` (64-byte aligned) that stays until nb_free: where the TypeScript side keeps
+// a copy of an input array between calls (its resident inputs); 0 if the memory cannot grow.
+NB_EXPORT(nb_alloc) void* nb_alloc(size_t bytes) {
+  return std::aligned_alloc(64, (bytes + 63) & ~size_t(63));
+}
+
+NB_EXPORT(nb_free) int nb_free(void* p) {
+  std::free(p);
+  return 0;
+}
+
 // The ISA's name (a C string); mr nr mc kc nc threads in the scratch's first six doubles.
 NB_EXPORT(nb_info) const char* nb_info() {
   const IsaTable* t = isa();

@@ -5,6 +5,7 @@
 import { NablaError } from '../core/errors.js';
 import type { Backend, PartialBackend } from './types.js';
 import { referenceBackend } from './reference/index.js';
+import { dropAllCopies } from '../core/residency.js';
 
 const registered = new Map<string, Backend>([['ts', referenceBackend]]);
 let current: Backend = referenceBackend;
@@ -27,6 +28,8 @@ export function setBackend(name: string): void {
           : '';
     throw new NablaError(`setBackend: unknown backend '${name}'${hint}; available: ${[...registered.keys()].join(', ')}`);
   }
+  // copies of storage kept by one backend (core/residency.ts) go stale while another writes
+  if (b !== current) dropAllCopies();
   current = b;
 }
 
@@ -47,5 +50,6 @@ export function B(): Backend {
 export function backendByName(name: string): Backend {
   const b = registered.get(name);
   if (!b) throw new NablaError(`unknown backend '${name}'`);
+  dropAllCopies(); // the caller may write with it
   return b;
 }

@@ -182,22 +182,22 @@ function backwardPass(root: Tensor, seed: Tensor, createGraph: boolean): void {
         if (!x.requiresGrad || gx === null || gx === undefined) continue;
         if (!shapesEqual(gx.shape, x.shape)) gx = sumToShape(gx, x.shape);
         if (gx.dtype !== x.dtype) gx = gx.to(x.dtype);
-        if (own !== null) own.uses.set(gx.storage, (own.uses.get(gx.storage) ?? 0) + 1);
+        if (own !== null) own.uses.set(gx._storage, (own.uses.get(gx._storage) ?? 0) + 1);
         const acc = grads.get(x);
         if (acc === undefined) grads.set(x, gx);
         else {
           const sum = acc.add(gx);
-          if (own !== null) own.uses.set(sum.storage, 1); // made here, held only by this map
+          if (own !== null) own.uses.set(sum._storage, 1); // made here, held only by this map
           grads.set(x, sum);
         }
       }
       // t is done with g: a view of it passed on (reshape, transpose) is now its only holder; if
       // nothing holds it any more and this pass made it, its array is reused (recycleStorage)
       if (own !== null && !t._retainsGrad) {
-        const n = own.uses.get(g.storage);
+        const n = own.uses.get(g._storage);
         if (n !== undefined && n > 0) {
-          own.uses.set(g.storage, n - 1);
-          if (n === 1 && own.created.has(g.storage)) recycleStorage(g.storage);
+          own.uses.set(g._storage, n - 1);
+          if (n === 1 && own.created.has(g._storage)) recycleStorage(g._storage);
         }
       }
     }
@@ -221,7 +221,7 @@ function accumulate(t: Tensor, g: Tensor, keepGraph: boolean, own: Ownership | n
 }
 
 function owned(g: Tensor, own: Ownership): boolean {
-  const s = g.storage;
+  const s = g._storage;
   return own.created.has(s) && own.uses.get(s) === 1 && g.offset === 0 && g.size === s.length && g.isContiguous();
 }
 

@@ -5,6 +5,7 @@
  * `bool` is what comparisons return (stored as bytes 0/1); it promotes to any other dtype.
  */
 import { DTypeError, NablaError, describe } from './errors.js';
+import { noteWrite, own, mayKeepCopy } from './residency.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type FloatDType = 'float32' | 'float64';
@@ -63,6 +64,7 @@ export function allocate(dtype: DType, size: number): TypedArray {
   } catch (e) {
     throw allocationError(dtype, size, e);
   }
+  own(a);
   if (freshSink !== null) freshSink.add(a);
   return a;
 }
@@ -109,6 +111,7 @@ export function allocateUninit(dtype: DType, size: number): TypedArray {
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes < UNINIT_MIN_BYTES || uninitAllocator === null) return poisonUninit ? poisoned(dtype, size) : allocate(dtype, size);
   let buf = takeRecycled(bytes);
+  const fresh = buf === undefined;
   if (buf === undefined) {
     try {
       buf = uninitAllocator(bytes);
@@ -120,6 +123,8 @@ export function allocateUninit(dtype: DType, size: number): TypedArray {
     uninitBuffers.add(buf);
   }
   const a = viewOf(dtype, buf, size);
+  // (a recycled buffer keeps the standing it had: recycleStorage takes only owned ones)
+  if (fresh) own(a);
   if (poisonUninit) a.fill(poisonValue(dtype));
   if (freshSink !== null) freshSink.add(a);
   return a;
@@ -156,7 +161,10 @@ export function recycleStorage(a: TypedArray): void {
   const buf = a.buffer as ArrayBuffer;
   const bytes = buf.byteLength;
   if (a.byteOffset !== 0 || a.byteLength !== bytes || !uninitBuffers.has(buf)) return;
+  // never a buffer user code was handed (t.storage): it may still hold it
+  if (!mayKeepCopy(a)) return;
   if (recycledBytes + bytes > RECYCLE_MAX_BYTES) return;
+  noteWrite(a);
   let list = recycled.get(bytes);
   if (list === undefined) recycled.set(bytes, (list = []));
   if (list.length >= RECYCLE_MAX_PER_SIZE || list.includes(buf)) return;

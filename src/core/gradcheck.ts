@@ -10,6 +10,7 @@ import { noGrad } from './autograd.js';
 import { isFloat } from './dtype.js';
 import { Generator } from './rng.js';
 import { formatIndex } from './shape.js';
+import { noteWrite } from './residency.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -49,7 +50,7 @@ export function gradcheckReport(fn: (...xs: Tensor[]) => Tensor, inputs: readonl
   const rtol = opts.rtol ?? 1e-3;
   // float64 contiguous leaves (e.g. a module's parameters after .to('float64')) are perturbed in
   // place, so a function that reads them indirectly is checked too; others are checked as copies
-  const direct = (x: Tensor): boolean => x.dtype === 'float64' && x.isLeaf && x.offset === 0 && x.storage.length === x.size;
+  const direct = (x: Tensor): boolean => x.dtype === 'float64' && x.isLeaf && x.offset === 0 && x._storage.length === x.size;
   const savedGrads = inputs.map((x) => x.grad);
   const xs = inputs.map((x) => {
     if (!isFloat(x.dtype) || !x.requiresGrad) return x;
@@ -88,19 +89,22 @@ function compare(fn: (...xs: Tensor[]) => Tensor, xs: Tensor[], eps: number, ato
   xs.forEach((x, xi) => {
     if (!x.requiresGrad) return;
     const analytic = x.grad === null ? new Float64Array(x.size) : x.grad.to('float64').data();
-    const data = x.storage;
+    const data = x._storage;
     let worst = { i: 0, a: NaN, n: NaN, excess: -Infinity };
     for (let i = 0; i < x.size; i++) {
       const orig = data[i]!;
       const jp = noGrad(() => {
         data[i] = orig + eps;
+        noteWrite(data);
         return objective(fn(...xs));
       });
       const jm = noGrad(() => {
         data[i] = orig - eps;
+        noteWrite(data);
         return objective(fn(...xs));
       });
       data[i] = orig;
+      noteWrite(data);
       const numeric = (jp - jm) / (2 * eps);
       const a = analytic[i]!;
       let excess = Math.abs(a - numeric) - (atol + rtol * Math.abs(numeric));

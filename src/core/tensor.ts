@@ -14,6 +14,7 @@ import { DTypeError, NablaError, ShapeError, describe, fmtShape } from './errors
 import { checkLayout, contiguousStrides, shapesEqual, sizeOf } from './shape.js';
 import { type BackwardOptions, type Node, runBackward } from './autograd.js';
 import { formatTensor } from './format.js';
+import { handOut } from './residency.js';
 
 /** One entry of `t.slice(...)`: an index (drops the axis), `[start, end?, step?]`, or null (whole axis). */
 export type SliceSpec = number | null | readonly [number | null | undefined, (number | null)?, (number | null)?];
@@ -21,8 +22,13 @@ export type SliceSpec = number | null | readonly [number | null | undefined, (nu
 export type Operand = Tensor | number;
 
 export class Tensor {
-  /** the flat storage this tensor views (shared with other views) */
-  readonly storage: TypedArray;
+  /**
+   * @internal the flat storage this tensor views (shared with other views); nabla's own code
+   * reads it here, user code through `storage`
+   */
+  readonly _storage: TypedArray;
+  /** @internal `storage` has been read (the array is then handed out, see core/residency.ts) */
+  private _handedOut = false;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -47,10 +53,24 @@ export class Tensor {
   constructor(storage: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.dtype = storageDType('Tensor', storage);
     this.size = checkLayout(storage.length, shape, strides, offset);
-    this.storage = storage;
+    this._storage = storage;
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
+  }
+
+  /**
+   * The flat typed array this tensor views (shared with other views), live: a write into it
+   * changes the tensor. Once read, the array counts as handed out: the WebAssembly backend no
+   * longer keeps a copy of it in its memory between calls (see core/residency.ts), so such writes
+   * are always seen. `t.data()` is a copy.
+   */
+  get storage(): TypedArray {
+    if (!this._handedOut) {
+      this._handedOut = true;
+      handOut(this._storage);
+    }
+    return this._storage;
   }
 
   /**
@@ -97,7 +117,7 @@ export class Tensor {
 
   /** A typed array with the values in row-major order, without copying when the storage already is one. @internal */
   _contiguousData(): TypedArray {
-    if (this.isContiguous() && this.offset === 0 && this.storage.length === this.size) return this.storage;
+    if (this.isContiguous() && this.offset === 0 && this._storage.length === this.size) return this._storage;
     return this.data();
   }
 
@@ -129,7 +149,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new NablaError(`item: only one-element tensors can be converted to a number, got shape ${fmtShape(this.shape)}`);
-    return this.storage[this.offset]!;
+    return this._storage[this.offset]!;
   }
 
   toString(): string {
@@ -155,7 +175,7 @@ export class Tensor {
 
   /** A tensor sharing this one's storage, cut off from the graph. */
   detach(): Tensor {
-    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+    return new Tensor(this._storage, this.shape, this.strides, this.offset);
   }
 
   /** Sets whether gradients should be recorded for this leaf; returns this. */

@@ -63,7 +63,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements BatchDatase
     checkIndex('TensorDataset.get', i, this.length);
     return this.tensors.map((t) => {
       const row = t.shape.slice(1);
-      return new Tensor(t.storage, row, t.strides.slice(1), t.offset + i * sizeOf(row));
+      return new Tensor(t._storage, row, t.strides.slice(1), t.offset + i * sizeOf(row));
     }) as T;
   }
 
@@ -78,7 +78,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements BatchDatase
 function gatherRows(t: Tensor, indices: Int32Array): Tensor {
   const row = sizeOf(t.shape.slice(1));
   const nb = indices.length;
-  const src = t.storage;
+  const src = t._storage;
   const out = allocateUninit(t.dtype, nb * row); // every row is copied in below
   if (row === 1) {
     for (let b = 0; b < nb; b++) out[b] = src[t.offset + indices[b]!]!;

@@ -19,8 +19,8 @@ export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
     if (!(data instanceof Tensor)) throw new NablaError(`Parameter: expected a Tensor, got ${describe(data)}`);
     if (requiresGrad && !isFloat(data.dtype)) throw new DTypeError(`Parameter: only floating-point tensors can require gradients, got ${data.dtype} ${fmtShape(data.shape)}`);
-    const c = data.isContiguous() && data.offset === 0 && data.storage.length === data.size ? data : data.contiguous(true);
-    super(c.storage, c.shape);
+    const c = data.isContiguous() && data.offset === 0 && data._storage.length === data.size ? data : data.contiguous(true);
+    super(c._storage, c.shape);
     this.requiresGrad = requiresGrad;
   }
 }

@@ -61,15 +61,15 @@ export class ValueTable {
 
   set(t: Tensor, r: Ref): void {
     this.byTensor.set(t, r);
-    const list = this.byStorage.get(t.storage);
+    const list = this.byStorage.get(t._storage);
     if (list) list.push([t, r]);
-    else this.byStorage.set(t.storage, [[t, r]]);
+    else this.byStorage.set(t._storage, [[t, r]]);
   }
 
   get(t: Tensor): Ref | undefined {
     const r = this.byTensor.get(t);
     if (r !== undefined) return r;
-    const list = this.byStorage.get(t.storage);
+    const list = this.byStorage.get(t._storage);
     if (!list) return undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const [u, ref] = list[i]!;

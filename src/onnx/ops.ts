@@ -262,7 +262,7 @@ function attentionOp(c: OpContext): Ref {
     const l = c.e.inputs[0]!.shape[2]!;
     const sk = c.e.inputs[1]!.shape[2]!;
     const m = full([l, sk], 0, { dtype: d });
-    const md = m.storage;
+    const md = m._storage;
     for (let i = 0; i < l; i++) for (let j = i + 1; j < sk; j++) md[i * sk + j] = -Infinity;
     s = c.b.node1('Add', [s, c.b.initializer('causal_mask', m)]);
   }

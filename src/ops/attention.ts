@@ -41,7 +41,7 @@ export interface AttentionOptions {
 /** The [b, h, row] strides of a 4-D tensor whose last axis is contiguous (a contiguous copy otherwise). */
 function headView(t: Tensor): [Tensor, HeadView] {
   const u = t.strides[3] === 1 || t.shape[3] === 1 ? t : contiguous(t, true);
-  return [u, { data: u.storage, offset: u.offset, strides: [u.strides[0]!, u.strides[1]!, u.strides[2]!] }];
+  return [u, { data: u._storage, offset: u.offset, strides: [u.strides[0]!, u.strides[1]!, u.strides[2]!] }];
 }
 
 /**
@@ -75,7 +75,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
     if (ms.some((m, i) => m !== 1 && m !== full[i])) throw new ShapeError(`attention: mask ${fmtShape(mask.shape)} does not broadcast to the scores [${full.join(', ')}]`);
     maskT = mask.dtype === dt ? mask : mask.to(dt);
     const strides = [...new Array<number>(4 - mask.ndim).fill(0), ...maskT.strides];
-    maskView = { data: maskT.storage, offset: maskT.offset, strides: broadcastStrides(ms, strides, full) };
+    maskView = { data: maskT._storage, offset: maskT.offset, strides: broadcastStrides(ms, strides, full) };
   }
   const causal = opts.causal ?? false;
   const scale = opts.scale ?? 1 / Math.sqrt(d);
@@ -115,7 +115,7 @@ function attentionBackward(g: Tensor, s: Saved): Tensor[] {
   const dq = emptyUninit(dt, [s.batch, s.heads, s.l, s.d]);
   const dk = emptyUninit(dt, [s.batch, s.heads, s.s, s.d]);
   const dv = emptyUninit(dt, [s.batch, s.heads, s.s, s.dv]);
-  const hv = (t: Tensor): HeadView => ({ data: t.storage, offset: 0, strides: [t.strides[0]!, t.strides[1]!, t.strides[2]!] });
+  const hv = (t: Tensor): HeadView => ({ data: t._storage, offset: 0, strides: [t.strides[0]!, t.strides[1]!, t.strides[2]!] });
   B().attentionBackward({ ...s, g: gv, gradQ: hv(dq), gradK: hv(dk), gradV: hv(dv) });
   return [dq, dk, dv];
 }

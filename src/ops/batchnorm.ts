@@ -121,7 +121,7 @@ export function batchNorm(
   }
 
   const out = emptyUninit(d, x.shape);
-  B().batchNormForward(xd, n, c, inner, mean, invstd, gamma, beta, out.storage);
+  B().batchNormForward(xd, n, c, inner, mean, invstd, gamma, beta, out._storage);
 
   const inputs = [x];
   if (weight !== null) inputs.push(weight);
@@ -177,13 +177,13 @@ function batchNormBackward(g: Tensor, s: Saved): (Tensor | null)[] {
   let dx: Tensor | null = null;
   if (x.requiresGrad) {
     // nothing else holds g (see isDonatedGrad): write dJ/dx over it instead of allocating
-    dx = gg === g && isDonatedGrad(g) && gd === g.storage ? g : emptyUninit(d, x.shape);
+    dx = gg === g && isDonatedGrad(g) && gd === g._storage ? g : emptyUninit(d, x.shape);
   }
   const dgamma = needW || stats ? emptyUninit(d, [c]) : null;
   const dbeta = needB || stats ? emptyUninit(d, [c]) : null;
   B().batchNormBackward(
     gd, s.xd, s.n, c, s.inner, s.mean, s.invstd, s.gamma,
-    dx === null ? null : dx.storage, dgamma === null ? null : dgamma.storage, dbeta === null ? null : dbeta.storage, s.useBatch,
+    dx === null ? null : dx._storage, dgamma === null ? null : dgamma._storage, dbeta === null ? null : dbeta._storage, s.useBatch,
   );
   const grads: (Tensor | null)[] = [dx];
   if (weight !== null) grads.push(needW ? shaped(dgamma!, weight.shape) : null);

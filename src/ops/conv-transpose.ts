@@ -94,8 +94,8 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null = null, o
     outH: h, outW: width,
   };
   const out = emptyUninit(dtype, [n, cOut, outH, outW]);
-  B().conv2dBackwardInput(xc._contiguousData(), wc._contiguousData(), geom, out.storage);
-  if (bc) addBias(out.storage, bc._contiguousData(), n, cOut, outH * outW);
+  B().conv2dBackwardInput(xc._contiguousData(), wc._contiguousData(), geom, out._storage);
+  if (bc) addBias(out._storage, bc._contiguousData(), n, cOut, outH * outW);
   return result(op, out, bc ? [xc, wc, bc] : [xc, wc], (g) => {
     if (isGradEnabled()) throw new NablaError(`${op}: differentiating twice (backward with createGraph) through a transposed convolution is not supported yet`);
     const gd = (g.dtype === dtype ? g : g.to(dtype)).contiguous()._contiguousData();
@@ -104,11 +104,11 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null = null, o
     let db: Tensor | null = null;
     if (xc.requiresGrad) {
       dx = emptyUninit(dtype, xc.shape);
-      B().conv2d(gd, wc._contiguousData(), geom, dx.storage, null);
+      B().conv2d(gd, wc._contiguousData(), geom, dx._storage, null);
     }
     if (wc.requiresGrad) {
       dw = emptyUninit(dtype, wc.shape);
-      B().conv2dBackwardWeight(gd, xc._contiguousData(), geom, dw.storage, null);
+      B().conv2dBackwardWeight(gd, xc._contiguousData(), geom, dw._storage, null);
     }
     if (bc !== null && bc.requiresGrad) db = channelSums(gd, n, cOut, outH * outW, dtype);
     return bc ? [dx, dw, db] : [dx, dw];
@@ -129,8 +129,8 @@ function addBias(out: TypedArray, bias: TypedArray, n: number, c: number, P: num
 /** db[o] = sum over n and the P pixels of dy[n, o, :] (contiguous [N, C, P]), as two reductions. */
 function channelSums(dy: TypedArray, n: number, c: number, P: number, dtype: DType): Tensor {
   const perImage = emptyUninit(dtype, [n, c]);
-  B().reduce('sum', dy, n * c, P, 1, perImage.storage);
+  B().reduce('sum', dy, n * c, P, 1, perImage._storage);
   const db = emptyUninit(dtype, [c]);
-  B().reduce('sum', perImage.storage, 1, n, c, db.storage);
+  B().reduce('sum', perImage._storage, 1, n, c, db._storage);
   return db;
 }

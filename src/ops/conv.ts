@@ -202,7 +202,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
     outW: Math.floor((wIn + 2 * padW - effW) / strideW) + 1,
   };
   const out = emptyUninit(dtype, [n, cOut, geom.outH, geom.outW]);
-  B().conv2d(xc._contiguousData(), wc._contiguousData(), geom, out.storage, bc ? bc._contiguousData() : null);
+  B().conv2d(xc._contiguousData(), wc._contiguousData(), geom, out._storage, bc ? bc._contiguousData() : null);
   return result(op, out, bc ? [xc, wc, bc] : [xc, wc], (g) => {
     if (isGradEnabled()) throw new NablaError(`${op}: differentiating twice (backward with createGraph) through a convolution is not supported yet`);
     const gd = (g.dtype === dtype ? g : g.to(dtype)).contiguous()._contiguousData();
@@ -211,11 +211,11 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
     let db: Tensor | null = bc !== null && bc.requiresGrad ? emptyUninit(dtype, [cOut]) : null;
     if (xc.requiresGrad) {
       dx = emptyUninit(dtype, xc.shape);
-      B().conv2dBackwardInput(gd, wc._contiguousData(), geom, dx.storage);
+      B().conv2dBackwardInput(gd, wc._contiguousData(), geom, dx._storage);
     }
     if (wc.requiresGrad) {
       dw = emptyUninit(dtype, wc.shape);
-      B().conv2dBackwardWeight(xc._contiguousData(), gd, geom, dw.storage, db ? db.storage : null);
+      B().conv2dBackwardWeight(xc._contiguousData(), gd, geom, dw._storage, db ? db._storage : null);
     } else if (db) {
       db = biasGrad(gd, n, cOut, geom.outH * geom.outW, dtype);
     }
@@ -226,8 +226,8 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
 /** db[o] = sum over n and the P pixels of dy[n, o, :] (contiguous [N, C_out, P]), as two reductions. */
 function biasGrad(dy: TypedArray, n: number, cOut: number, P: number, dtype: DType): Tensor {
   const perImage = emptyUninit(dtype, [n, cOut]);
-  B().reduce('sum', dy, n * cOut, P, 1, perImage.storage);
+  B().reduce('sum', dy, n * cOut, P, 1, perImage._storage);
   const db = emptyUninit(dtype, [cOut]);
-  B().reduce('sum', perImage.storage, 1, n, cOut, db.storage);
+  B().reduce('sum', perImage._storage, 1, n, cOut, db._storage);
   return db;
 }

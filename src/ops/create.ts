@@ -172,7 +172,7 @@ export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
   count('eye', 'n', n);
   count('eye', 'm', m);
   const t = zeros([n, m], opts);
-  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  for (let i = 0; i < Math.min(n, m); i++) t._storage[i * m + i] = 1;
   return t;
 }
 

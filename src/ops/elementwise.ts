@@ -21,7 +21,7 @@ export function unaryKernel(op: UnaryOp, x: Tensor, dtype?: DType): Tensor {
   checkTensor(op, x);
   dtype ??= x.dtype;
   const out = emptyUninit(dtype, x.shape);
-  B().unary(op, strided(x), x.shape, out.storage);
+  B().unary(op, strided(x), x.shape, out._storage);
   return out;
 }
 
@@ -42,8 +42,8 @@ export function binaryTypes(op: BinaryOp, x: Tensor, y: Tensor): { common: DType
     throw new DTypeError('sub: subtraction with a bool tensor is not supported; for masks use logicalNot() or ne()');
   }
   if (op === 'pow' && common === 'bool') throw new DTypeError('pow: not supported for bool tensors');
-  if (op === 'pow' && common === 'int32' && y._wrappedNumber && y.storage[y.offset]! < 0) {
-    throw new DTypeError(`pow: an integer tensor to a negative integer power (${y.storage[y.offset]}) is not allowed; use a float tensor or exponent`);
+  if (op === 'pow' && common === 'int32' && y._wrappedNumber && y._storage[y.offset]! < 0) {
+    throw new DTypeError(`pow: an integer tensor to a negative integer power (${y._storage[y.offset]}) is not allowed; use a float tensor or exponent`);
   }
   if (COMPARE.has(op)) return { common, out: 'bool' };
   if (op === 'div' && !isFloat(common)) return { common, out: 'float32' }; // true division, as PyTorch
@@ -68,7 +68,7 @@ export function noGradBinary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   const kernel = dtype === 'bool' ? (BOOL_OP[op] ?? op) : op;
   const shape = shapesEqual(x.shape, y.shape) ? x.shape : broadcastShapes(op, x.shape, y.shape);
   const out = emptyUninit(dtype, shape);
-  B().binary(kernel, strided(x, shape), strided(y, shape), shape, out.storage);
+  B().binary(kernel, strided(x, shape), strided(y, shape), shape, out._storage);
   return out;
 }
 
@@ -227,7 +227,7 @@ export const relu = (x: Tensor): Tensor => unaryOp('relu', x, (g) => reluBackwar
 function reluBackward(g: Tensor, x: Tensor): Tensor {
   if (isDonatedGrad(g) && g.dtype === x.dtype && shapesEqual(g.shape, x.shape)) {
     // nothing else holds g (see isDonatedGrad): mask it in place instead of allocating dJ/dz
-    B().binary('reluGrad', strided(g), strided(x), g.shape, g.storage);
+    B().binary('reluGrad', strided(g), strided(x), g.shape, g._storage);
     return g;
   }
   return result('reluBackward', noGradBinary('reluGrad', g, x), [g], (gg) => [reluBackward(gg, x)]);
@@ -259,7 +259,7 @@ export function elu(x: Tensor, alpha: number): Tensor {
 function noGradElu(x: Tensor, alpha: number): Tensor {
   const neg = noGradBinary('mul', unaryKernel('expm1', noGradBinary('minimum', x, 0)), alpha);
   const out = emptyUninit(x.dtype, x.shape);
-  B().where(strided(noGradBinary('le', x, 0)), strided(neg), strided(x), x.shape, out.storage);
+  B().where(strided(noGradBinary('le', x, 0)), strided(neg), strided(x), x.shape, out._storage);
   return out;
 }
 
@@ -289,9 +289,9 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 function castData(x: Tensor, dtype: DType): Tensor {
   const out = emptyUninit(dtype, x.shape);
   if (dtype === 'bool') {
-    B().binary('ne', strided(x), { data: allocate(x.dtype, 1), offset: 0, strides: x.shape.map(() => 0) }, x.shape, out.storage);
+    B().binary('ne', strided(x), { data: allocate(x.dtype, 1), offset: 0, strides: x.shape.map(() => 0) }, x.shape, out._storage);
   } else {
-    B().copy(strided(x), x.shape, { data: out.storage, offset: 0, strides: out.strides });
+    B().copy(strided(x), x.shape, { data: out._storage, offset: 0, strides: out.strides });
   }
   return out;
 }

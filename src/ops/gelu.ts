@@ -21,7 +21,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 export function gelu(x: Tensor): Tensor {
   if (!isFloat(x.dtype)) return gelu(x.to('float32'));
   const y = emptyUninit(x.dtype, x.shape);
-  B().geluForward(x._contiguousData(), y.storage, x.size);
+  B().geluForward(x._contiguousData(), y._storage, x.size);
   const record = x.requiresGrad && isGradEnabled();
   return result('gelu', y, [x], record ? (g) => [geluGrad(x, g)] : null);
 }
@@ -30,7 +30,7 @@ export function gelu(x: Tensor): Tensor {
 function geluGrad(x: Tensor, g: Tensor): Tensor {
   const gg = g.dtype === x.dtype ? g : g.to(x.dtype);
   const out = emptyUninit(x.dtype, x.shape);
-  B().geluBackward(x._contiguousData(), gg._contiguousData(), out.storage, x.size);
+  B().geluBackward(x._contiguousData(), gg._contiguousData(), out._storage, x.size);
   return result('geluBackward', out, [x, gg], (h) => {
     const phi = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
     return [h.mul(gg).mul(phi.mul(x.square().neg().add(2))), geluGrad(x, h)];

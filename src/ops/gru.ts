@@ -23,6 +23,7 @@
 import { Tensor } from '../core/tensor.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { type TypedArray, allocate, isFloat } from '../core/dtype.js';
+import { noteWrite } from '../core/residency.js';
 import { B } from '../backend/registry.js';
 import type { GruCellArgs, GruCellBackwardArgs } from '../backend/types.js';
 import { empty, result } from './result.js';
@@ -63,7 +64,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   const h0d = dataOf(h0);
   const BH = Bn * H;
   const out = empty(dtype, [T, Bn, H]);
-  const O = out.storage;
+  const O = out._storage;
   const act = allocate(dtype, T * Bn * H3); // r, z, n per time position
   const pn = allocate(dtype, T * BH); // p_n (hidden projection of the n gate, with b_hn)
   const p = allocate(dtype, Bn * H3);
@@ -81,6 +82,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
     const hOff = s === 0 ? 0 : tp * BH;
     if (bias === null) p.fill(0);
     else for (let b = 0; b < Bn; b++) p.set(bias, b * H3);
+    noteWrite(p); // (p is read by the kernels of every step)
     gemmAt(Bn, H3, H, hPrev, hOff, H, false, Wt, 0, H3, false, p, 0, H3, 1);
     const gOff = t * Bn * H3;
     cell.xOffset = gOff;
@@ -96,7 +98,7 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
   return result('gruSequence', out, inputs, (grad) => {
     const G = dataOf(grad);
     const dxg = empty(dtype, [T, Bn, H3]);
-    const D = dxg.storage;
+    const D = dxg._storage;
     const dp = allocate(dtype, T * Bn * H3); // dJ/dp_t per time position
     let dh = allocate(dtype, BH);
     let dhNext = allocate(dtype, BH);
@@ -132,13 +134,13 @@ export function gruSequence(xg: Tensor, wHh: Tensor, bHh: Tensor | null, h0: Ten
       const rest = (T - 1) * Bn;
       const dOff = reverse ? 0 : Bn * H3;
       const hOff = reverse ? BH : 0;
-      if (rest > 0) gemmAt(H3, H, rest, dp, dOff, H3, true, O, hOff, H, false, dW.storage, 0, H, 0);
-      gemmAt(H3, H, Bn, dp, first * Bn * H3, H3, true, h0d, 0, H, false, dW.storage, 0, H, 1);
+      if (rest > 0) gemmAt(H3, H, rest, dp, dOff, H3, true, O, hOff, H, false, dW._storage, 0, H, 0);
+      gemmAt(H3, H, Bn, dp, first * Bn * H3, H3, true, h0d, 0, H, false, dW._storage, 0, H, 1);
     }
     let db: Tensor | null = null;
     if (bHh !== null && bHh.requiresGrad) {
       db = empty(dtype, [H3]);
-      const s = db.storage;
+      const s = db._storage;
       for (let row = 0; row < T * Bn; row++) for (let j = 0; j < H3; j++) s[j] = s[j]! + dp[row * H3 + j]!;
     }
     const grads = [xg.requiresGrad ? dxg : null, dW, h0.requiresGrad ? new Tensor(dh, [Bn, H]) : null];

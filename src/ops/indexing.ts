@@ -55,11 +55,11 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const inner = sizeOf(index.shape.slice(a + 1));
   const m = index.shape[a]!;
   const out = emptyUninit(x.dtype, index.shape);
-  B().gather(contiguous(src, false).detach()._contiguousData(), idx, outer, n, m, inner, out.storage);
+  B().gather(contiguous(src, false).detach()._contiguousData(), idx, outer, n, m, inner, out._storage);
   const srcShape = src.shape;
   return result('gather', out, [src], (g) => {
     const gx = empty(g.dtype, srcShape);
-    B().scatterAdd(contiguous(g, false).detach()._contiguousData(), idx, outer, n, m, inner, gx.storage);
+    B().scatterAdd(contiguous(g, false).detach()._contiguousData(), idx, outer, n, m, inner, gx._storage);
     return [gx];
   }, { axis: a, index });
 }
@@ -106,7 +106,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const A = at.dtype === dtype ? at : at.to(dtype);
   const Bt = bt.dtype === dtype ? bt : bt.to(dtype);
   const out = emptyUninit(dtype, shape);
-  B().where(strided(cond, shape), strided(A, shape), strided(Bt, shape), shape, out.storage);
+  B().where(strided(cond, shape), strided(A, shape), strided(Bt, shape), shape, out._storage);
   return result('where', out, [A, Bt], (g) => [
     A.requiresGrad ? where(cond, g, 0) : null,
     Bt.requiresGrad ? where(cond, 0, g) : null,
@@ -119,8 +119,8 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkFillValue('maskedFill', value, x.dtype);
-  const v = new Tensor(new (x.storage.constructor as new (n: number) => typeof x.storage)(1), []);
-  v.storage[0] = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  const v = new Tensor(new (x._storage.constructor as new (n: number) => typeof x._storage)(1), []);
+  v._storage[0] = x.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   return where(mask, v, x);
 }
 
@@ -248,6 +248,6 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
 export function oneHot(index: Tensor, numClasses: number): Tensor {
   const idx = checkIndex('oneHot', index, numClasses, -1, [numClasses]);
   const out = empty('float32', [...index.shape, numClasses]);
-  for (let i = 0; i < idx.length; i++) out.storage[i * numClasses + idx[i]!] = 1;
+  for (let i = 0; i < idx.length; i++) out._storage[i * numClasses + idx[i]!] = 1;
   return out;
 }

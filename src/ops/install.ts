@@ -18,8 +18,8 @@ const methods = {
       return vw.contiguous(this, copy);
     },
     data(): TypedArray {
-      if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + this.size);
-      return vw.contiguous(this, true).storage;
+      if (this.isContiguous()) return this._storage.slice(this.offset, this.offset + this.size);
+      return vw.contiguous(this, true)._storage;
     },
     to(dtype: DType): Tensor {
       return ew.cast(this, checkDType('to', dtype));

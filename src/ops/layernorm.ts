@@ -65,7 +65,7 @@ export function layerNorm(
   const mean = allocateUninit(d, rows);
   const rstd = allocateUninit(d, rows);
   const out = emptyUninit(d, x.shape);
-  B().layerNormForward(xd, rows, n, eps, gamma, beta, out.storage, mean, rstd);
+  B().layerNormForward(xd, rows, n, eps, gamma, beta, out._storage, mean, rstd);
 
   const inputs = [x];
   if (weight !== null) inputs.push(weight);
@@ -104,10 +104,10 @@ function layerNormBackward(g: Tensor, s: Saved): (Tensor | null)[] {
   const needW = weight !== null && weight.requiresGrad;
   const needB = bias !== null && bias.requiresGrad;
   let dx: Tensor | null = null;
-  if (x.requiresGrad) dx = gg === g && isDonatedGrad(g) && gd === g.storage ? g : emptyUninit(d, x.shape);
+  if (x.requiresGrad) dx = gg === g && isDonatedGrad(g) && gd === g._storage ? g : emptyUninit(d, x.shape);
   const dgamma = needW ? emptyUninit(d, weight.shape) : null;
   const dbeta = needB ? emptyUninit(d, bias.shape) : null;
-  B().layerNormBackward(gd, s.xd, s.rows, n, s.mean, s.rstd, s.gamma, dx?.storage ?? null, dgamma?.storage ?? null, dbeta?.storage ?? null);
+  B().layerNormBackward(gd, s.xd, s.rows, n, s.mean, s.rstd, s.gamma, dx?._storage ?? null, dgamma?._storage ?? null, dbeta?._storage ?? null);
   const grads: (Tensor | null)[] = [dx];
   if (weight !== null) grads.push(dgamma);
   if (bias !== null) grads.push(dbeta);

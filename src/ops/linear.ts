@@ -121,7 +121,7 @@ function linearBackward(g: Tensor, x: Tensor, w: Tensor, bias: Tensor | null, X:
   if (needB) {
     db = emptyUninit(g.dtype, [outF]);
     const gc = G.trans || G.ld !== outF ? dense(g) : G.t;
-    B().reduce('sum', gc._contiguousData(), 1, rows, outF, db.storage);
+    B().reduce('sum', gc._contiguousData(), 1, rows, outF, db._storage);
   }
   return [dx, dw, db];
 }
@@ -133,22 +133,22 @@ function gemm(m: number, n: number, k: number, a: Tensor, lda: number, transA: b
     m,
     n,
     k,
-    a: a.storage,
+    a: a._storage,
     aOffset: a.offset,
     lda,
     transA,
     strideA: 0,
-    b: b.storage,
+    b: b._storage,
     bOffset: b.offset,
     ldb,
     transB,
     strideB: 0,
-    c: c.storage,
+    c: c._storage,
     cOffset: 0,
     ldc: n,
     strideC: 0,
     beta: 0,
-    bias: bias === null ? undefined : bias.storage,
+    bias: bias === null ? undefined : bias._storage,
     biasOffset: bias === null ? 0 : bias.offset,
   };
   B().gemm(args);
@@ -193,6 +193,6 @@ function asMatrix(t: Tensor, r: number, c: number, sr: number, sc: number): Mat 
  */
 function dense(t: Tensor): Tensor {
   const out = emptyUninit(t.dtype, t.shape);
-  B().copy(strided(t), t.shape, { data: out.storage, offset: 0, strides: out.strides });
+  B().copy(strided(t), t.shape, { data: out._storage, offset: 0, strides: out.strides });
   return out;
 }

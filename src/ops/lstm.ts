@@ -111,7 +111,7 @@ export function lstmSequence(xg: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, re
   const c0d = dataOf(c0);
   const BH = Bn * H;
   const out = empty(dtype, [2, T, Bn, H]);
-  const O = out.storage; // h_t at t*BH, c_t at T*BH + t*BH
+  const O = out._storage; // h_t at t*BH, c_t at T*BH + t*BH
   const cBase = T * BH;
   // the gate pre-activations start as xg_t and become the activations i, f, g, o (kept for backward)
   const act = X.slice(0, T * Bn * H4);
@@ -142,7 +142,7 @@ export function lstmSequence(xg: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, re
   return result('lstmSequence', out, [xg, wHh, h0, c0], (grad) => {
     const G = dataOf(grad);
     const dxg = empty(dtype, [T, Bn, H4]);
-    const D = dxg.storage;
+    const D = dxg._storage;
     let dh = allocate(dtype, BH); // dJ/dh_{t} carried from step t+1 (after the W_hh product)
     let dhNext = allocate(dtype, BH);
     const dc = allocate(dtype, BH); // dJ/dc_t carried (f_{t+1} * dc_{t+1})
@@ -178,8 +178,8 @@ export function lstmSequence(xg: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, re
       const rest = (T - 1) * Bn; // rows of the other steps, contiguous in time order
       const dOff = reverse ? 0 : Bn * H4; // forward: steps 1..T-1 pair with h_0..h_{T-2}
       const hOff = reverse ? BH : 0; //        reverse: steps 0..T-2 pair with h_1..h_{T-1}
-      if (rest > 0) gemmAt(H4, H, rest, D, dOff, H4, true, O, hOff, H, false, dW.storage, 0, H, 0);
-      gemmAt(H4, H, Bn, D, first * Bn * H4, H4, true, h0d, 0, H, false, dW.storage, 0, H, 1);
+      if (rest > 0) gemmAt(H4, H, rest, D, dOff, H4, true, O, hOff, H, false, dW._storage, 0, H, 0);
+      gemmAt(H4, H, Bn, D, first * Bn * H4, H4, true, h0d, 0, H, false, dW._storage, 0, H, 1);
     }
     return [
       xg.requiresGrad ? dxg : null,

@@ -115,11 +115,11 @@ export function maxPool2d(x: Tensor, kernel: Pair, opts: MaxPool2dOptions = {}):
   // the pooling kernels write every element of their outputs (argmax too): no zero-fill
   const out = emptyUninit(x.dtype, [g.n, g.c, g.outH, g.outW]);
   const argmax = allocateUninit('int32', out.size) as Int32Array;
-  B().maxPool2d(xc._contiguousData(), g, out.storage, argmax);
+  B().maxPool2d(xc._contiguousData(), g, out._storage, argmax);
   return result(op, out, [xc], (dy) => {
     noDoubleBackward(op);
     const dx = emptyUninit(x.dtype, x.shape);
-    B().maxPool2dBackward(dy.contiguous()._contiguousData(), argmax, g, dx.storage);
+    B().maxPool2dBackward(dy.contiguous()._contiguousData(), argmax, g, dx._storage);
     return [dx];
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw] });
 }
@@ -180,11 +180,11 @@ export function avgPool2d(x: Tensor, kernel: Pair, opts: AvgPool2dOptions = {}):
   const g = geometry(x, r, opts.countIncludePad ?? true);
   const xc = x.contiguous();
   const out = emptyUninit(x.dtype, [g.n, g.c, g.outH, g.outW]);
-  B().avgPool2d(xc._contiguousData(), g, out.storage);
+  B().avgPool2d(xc._contiguousData(), g, out._storage);
   return result(op, out, [xc], (dy) => {
     noDoubleBackward(op);
     const dx = emptyUninit(x.dtype, x.shape);
-    B().avgPool2dBackward(dy.contiguous()._contiguousData(), g, dx.storage);
+    B().avgPool2dBackward(dy.contiguous()._contiguousData(), g, dx._storage);
     return [dx];
   }, { kernel: [r.kh, r.kw], stride: [r.sh, r.sw], padding: [r.ph, r.pw], countIncludePad: g.countIncludePad });
 }

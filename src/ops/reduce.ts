@@ -72,7 +72,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype: D
     const inner = sizeOf(shape.slice(a + 1));
     shape = keptShape(shape, [a]);
     const out = emptyUninit(dtype, shape);
-    B().reduce(op, cur._contiguousData(), outer, n, inner, out.storage);
+    B().reduce(op, cur._contiguousData(), outer, n, inner, out._storage);
     cur = out;
   }
   return new Tensor(cur._contiguousData(), keptShape(x.shape, axes));
@@ -86,7 +86,7 @@ function sumDType(d: DType): DType {
 export function sum(x: Tensor, axis: Axes, keepdim: boolean): Tensor {
   const axes = normAxes('sum', x, axis);
   const kept = reduceKernel('sum', x, axes, sumDType(x.dtype));
-  const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
+  const y = keepdim ? kept : new Tensor(kept._storage, finalShape(x.shape, axes, false));
   return result('sum', y, [x], (g) => [g.reshape(kept.shape).expand(x.shape)], { axes, keepdim });
 }
 
@@ -113,7 +113,7 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdim: boolean): T
   const dt = x.dtype === 'bool' ? 'int32' : x.dtype;
   let kept = reduceKernel(op, x, axes, dt);
   if (x.dtype === 'bool') kept = kept.to('bool');
-  const y = keepdim ? kept : new Tensor(kept.storage, finalShape(x.shape, axes, false));
+  const y = keepdim ? kept : new Tensor(kept._storage, finalShape(x.shape, axes, false));
   // torch.max(x) (NaNs share the gradient) only without keepdim; with keepdim it is amax over every axis
   const all = axis === null && !keepdim;
   return result(op, y, [x], (g) => {

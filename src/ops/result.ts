@@ -90,7 +90,7 @@ function checkNumber(op: string, x: unknown): number {
 /** The tensor as a kernel operand, broadcast (stride 0) to `shape` if given. */
 export function strided(t: Tensor, shape?: readonly number[]): Strided {
   return {
-    data: t.storage,
+    data: t._storage,
     offset: t.offset,
     strides: shape === undefined || shape === t.shape ? t.strides : broadcastStrides(t.shape, t.strides, shape),
   };

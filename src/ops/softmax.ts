@@ -29,7 +29,7 @@ function softmaxOp(x: Tensor, axis: number, log: boolean): Tensor {
   const [outer, n, inner] = geometry(x, axis);
   const y = emptyUninit(x.dtype, x.shape);
   const xs = x.isContiguous() ? x._contiguousData() : contiguous(x, false).detach()._contiguousData();
-  B().softmax(xs, outer, n, inner, y.storage, log);
+  B().softmax(xs, outer, n, inner, y._storage, log);
   const record = x.requiresGrad && isGradEnabled();
   return result(op, y, [x], record ? (g) => [softmaxGrad(y, g, axis, log)] : null, { axis });
 }
@@ -39,7 +39,7 @@ function softmaxGrad(y: Tensor, g: Tensor, axis: number, log: boolean): Tensor {
   const [outer, n, inner] = geometry(y, axis);
   const gc = contiguous(g, false).detach();
   const dx = emptyUninit(y.dtype, y.shape);
-  B().softmaxBackward(y._contiguousData(), gc._contiguousData(), outer, n, inner, dx.storage, log);
+  B().softmaxBackward(y._contiguousData(), gc._contiguousData(), outer, n, inner, dx._storage, log);
   // second derivatives (double backward), composed from primitives: dx is linear in g, and
   // depends on y through s = softmax(x)
   return result(log ? 'logSoftmaxBackward' : 'softmaxBackward', dx, [g, y], (gg) => {

@@ -147,11 +147,11 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const planes = x.shape[0]! * x.shape[1]!;
   const xc = x.contiguous();
   const out = emptyUninit(x.dtype, [...x.shape.slice(0, 2), ...outSizes]);
-  forward(xc._contiguousData(), out.storage, planes, hIn, wIn, planH, planW);
+  forward(xc._contiguousData(), out._storage, planes, hIn, wIn, planH, planW);
   return result(op, out, [xc], (g) => {
     if (isGradEnabled()) throw new NablaError(`${op}: differentiating twice (backward with createGraph) through interpolate is not supported yet`);
     const dx = empty(x.dtype, xc.shape);
-    backward(g.contiguous()._contiguousData(), dx.storage, planes, hIn, wIn, planH, planW);
+    backward(g.contiguous()._contiguousData(), dx._storage, planes, hIn, wIn, planH, planW);
     return [dx];
   }, { mode, size: outSizes, alignCorners });
 }

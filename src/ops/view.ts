@@ -14,7 +14,7 @@ import { empty, emptyUninit, operands, result, strided } from './result.js';
 export function contiguous(x: Tensor, copy: boolean): Tensor {
   if (!copy && x.isContiguous()) return x;
   const out = emptyUninit(x.dtype, x.shape);
-  B().copy(strided(x), x.shape, { data: out.storage, offset: 0, strides: out.strides });
+  B().copy(strided(x), x.shape, { data: out._storage, offset: 0, strides: out.strides });
   return result('contiguous', out, [x], (g) => [g]);
 }
 
@@ -76,7 +76,7 @@ function viewStrides(oldShape: readonly number[], oldStrides: readonly number[],
 }
 
 function asView(op: string, x: Tensor, shape: number[], strides: number[], offset: number, backward: (g: Tensor) => Tensor, attrs?: Record<string, unknown>): Tensor {
-  const v = new Tensor(x.storage, shape, strides, offset);
+  const v = new Tensor(x._storage, shape, strides, offset);
   return result(op, v, [x], (g) => [backward(g)], attrs);
 }
 
@@ -272,7 +272,7 @@ function viewOfRegion(
   layout: (t: { shape: readonly number[]; strides: readonly number[]; offset: number }) => SliceResult,
   attrs: Record<string, unknown>,
 ): Tensor {
-  const v = new Tensor(x.storage, r.shape, r.strides, r.offset);
+  const v = new Tensor(x._storage, r.shape, r.strides, r.offset);
   return result(op, v, [x], (g) => [scatterRegion(g, x.shape, layout)], attrs);
 }
 
@@ -283,7 +283,7 @@ function scatterRegion(
 ): Tensor {
   const out = empty(g.dtype, shape);
   const r = layout(out);
-  B().copy(strided(g), g.shape, { data: out.storage, offset: r.offset, strides: r.strides });
+  B().copy(strided(g), g.shape, { data: out._storage, offset: r.offset, strides: r.strides });
   return result('sliceBackward', out, [g], (gg) => [regionOf(gg, layout)]);
 }
 

@@ -65,7 +65,7 @@ export abstract class AdamBase extends Optimizer<AdamHyper> {
     const [beta1, beta2] = h.betas;
     if (!h.amsgrad && packed(p) && packed(m) && packed(v)) {
       const args = { lr: h.lr, beta1, beta2, eps: h.eps, weightDecay: h.weightDecay, decoupled: this.decoupled, step: t };
-      B().adamStep(p.storage, grad._contiguousData(), m.storage, v.storage, args);
+      B().adamStep(p._storage, grad._contiguousData(), m._storage, v._storage, args);
       return;
     }
     let g = grad;
@@ -100,7 +100,7 @@ function moment(opt: string, p: Tensor, state: ParamState, key: string): Tensor 
 
 /** True if the tensor owns its whole storage, row-major (what the fused kernel writes into). */
 function packed(t: Tensor): boolean {
-  return t.offset === 0 && t.storage.length === t.size && t.isContiguous();
+  return t.offset === 0 && t._storage.length === t.size && t.isContiguous();
 }
 
 export class Adam extends AdamBase {

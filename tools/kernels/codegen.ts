@@ -514,8 +514,8 @@ function genWrapper(ks: Kernel[]): string {
   }
   body.push('}');
   body.push('');
-  body.push('/** The native kernels over an addon and its scratch. */');
-  body.push('export function nativeKernels(N: NativeKernelAddon, S: Float64Array): NativeKernels {');
+  body.push('/** The native kernels over an addon and its scratch; `R` runs the calls the compiled kernels do not take. */');
+  body.push('export function nativeKernels(N: NativeKernelAddon, S: Float64Array, R: Backend = referenceBackend): NativeKernels {');
   for (const k of ks) {
     if (k.referenceOnly) continue;
     const row = KERNELS[k.name] as { params: readonly Param[] };
@@ -576,7 +576,7 @@ function genWrapper(ks: Kernel[]): string {
   body.push(`export type NativeKernels = Pick<Backend, ${ks.filter((k) => !k.referenceOnly).map((k) => `'${k.name}'`).join(' | ')}>;`);
   L.push('import type { TypedArray } from \'../../core/dtype.js\';');
   L.push(`import type { Backend, ${[...types].filter((t) => t !== 'TypedArray').sort().join(', ')} } from '../types.js';`);
-  L.push("import { referenceBackend as R } from '../reference/index.js';");
+  L.push("import { referenceBackend } from '../reference/index.js';");
   L.push("import { BOOL_BINARY_OPS } from '../kernels/table.js';");
   L.push("import { elem, prep } from './marshal.js';");
   L.push('');

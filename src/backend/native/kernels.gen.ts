@@ -6,7 +6,7 @@
  */
 import type { TypedArray } from '../../core/dtype.js';
 import type { Backend, AdamArgs, ArgReduceOp, AttentionArgs, AttentionBackwardArgs, BinaryOp, Conv2dGeom, GemmArgs, GruCellArgs, GruCellBackwardArgs, HeadView, LstmCellArgs, LstmCellBackwardArgs, Pool2dGeom, ReduceOp, Strided, UnaryOp } from '../types.js';
-import { referenceBackend as R } from '../reference/index.js';
+import { referenceBackend } from '../reference/index.js';
 import { BOOL_BINARY_OPS } from '../kernels/table.js';
 import { elem, prep } from './marshal.js';
 
@@ -51,8 +51,8 @@ export interface NativeKernelAddon {
   gruCellBackward(act: TypedArray, pn: TypedArray, hPrev: TypedArray, gradH: TypedArray, dh: TypedArray, dx: TypedArray, dp: TypedArray, dhPrev: TypedArray): void;
 }
 
-/** The native kernels over an addon and its scratch. */
-export function nativeKernels(N: NativeKernelAddon, S: Float64Array): NativeKernels {
+/** The native kernels over an addon and its scratch; `R` runs the calls the compiled kernels do not take. */
+export function nativeKernels(N: NativeKernelAddon, S: Float64Array, R: Backend = referenceBackend): NativeKernels {
   function unary(op: UnaryOp, x: Strided, shape: readonly number[], out: TypedArray): void {
     const _x = x.data;
     if (elem(_x) && (out instanceof Float32Array || out instanceof Uint8Array) && (out instanceof Float32Array || op === 'not')) {

@@ -16,8 +16,16 @@ import { KERNELS, type Param } from '../kernels/table.js';
 import { EXTENTS, type ArrayExtent } from '../kernels/extents.gen.js';
 import { numel } from '../kernels/span.js';
 import { nativeKernels, type NativeKernelAddon } from '../native/kernels.gen.js';
-import { referenceBackend as R } from '../reference/index.js';
+import { referenceBackend } from '../reference/index.js';
+import { notingWrites } from '../kernels/writes.js';
 import { IN, INOUT, OUT, type WasmRuntime } from './runtime.js';
+
+/**
+ * The reference kernels this backend falls back on (dtypes the compiled kernels do not take, a
+ * few elements, `fill`), reporting what they write: the runtime may keep copies of arrays
+ * (resident inputs, see runtime.ts) that such a write makes stale.
+ */
+const R = notingWrites(referenceBackend);
 
 /** Elementwise calls on fewer elements run the reference kernel (see wasmKernels). */
 const SMALL_ELEMENTWISE = 16;
@@ -48,13 +56,26 @@ function arrayKinds(params: readonly Param[]): Map<string, string> {
  * strided or view output may leave gaps in its range, so it is copied in as well (INOUT), unless a
  * strided output covers its range densely (as many elements as the collapsed shape has).
  */
-function modeOf(e: ArrayExtent, kind: string | undefined): (S: Float64Array, lo: number, hi: number) => number {
+function modeOf(kernel: string, e: ArrayExtent, kind: string | undefined): (S: Float64Array, lo: number, hi: number) => number {
   if (e.role === 'in') return () => IN;
+  const full = WRITTEN_IN_FULL_WHEN[kernel]?.[e.name];
+  if (full !== undefined) return (S, lo, hi) => (full(S, hi - lo) ? OUT : INOUT);
   if (e.role === 'inout') return () => INOUT;
   if (kind === 'array') return () => OUT;
   if (kind === 'strided') return (S, lo, hi) => (hi - lo === numel(S) ? OUT : INOUT);
   return () => INOUT;
 }
+
+/**
+ * `inout` arrays that a call writes in full, with no gaps, when its scalars say so (the scratch as
+ * the generated wrapper fills it, and the number of elements of the array's range): nothing to
+ * copy in then. gemm's C with beta = 0 when its range is dense: ldc = n and, with more than one
+ * matrix, strideC = m * n (the scratch indices of kernels.gen.ts: batch 0, m 1, n 2, ldc 13,
+ * strideC 14, beta 15).
+ */
+const WRITTEN_IN_FULL_WHEN: Record<string, Record<string, (S: Float64Array, span: number) => boolean>> = {
+  gemm: { c: (S, span) => S[15] === 0 && S[13] === S[2] && (S[0]! <= 1 || S[14] === S[1]! * S[2]!) && span === S[0]! * S[1]! * S[2]! },
+};
 
 /**
  * The WebAssembly backend over a started runtime. `direct`: every call goes to the module, also
@@ -70,7 +91,7 @@ export function wasmKernels(rt: WasmRuntime, options: { direct?: boolean } = {})
   function glue(kernel: string): (...arrays: Arr[]) => void {
     const ext = EXTENTS[kernel]!;
     const kinds = arrayKinds((KERNELS as Record<string, { params: readonly Param[] }>)[kernel]!.params);
-    const modes = ext.map((e) => modeOf(e, kinds.get(e.name)));
+    const modes = ext.map((e) => modeOf(kernel, e, kinds.get(e.name)));
     const slots = new Int32Array(ext.length);
     const fn = rt.x[`nb_${kernel}`];
     if (typeof fn !== 'function') throw new NablaError(`wasm: the module has no export nb_${kernel}; rebuild it with \`npm run build:wasm\``);
@@ -118,8 +139,9 @@ export function wasmKernels(rt: WasmRuntime, options: { direct?: boolean } = {})
 
   const addon: Record<string, unknown> = {};
   for (const kernel of Object.keys(EXTENTS)) addon[kernel] = glue(kernel);
-  const k = nativeKernels(addon as unknown as NativeKernelAddon, S);
-  if (options.direct) return { name: 'wasm', ...k };
+  const k = nativeKernels(addon as unknown as NativeKernelAddon, S, R);
+  // (every kernel given here, so that none comes unwrapped from the registry's reference fill-in)
+  if (options.direct) return { ...R, name: 'wasm', ...k };
   // Elementwise ops on a few elements cost less as JavaScript loops than as a call into the module
   // (copies, scratch, call: ~1.3 us against ~0.9 us for `a.add(b)` of 1-element tensors, OPS in
   // bench/cell.ts): below SMALL_ELEMENTWISE elements they run the reference kernel.
@@ -129,6 +151,7 @@ export function wasmKernels(rt: WasmRuntime, options: { direct?: boolean } = {})
     return n < SMALL_ELEMENTWISE;
   };
   return {
+    ...R,
     name: 'wasm',
     ...k,
     unary: (op, x, shape, out) => (few(shape) ? R.unary(op, x, shape, out) : k.unary(op, x, shape, out)),

@@ -10,9 +10,19 @@
  *
  * One call at a time: `begin()`, `add()` each array (the same array twice is one region, its
  * ranges merged), `commit()` (lays out and copies in), the export, then `finish()` (copies out).
+ *
+ * Resident inputs: a large array that is only read by a call, and that core/residency.ts says may
+ * be kept (allocated by nabla, never handed out), is copied into a block of its own the second
+ * time a call reads it whole, and later calls read it (or any part) there instead of copying it (a model's
+ * weights: batch-1 inference spent about half its time copying them). Every write nabla makes to
+ * an array is reported (this runtime's written ranges in `finish()`, the rest through
+ * `noteWrite`), which drops the copy; changing backends drops all. At most `maxResidentBytes` are
+ * kept (least recently used go first); a copy whose array the garbage collector frees is freed
+ * with it. See core/residency.ts for why no write can be missed.
  */
 import type { TypedArray } from '../../core/dtype.js';
 import { uninitPoisoned } from '../../core/dtype.js';
+import { RESIDENT_MIN_BYTES, addCopyHolder, mayKeepCopy, noteBufferWrite, setHolding, type StorageCopies } from '../../core/residency.js';
 import { WA, type WasmInstance, type WasmMemory, type WasmModule } from './api.js';
 
 /**
@@ -24,6 +34,8 @@ export interface WasmExports {
   memory: WasmMemory;
   nb_scratch(): number;
   nb_arena(bytes: number): number;
+  nb_alloc(bytes: number): number;
+  nb_free(at: number): number;
   nb_info(): number;
   nb_set_num_threads(n: number): number;
   [kernel: `nb_${string}`]: (...args: number[]) => number;
@@ -49,8 +61,19 @@ export interface WasmInfo {
 
 const ALIGN = 64;
 const MAX_OPERANDS = 12;
+/** How many bytes of resident inputs a runtime keeps by default. */
+export const DEFAULT_RESIDENT_BYTES = 64 * 1024 * 1024;
 
-export class WasmRuntime {
+/** A copy of a whole buffer kept in the module's memory (at `at`, 0 once freed). */
+interface Resident {
+  at: number;
+  readonly bytes: number;
+  readonly key: WeakRef<ArrayBufferLike>;
+  /** the call that last read it */
+  use: number;
+}
+
+export class WasmRuntime implements StorageCopies {
   readonly x: WasmExports;
   /** the module's scratch (512 doubles) */
   S: Float64Array;
@@ -74,6 +97,18 @@ export class WasmRuntime {
   private readonly rAt = new Float64Array(MAX_OPERANDS);
   /** the one array whose range a region holds (small copies go element by element), or null */
   private readonly rOnly: (TypedArray | null)[] = [];
+  /** 1: the region is read from a resident copy (nothing to lay out or copy) */
+  private readonly rResident = new Int32Array(MAX_OPERANDS);
+
+  // resident inputs (see the file's comment)
+  private residents = new WeakMap<ArrayBufferLike, Resident>();
+  private readonly residentList = new Set<Resident>();
+  /** buffers read once: the next read makes them resident */
+  private readonly seen = new WeakSet<ArrayBufferLike>();
+  private residentBytes = 0;
+  private maxResidentBytes = DEFAULT_RESIDENT_BYTES;
+  private calls = 0;
+  private readonly finalizer = new FinalizationRegistry<Resident>((e) => this.free(e));
 
   constructor(instance: WasmInstance) {
     this.x = instance.exports as unknown as WasmExports;
@@ -84,7 +119,12 @@ export class WasmRuntime {
     this.i32 = new Int32Array(this.buf);
     this.f64 = new Float64Array(this.buf);
     this.S = new Float64Array(this.buf, this.scratchAt, 512);
+    this.canKeep = typeof this.x.nb_alloc === 'function' && typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function';
+    if (this.canKeep) addCopyHolder(this);
   }
+
+  /** whether this module and engine can keep resident inputs */
+  private readonly canKeep: boolean;
 
   /** Takes the views again if the memory has grown since they were taken. */
   private views(): void {
@@ -199,8 +239,14 @@ export class WasmRuntime {
 
   /** Lays the regions out in the arena (8-byte aligned as in their buffers) and copies the inputs in. */
   commit(): void {
+    this.calls++;
     let total = 0;
     for (let r = 0; r < this.nr; r++) {
+      this.rResident[r] = 0;
+      if (this.rMode[r] === IN && this.canKeep && this.keep(r)) {
+        this.rResident[r] = 1;
+        continue;
+      }
       const pad = this.rLo[r]! % 8;
       this.rAt[r] = total + pad;
       total += Math.ceil((pad + this.rHi[r]! - this.rLo[r]!) / ALIGN) * ALIGN;
@@ -210,6 +256,7 @@ export class WasmRuntime {
     this.views();
     const poison = uninitPoisoned();
     for (let r = 0; r < this.nr; r++) {
+      if (this.rResident[r] === 1) continue;
       this.rAt[r] = arena + this.rAt[r]!;
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r] === OUT && !poison)) continue;
@@ -224,11 +271,103 @@ export class WasmRuntime {
     for (let r = 0; r < this.nr; r++) {
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r]! & OUT) === 0) continue;
-      if (n <= SMALL && this.small(r, false)) continue;
+      if (n <= SMALL && this.small(r, false)) {
+        noteBufferWrite(this.rBuf[r]!);
+        continue;
+      }
       new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
+      noteBufferWrite(this.rBuf[r]!);
     }
     this.n = 0;
     this.nr = 0;
+  }
+
+  /**
+   * Reads region r (an input) from a resident copy if its array may be kept: the copy there, or
+   * made now if the array was read before; false (copy it in as usual) otherwise.
+   */
+  private keep(r: number): boolean {
+    const a = this.rOnly[r];
+    if (a == null || a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0 || !mayKeepCopy(a)) return false;
+    const buf = a.buffer;
+    let e = this.residents.get(buf);
+    if (e === undefined) {
+      // only a call reading the whole array makes it resident (a weight; not one step's slice of
+      // a sequence's outputs, which would copy the whole array for a part of it)
+      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return false;
+      if (!this.seen.has(buf)) {
+        this.seen.add(buf);
+        return false;
+      }
+      e = this.admit(buf);
+      if (e === undefined) return false;
+    }
+    e.use = this.calls;
+    // byte b of the buffer is at e.at + b
+    this.rAt[r] = e.at + this.rLo[r]!;
+    return true;
+  }
+
+  /** Copies a whole buffer into a block of its own, making room (least recently used first). */
+  private admit(buf: ArrayBufferLike): Resident | undefined {
+    const bytes = buf.byteLength;
+    if (bytes > this.maxResidentBytes) return undefined;
+    while (this.residentBytes + bytes > this.maxResidentBytes) if (!this.evictOne()) return undefined;
+    const at = this.x.nb_alloc(bytes);
+    if (at === 0) return undefined;
+    this.views();
+    this.u8.set(new Uint8Array(buf, 0, bytes), at);
+    const e: Resident = { at, bytes, key: new WeakRef(buf), use: this.calls };
+    this.residents.set(buf, e);
+    this.residentList.add(e);
+    this.residentBytes += bytes;
+    this.finalizer.register(buf, e, e);
+    if (this.residentList.size === 1) setHolding(this, true);
+    return e;
+  }
+
+  /** Frees the least recently used copy that this call does not read; false if there is none. */
+  private evictOne(): boolean {
+    let victim: Resident | null = null;
+    for (const e of this.residentList) if (e.use !== this.calls && (victim === null || e.use < victim.use)) victim = e;
+    if (victim === null) return false;
+    this.free(victim);
+    return true;
+  }
+
+  private free(e: Resident): void {
+    if (e.at === 0) return;
+    this.x.nb_free(e.at);
+    e.at = 0;
+    this.residentBytes -= e.bytes;
+    this.residentList.delete(e);
+    const buf = e.key.deref();
+    if (buf !== undefined && this.residents.get(buf) === e) this.residents.delete(buf);
+    this.finalizer.unregister(e);
+    if (this.residentList.size === 0) setHolding(this, false);
+  }
+
+  /** The buffer was written: its copy (if any) is dropped. */
+  dropCopy(buffer: ArrayBufferLike): void {
+    const e = this.residents.get(buffer);
+    if (e !== undefined) this.free(e);
+  }
+
+  dropAllCopies(): void {
+    for (const e of [...this.residentList]) this.free(e);
+    this.residents = new WeakMap();
+  }
+
+  /** Bytes of resident inputs kept now, and the most that may be kept. */
+  residentInfo(): { bytes: number; count: number; max: number } {
+    return { bytes: this.residentBytes, count: this.residentList.size, max: this.maxResidentBytes };
+  }
+
+  /** Sets the most bytes of resident inputs kept (0: none; copies beyond it are freed). */
+  setMaxResidentBytes(bytes: number): void {
+    this.maxResidentBytes = Math.max(0, bytes);
+    this.calls++;
+    while (this.residentBytes > this.maxResidentBytes && this.evictOne());
   }
 }
 
