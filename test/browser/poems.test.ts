@@ -6,6 +6,7 @@
  * prompt, seed and temperature give the same text and another temperature another text; every
  * attention heatmap is drawn (not one colour); hovering a character of the window makes it the
  * query; no main-thread frame gap over 250 ms while generating. Saves test-artifacts/poems.png.
+ * Then, with the .wasm request blocked, that the worker says why and generates on the TypeScript backend.
  * Skips when /usr/bin/chromium is absent.
  */
 import { test } from 'node:test';
@@ -27,8 +28,12 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
   const { build } = await import('vite');
   const { chromium } = await import('playwright-core');
   const vocab = JSON.parse(readFileSync(join(ROOT, 'web/public/models/tang-gpt/vocab.json'), 'utf8')) as { chars: string[] };
+  const t0 = performance.now();
+  const mark: string[] = [];
+  const lap = (what: string): number => mark.push(`${what} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const out = mkdtempSync(join(tmpdir(), 'nabla-poems-'));
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
+  lap('built');
   const { server, origin } = await serveDir(out);
   const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-poems-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1320, height: 860 } });
@@ -43,6 +48,7 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
     const state = (): Promise<State> => page.evaluate('({ ...globalThis.nablaPoems })') as Promise<State>;
     // the page starts a poem by itself (at a watchable pace) once the model is loaded; each run below supersedes the one before
     await page.waitForFunction('globalThis.nablaPoems !== undefined && (globalThis.nablaPoems.backend !== null || globalThis.nablaPoems.error !== null)', null, { timeout: 30_000 });
+    lap('model loaded');
     const s0 = await state();
     assert.equal(s0.error, null);
     assert.equal(s0.backend, 'wasm', `the worker runs on wasm (initWasm: ${s0.wasmError ?? 'ok'})`);
@@ -84,6 +90,16 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
     assert.equal(again.text, a.text, 'the same prompt, seed and temperature give the same text');
     const hot = await generate({ prompt: '《', seed: 7, temperature: 1.6, length: N });
     assert.notEqual(hot.text, a.text, 'another temperature gives another text');
+    // stop: a long run at a watchable pace ends early, with the characters drawn so far
+    await page.fill('#length', '1000');
+    await page.selectOption('#pace', '40');
+    await page.click('#generate');
+    await page.waitForFunction('globalThis.nablaPoems.text.length >= 3', null, { timeout: 10_000 });
+    await page.click('#stop');
+    await page.waitForFunction('globalThis.nablaPoems.finished === globalThis.nablaPoems.run', null, { timeout: 10_000 });
+    const stopped = [...(await state()).text].length;
+    assert.ok(stopped >= 3 && stopped < 1000, `stopped after ${stopped} characters`);
+    lap('three runs and a stop');
     const poem = await generate({ prompt: '春眠', seed: 3, temperature: 0.7, length: 48 });
     assert.equal([...poem.text].length, 48);
 
@@ -113,9 +129,32 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
     await page.locator('#window .cell').nth(-4).hover();
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'poems.png') });
     t.diagnostic(s0.chineseFont ? 'Chinese characters render with a CJK font' : 'no CJK font in this browser: the screenshot shows boxes for the characters (apt-get install fonts-wqy-microhei; .ci/run does)');
-    t.diagnostic(`on ${a.backend}: ${a.charsPerSecond.toFixed(0)} characters/s streamed; max frame gap ${maxGap.toFixed(0)} ms; sample (T=0.8, seed 7): ${JSON.stringify(a.text)}; T=1.6: ${JSON.stringify(hot.text)}`);
+    t.diagnostic(`on ${a.backend}: ${a.charsPerSecond.toFixed(0)} characters/s streamed on the first run (cold), ${shown.charsPerSecond.toFixed(0)} on the 120-character run; max frame gap ${maxGap.toFixed(0)} ms; sample (T=0.8, seed 7): ${JSON.stringify(a.text)}; T=1.6: ${JSON.stringify(hot.text)}`);
     assert.deepEqual(errors, [], 'no console errors');
     assert.ok(maxGap <= 250, `a main-thread frame gap of ${maxGap.toFixed(0)} ms while generating`);
+
+    // without its .wasm (the request fails), the worker says why and generates on the TypeScript backend
+    await context.route('**/*.wasm', (route) => route.abort());
+    lap('screenshot');
+    const bare = await context.newPage();
+    try {
+      await bare.goto(`${origin}/poems.html`);
+      await bare.waitForFunction('globalThis.nablaPoems !== undefined && (globalThis.nablaPoems.backend !== null || globalThis.nablaPoems.error !== null)', null, { timeout: 30_000 });
+      await bare.fill('#length', '24');
+      await bare.selectOption('#pace', '0');
+      await bare.click('#generate');
+      await bare.waitForFunction('globalThis.nablaPoems.finished === globalThis.nablaPoems.run || globalThis.nablaPoems.error !== null', null, { timeout: 20_000 });
+      const ts = (await bare.evaluate('({ ...globalThis.nablaPoems })')) as State;
+      t.diagnostic(`without the .wasm: backend ${ts.backend} (${ts.wasmError}), ${ts.charsPerSecond.toFixed(0)} characters/s`);
+      assert.equal(ts.backend, 'ts');
+      assert.ok(ts.wasmError !== null && ts.wasmError.length > 0, 'the wasm failure is reported');
+      assert.equal(ts.error, null);
+      assert.equal([...ts.text].length, 24);
+      lap('ts page');
+      t.diagnostic(`times: ${mark.join(', ')}`);
+    } finally {
+      await bare.close();
+    }
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

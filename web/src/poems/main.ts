@@ -160,7 +160,6 @@ function generate(): void {
   state.mapsDrawn = 0;
   outPrompt.textContent = prompt;
   outText.textContent = '';
-  generateBtn.disabled = true;
   stopBtn.disabled = false;
   setStatus(unknown.length > 0 ? `not in the vocabulary (read as UNK): ${unknown.join(' ')}` : 'generating…');
   send({ type: 'generate', id: runId, prompt, length, temperature: temperature(), seed, delayMs: Number(paceIn.value) });
