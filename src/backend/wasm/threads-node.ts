@@ -131,5 +131,11 @@ export async function stopWasmThreads(): Promise<void> {
   threaded.x.nb_stop_workers();
   const ws = threaded.workers;
   threaded.workers = [];
-  await Promise.all(ws.map((w) => new Promise((resolve) => (w.threadId < 0 ? resolve(0) : w.once('exit', resolve)))));
+  // ref'd while they wind down: an unref'd worker still starting would let the event loop end
+  // with this promise pending (the caller's `await` then never returns)
+  await Promise.all(ws.map((w) => new Promise((resolve) => {
+    if (w.threadId < 0) return resolve(0);
+    w.ref();
+    w.once('exit', resolve);
+  })));
 }
