@@ -11,6 +11,7 @@
       "target_name": "nabla_native",
       "sources": [
         "native/addon.cc",
+        "native/malloc_tune.cc",
         "native/kernels/threadpool.cc",
         "native/kernels/cpuinfo.cc",
         "native/kernels/gemm.cc",

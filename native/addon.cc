@@ -14,6 +14,7 @@
 #include <string>
 
 #include "kernels/common.h"
+#include "malloc_tune.h"
 
 using namespace nabla;
 
@@ -101,6 +102,7 @@ inline void nbThrow(napi_env env, const char* msg) {
 class NablaAddon : public Napi::Addon<NablaAddon> {
  public:
   NablaAddon(Napi::Env env, Napi::Object exports) {
+    mallocTune_ = nabla::tuneMalloc();
     scratchRef_ = Napi::Persistent(Napi::Float64Array::New(env, kScratch));
     double* scratch = scratchRef_.Value().Data();
     DefineAddon(exports, {
@@ -118,6 +120,7 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
 
  private:
   Napi::Reference<Napi::Float64Array> scratchRef_;
+  const char* mallocTune_ = "";
 
   static int intArg(const Napi::CallbackInfo& info, size_t i) {
     int32_t v = 0;
@@ -145,6 +148,7 @@ class NablaAddon : public Napi::Addon<NablaAddon> {
     caches.Set("l3", (double)cc.l3);
     caches.Set("source", cc.source);
     o.Set("caches", caches);
+    o.Set("malloc", mallocTune_);
     return o;
   }
   Napi::Value Scratch(const Napi::CallbackInfo&) { return scratchRef_.Value(); }

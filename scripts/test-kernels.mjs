@@ -89,6 +89,7 @@ tasks.push(() => compile(join(root, 'native', 'gen', 'wasm_exports.cc'), wasmExp
 const driverObj = join(out, 'kernels_test.o');
 tasks.push(() => compile(join(root, 'native', 'test', 'kernels_test.cc'), driverObj, []));
 let addonObj = null;
+let mallocObj = null;
 if (cross) {
   // the addon's glue too: Node-API headers are architecture independent
   const req = createRequire(import.meta.url);
@@ -100,6 +101,8 @@ if (cross) {
       `-I${napiInc}`, `-I${nodeInc}`, '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
       '-fno-exceptions', '-fvisibility=hidden',
     ]));
+    mallocObj = join(out, 'malloc_tune.o');
+    tasks.push(() => compile(join(root, 'native', 'malloc_tune.cc'), mallocObj, []));
   } else {
     console.log(`test-kernels: no Node headers at ${nodeInc}; the addon glue is not cross-compiled`);
   }
@@ -116,7 +119,7 @@ let r = spawnSync(cxx, [driverObj, ...objs, '-o', exe, '-pthread'], { stdio: 'in
 if (r.status !== 0) process.exit(1);
 if (addonObj) {
   const so = join(out, 'nabla_native.node');
-  r = spawnSync(cxx, ['-shared', '-pthread', addonObj, ...objs.filter((o) => o !== wasmExportsObj), '-o', so], { stdio: 'inherit' });
+  r = spawnSync(cxx, ['-shared', '-pthread', addonObj, mallocObj, ...objs.filter((o) => o !== wasmExportsObj), '-o', so], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
   const elf = readFileSync(so).subarray(0, 20);
   const machine = elf.readUInt16LE(18);  // e_machine: 183 = AArch64, 62 = x86-64

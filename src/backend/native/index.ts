@@ -48,6 +48,8 @@ export interface NativeInfo {
   isaForced?: boolean;
   /** data cache sizes in bytes the cache blocks were derived from, and their source */
   caches?: { l1d: number; l2: number; l3: number; source: string };
+  /** what the addon did to the C library's malloc for large arrays (see native/malloc_tune.h; NABLA_MALLOC_TUNE=0 leaves it alone) */
+  malloc?: string;
 }
 
 const ADDON_FILE = 'nabla_native.node';
