@@ -18,6 +18,7 @@
         "native/kernels/reduce.cc",
         "native/kernels/conv.cc",
         "native/kernels/conv_tiles.cc",
+        "native/kernels/conv_winograd.cc",
         "native/kernels/pool.cc",
         "native/kernels/batchnorm.cc",
         "native/kernels/layernorm.cc",

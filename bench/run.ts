@@ -35,6 +35,19 @@ import { INSTALL_HINT, optionalVersion } from './lib/optional.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
 const PYTHON = '/usr/bin/python3';
+/** NABLA_BENCH_LIB=src: the cells run the library's TypeScript source through tsx instead of dist/ */
+const libFromSource = process.env['NABLA_BENCH_LIB'] === 'src';
+
+/**
+ * Compiles src/ into dist/ (scripts/build-ts.mjs, as `npm start` does) so the cells measure the
+ * code in the working tree, as users load it (compiled JavaScript, not tsx's on-the-fly transform:
+ * that one cost W3 a third more CPU time per step, 13-14 vs 9.7-10 ms, on 2026-12-07).
+ */
+function buildDist(): void {
+  if (libFromSource) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-ts.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: building dist/ failed (node scripts/build-ts.mjs, exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(0, 500)}`);
+}
 
 /**
  * Snapshots build/Release/nabla_native.node into a temp dir and points every cell at it
@@ -115,12 +128,14 @@ async function wasmState(): Promise<string | null> {
 /**
  * The AVX2 stand-in: nabla forced to its AVX2 kernels on a CPU with AVX-512 (`--isa avx2` or
  * NABLA_ISA=avx2). The peers are then held to AVX2 too: OpenBLAS's Haswell kernels
- * (OPENBLAS_CORETYPE=Haswell) and PyTorch's AVX2 kernels (ATEN_CPU_CAPABILITY=avx2).
+ * (OPENBLAS_CORETYPE=Haswell) and PyTorch's AVX2 kernels: ATEN_CPU_CAPABILITY=avx2 for ATen's own,
+ * ONEDNN_MAX_CPU_ISA=AVX2 for oneDNN (its convolutions), which ATEN_CPU_CAPABILITY does not reach:
+ * without it PyTorch's W3 ran its convolutions with AVX-512 while nabla was held to AVX2.
  */
-const STANDIN_ENV: Record<string, string> = { OPENBLAS_CORETYPE: 'Haswell', ATEN_CPU_CAPABILITY: 'avx2' };
+const STANDIN_ENV: Record<string, string> = { OPENBLAS_CORETYPE: 'Haswell', ATEN_CPU_CAPABILITY: 'avx2', ONEDNN_MAX_CPU_ISA: 'AVX2', DNNL_MAX_CPU_ISA: 'AVX2' };
 let standin = false;
 
-interface BlasProbe { numpy: string | null; torch: string | null; libs: string[]; openblas: string | null; reference: boolean; torchCpu: string | null; error?: string }
+interface BlasProbe { numpy: string | null; torch: string | null; libs: string[]; openblas: string | null; reference: boolean; torchCpu: string | null; onednn?: string | null; error?: string }
 
 /** Which BLAS and CPU kernels the Python peers load, with the environment their cells get. */
 function probePythonBlas(): BlasProbe {
@@ -166,7 +181,8 @@ function runCell(c: PlannedCell): Promise<CellResult[]> {
     // bench/gemm.ts runs numpy with the stand-in's OpenBLAS kernels
     if (standin) env['NABLA_BENCH_STANDIN'] = 'avx2';
     cmd = process.execPath;
-    args = ['--import', 'tsx', join(HERE, 'cell.ts'), JSON.stringify(c.spec)];
+    // nabla from dist/ (compiled, what users import), unless NABLA_BENCH_LIB=src: see bench/lib/dist-hooks.mjs
+    args = ['--import', 'tsx', ...(libFromSource ? [] : ['--import', join(HERE, 'lib', 'use-dist.mjs')]), join(HERE, 'cell.ts'), JSON.stringify(c.spec)];
   }
   const timeoutMs = (c.spec.quick ? 60 : 240 + 6 * c.spec.budgetS) * 1000;
   return new Promise((resolve) => {
@@ -203,6 +219,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.isa) process.env['NABLA_ISA'] = args.isa;
   const t0 = Date.now();
+  buildDist();
   const snapshot = await snapshotAddon();
   try {
     await measure(args, t0);
@@ -229,6 +246,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   } else {
     log(`native backend: NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``);
   }
+  log(`nabla library: ${libFromSource ? 'src/ through tsx (NABLA_BENCH_LIB=src)' : 'dist/ (compiled by scripts/build-ts.mjs at the start of this run; NABLA_BENCH_LIB=src measures the source through tsx)'}`);
   log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}, jax-js ${av.jaxjsVersion ?? 'not installed'}, convnetjs ${av.convnetjsVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
   log(`nabla wasm backend: ${av.wasm === null ? `registered; wasmInfo ${wasmInfoLine}` : `NOT AVAILABLE, its cells skip: ${av.wasm}`}`);
   if (args.peers && !av.ort && args.workloads.includes('W5')) log(`  (W5's ONNX Runtime peer skipped: install it with ${INSTALL_HINT['onnxruntime-node']})`);
@@ -236,7 +254,8 @@ async function measure(args: Args, t0: number): Promise<void> {
   let peersRefused: string | null = null;
   if (args.peers && av.python) {
     blas = probePythonBlas();
-    log(`Python peers' BLAS: ${blas.libs.join(', ') || 'none found'}${blas.openblas ? `; ${blas.openblas}` : ''}; PyTorch ${blas.torchCpu ?? '?'}`);
+    log(`Python peers' BLAS: ${blas.libs.join(', ') || 'none found'}${blas.openblas ? `; ${blas.openblas}` : ''}; PyTorch ${blas.torchCpu ?? '?'}; oneDNN ${blas.onednn ?? '?'}`);
+    if (standin && blas.onednn && /512/.test(blas.onednn)) log(`WARNING: the AVX2 stand-in could not hold oneDNN to AVX2 (it reports ${blas.onednn}): PyTorch's convolutions use AVX-512 here`);
     if (blas.reference) {
       peersRefused = 'the Python peers run on the reference BLAS';
       log(`REFUSING to compare with the Python peers: numpy/PyTorch loaded the reference BLAS (${blas.libs.join(', ')}), ~15x slower than OpenBLAS, so every ratio would flatter nabla. Install OpenBLAS (bench/setup.sh, or apt-get install libopenblas0-pthread) and run again.`);
@@ -297,7 +316,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   const w6 = w6Table(res);
   if (w6) lines.push(`## W6 char-GPT (same run, side by side; tokens/s and peak RSS per process)\n`, w6, '');
   lines.push(`## Every measurement\n`, detailTable(res), '');
-  lines.push(`CPU: ${cpus()[0]?.model ?? '?'}; nabla kernels ${ni ? `${ni.isa}${ni.isaForced ? ` (forced; CPU best ${ni.isaBest})` : ''}` : 'ts'}; Python peers' BLAS ${blas?.openblas ?? blas?.libs.join(', ') ?? '–'}, PyTorch ${blas?.torchCpu?.replace(/^- /, '') ?? '–'}.`);
+  lines.push(`CPU: ${cpus()[0]?.model ?? '?'}; nabla kernels ${ni ? `${ni.isa}${ni.isaForced ? ` (forced; CPU best ${ni.isaBest})` : ''}` : 'ts'}; Python peers' BLAS ${blas?.openblas ?? blas?.libs.join(', ') ?? '–'}, PyTorch ${blas?.torchCpu?.replace(/^- /, '') ?? '–'}, oneDNN ${blas?.onednn ?? '–'}.`);
   lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
   log('\n' + lines.join('\n'));
   const dir = join(HERE, 'results');

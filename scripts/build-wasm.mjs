@@ -49,7 +49,7 @@ for (const [what, p] of [['wasi-libc headers (WASI_INCLUDE)', wasiInclude], ['wa
 
 // the kernels the addon compiles, minus what native/wasm/ replaces (x86 ISA builds, cpuinfo, threads)
 const kernels = [
-  'gemm', 'elementwise', 'reduce', 'conv', 'conv_tiles', 'pool', 'batchnorm', 'layernorm', 'attention', 'activation', 'rnn', 'entry',
+  'gemm', 'elementwise', 'reduce', 'conv', 'conv_tiles', 'conv_winograd', 'pool', 'batchnorm', 'layernorm', 'attention', 'activation', 'rnn', 'entry',
 ].map((n) => join(root, 'native', 'kernels', `${n}.cc`));
 // the kernels' C exports are generated from the kernel table (npm run gen:kernels)
 const glue = [join(root, 'native', 'gen', 'wasm_exports.cc'), ...['isa_wasm', 'platform', 'runtime'].map((n) => join(root, 'native', 'wasm', `${n}.cc`))];

@@ -8,12 +8,41 @@ with the peers' own environment). Prints one JSON line:
       libblas.so.3 points to when libopenblas0-pthread is missing, ~15x slower) is loaded and no
       optimised one is
   torchCpu: PyTorch's "CPU capability usage" line (AVX512 / AVX2 / DEFAULT; ATEN_CPU_CAPABILITY sets it)
+  onednn: the instruction set oneDNN (MKL-DNN, PyTorch's convolutions) dispatches to, from its
+      verbose log of one small convolution; ATEN_CPU_CAPABILITY does not reach it, ONEDNN_MAX_CPU_ISA does
 """
 import ctypes
 import json
 import os
+import sys
+import tempfile
 
-out = {'numpy': None, 'torch': None, 'libs': [], 'openblas': None, 'reference': False, 'torchCpu': None}
+
+def onednn_isa(torch):
+    """Runs one convolution with ONEDNN_VERBOSE=1, its log sent to a temporary file (oneDNN prints
+    to the C stdout, which would break the JSON line), and returns the 'isa:' field it reports."""
+    libc = ctypes.CDLL(None)
+    with tempfile.TemporaryFile() as tmp:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        os.dup2(tmp.fileno(), 1)
+        try:
+            os.environ['ONEDNN_VERBOSE'] = '1'
+            torch.nn.functional.conv2d(torch.ones(2, 16, 14, 14), torch.ones(32, 16, 3, 3), padding=1)
+        finally:
+            libc.fflush(None)
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.environ.pop('ONEDNN_VERBOSE', None)
+        tmp.seek(0)
+        text = tmp.read().decode(errors='replace')
+    for line in text.splitlines():
+        if ',isa:' in line:
+            return line.split(',isa:', 1)[1].strip()
+    return None
+
+
+out = {'numpy': None, 'torch': None, 'libs': [], 'openblas': None, 'reference': False, 'torchCpu': None, 'onednn': None}
 try:
     import numpy as np
     out['numpy'] = np.__version__
@@ -29,6 +58,7 @@ try:
     for line in torch.__config__.show().splitlines():
         if 'CPU capability' in line:
             out['torchCpu'] = line.strip()
+    out['onednn'] = onednn_isa(torch)
 except Exception as e:  # noqa: BLE001
     out['torchError'] = str(e)
 

@@ -1,7 +1,7 @@
 /**
  * A character GPT on real text: Debian's English fortunes (`--corpus en`, fortunes + fortunes-min,
- * the W4/W6 corpus) or the Tang and Song poems (`--corpus zh`, fortunes-zh: 46 k characters, so a
- * smaller model).
+ * the W4/W6 corpus), the Tang and Song poems (`--corpus zh`, fortunes-zh: 46 k characters, so a
+ * smaller model) or the Tang poems alone (`--corpus tang`, 30 k characters).
  *
  *   h_0 = E[x_t] + P[t];  h_l = h + SA(LN(h)), h + FF(LN(h)) for l = 1..L (causal);  z_t = LN(h_L) W^T + b
  *   loss = mean over every position of -log softmax(z_t)[x_{t+1}]   (nats per character)
@@ -9,14 +9,16 @@
  * Batches are random windows of the training text (the first 95%); validation is the mean loss
  * over fixed windows of the held-out 5%. AdamW (weight decay 0.01) with a linear warm-up over the
  * first 2% of the run and a cosine decay to lr/10 (the run's length: --minutes or --steps,
- * whichever ends first), gradients clipped to norm 1.
+ * whichever ends first), gradients clipped to norm 1. With --steps and no --minutes the schedule
+ * follows the step count alone, so the run (and its weights) depend only on the flags and --seed.
  *
  * Writes <out>/model.safetensors + vocab.json (sample with `npx nabla generate --checkpoint <out>`,
  * which uses the GPT's key/value cache), <out>/metrics.json and <out>/report.html (loss curves,
- * the attention maps of every head on a prompt, a sample and its tokens/s).
+ * the attention maps of every head on a prompt, a sample and its tokens/s; --no-report skips it).
  *
  *   npx tsx examples/char-gpt/train.ts --corpus en --minutes 10
  *   npx tsx examples/char-gpt/train.ts --corpus zh --minutes 5
+ *   npm run train:poems      # the playground's Tang-poem model (web/public/models/tang-gpt/)
  */
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import * as nb from '../../src/index.js';
 const { values: a } = parseArgs({
   options: {
     corpus: { type: 'string', default: 'en' },
-    minutes: { type: 'string', default: '10' },
+    minutes: { type: 'string' },
     steps: { type: 'string', default: '1000000' },
     dim: { type: 'string' },
     layers: { type: 'string' },
@@ -34,13 +36,27 @@ const { values: a } = parseArgs({
     context: { type: 'string' },
     batch: { type: 'string' },
     lr: { type: 'string' },
+    dropout: { type: 'string', default: '0' },
+    'min-count': { type: 'string' },
     seed: { type: 'string', default: '0' },
     out: { type: 'string' },
+    'no-report': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (a.help) {
-  console.log('Usage: npx tsx examples/char-gpt/train.ts [--corpus en|zh] [--minutes M] [--steps N] [--dim D] [--layers L] [--heads H] [--context T] [--batch B] [--lr LR] [--seed S] [--out DIR]');
+  console.log([
+    'Usage: npx tsx examples/char-gpt/train.ts [flags]',
+    '  --corpus en|zh|tang  English fortunes; Tang and Song poems; Tang poems alone (default en)',
+    '  --minutes M          time budget (default 10, or none when --steps is given)',
+    '  --steps N            step budget; with no --minutes the run is deterministic given --seed',
+    '  --dim D --layers L --heads H --context T --batch B --lr LR   model and optimiser',
+    '  --dropout P          dropout in the blocks while training (default 0)',
+    '  --min-count C        keep characters seen at least C times (Chinese corpora; default 2)',
+    '  --seed S             initialisation and batch order (default 0)',
+    '  --out DIR            checkpoint directory (default runs/char-gpt-<corpus>)',
+    '  --no-report          write no report.html',
+  ].join('\n'));
   process.exit(0);
 }
 const corpusName = a.corpus as nb.text.CorpusName;
@@ -53,17 +69,21 @@ const H = Number(a.heads ?? (en ? 4 : 4));
 const T = Number(a.context ?? (en ? 128 : 64));
 const B = Number(a.batch ?? (en ? 32 : 16));
 const lr0 = Number(a.lr ?? (en ? 1e-3 : 1e-3));
+const dropout = Number(a.dropout);
+if (!(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got '${a.dropout}'`);
+const minCount = Number(a['min-count'] ?? 2);
+if (!Number.isInteger(minCount) || minCount < 1) throw new Error(`--min-count must be a positive integer, got '${a['min-count']}'`);
 const outDir = a.out ?? `runs/char-gpt-${corpusName}`;
 
 nb.manualSeed(Number(a.seed));
 const corpus = nb.text.fortunesCorpus(corpusName);
-const vocab = en ? nb.text.CharVocab.build(corpus.text, { maxSize: 96 }) : nb.text.CharVocab.build(corpus.text, { minCount: 2 });
+const vocab = en ? nb.text.CharVocab.build(corpus.text, { maxSize: 96 }) : nb.text.CharVocab.build(corpus.text, { minCount });
 const ids = vocab.encode(corpus.text);
 const split = Math.floor(ids.length * 0.95);
 const trainIds = ids.subarray(0, split);
 const validIds = ids.subarray(split);
 const V = vocab.size;
-const model = new nb.text.CharGPT({ vocabSize: V, contextSize: T, dModel: D, numHeads: H, numLayers: L });
+const model = new nb.text.CharGPT({ vocabSize: V, contextSize: T, dModel: D, numHeads: H, numLayers: L, dropout });
 const params = model.parameters();
 const nParams = model.numParameters();
 const opt = new nb.optim.AdamW(params, { lr: lr0, weightDecay: 0.01 });
@@ -95,7 +115,7 @@ function validate(): number {
   return v;
 }
 
-const budget = Number(a.minutes) * 60;
+const budget = a.minutes !== undefined ? Number(a.minutes) * 60 : a.steps !== undefined ? Infinity : 600;
 const maxSteps = Number(a.steps);
 const start = performance.now();
 const elapsed = (): number => (performance.now() - start) / 1000;
@@ -138,7 +158,7 @@ const finalValid = validate();
 history.push({ step, minutes: elapsed() / 60, trainLoss: recentN > 0 ? recent / recentN : NaN, validLoss: finalValid });
 validCurve.push({ x: step, y: finalValid });
 bar.finish(`${step} steps in ${(elapsed() / 60).toFixed(1)} min: validation ${finalValid.toFixed(3)} nats/char`);
-nb.text.saveCharModel(outDir, model, vocab, { corpus: corpusName, steps: String(step) });
+nb.text.saveCharModel(outDir, model, vocab, { corpus: corpusName, steps: String(step), seed: String(a.seed), validLoss: finalValid.toFixed(4) });
 const trainTokensPerSecond = (step * B * T) / elapsed();
 
 // sampling with the key/value cache, timed
@@ -155,7 +175,7 @@ const promptIds = vocab.encode(promptText).slice(0, T);
 const maps = model.attentionMaps(nb.tensor(Int32Array.from(promptIds), { shape: [1, promptIds.length], dtype: 'int32' }));
 const labels = [...promptText].slice(0, promptIds.length).map((c, i) => `${i}:${c === ' ' ? '␣' : c}`);
 const mapSvgs: string[] = [];
-for (let l = 0; l < maps.length; l++) {
+for (let l = 0; l < (a['no-report'] ? 0 : maps.length); l++) {
   for (let h = 0; h < maps[l]!.length; h++) {
     mapSvgs.push(await nb.report.heatmap({
       values: maps[l]![h]!, xLabels: labels, yLabels: labels, title: `layer ${l + 1}, head ${h + 1}`, xTitle: 'key (attended to)', yTitle: 'query', showValues: false, cellSize: 12,
@@ -171,8 +191,8 @@ const summary = {
 };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
-nb.report.writeReport(join(outDir, 'report.html'), {
-  title: `Character GPT on ${en ? 'English fortunes' : 'Tang and Song poems'}`,
+if (!a['no-report']) nb.report.writeReport(join(outDir, 'report.html'), {
+  title: `Character GPT on ${en ? 'English fortunes' : corpusName === 'zh' ? 'Tang and Song poems' : 'Tang poems'}`,
   subtitle: `token + position embeddings -> ${L} pre-norm Transformer blocks (causal self-attention, GELU) -> LayerNorm -> Linear`,
   summary: {
     backend: summary.backend, characters: ids.length, vocabulary: V, parameters: nParams, 'd / layers / heads / context': `${D} / ${L} / ${H} / ${T}`,

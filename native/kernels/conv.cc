@@ -9,8 +9,9 @@
 // packing, never copied. Work is split over images (each thread its own buffers, images taken
 // from a shared counter, GEMMs on that thread); a single image lets the GEMM use the threads.
 //
-// Three implementations, chosen per call (conv2d / conv2dBackwardInput / conv2dBackwardWeight at
+// Four implementations, chosen per call (conv2d / conv2dBackwardInput / conv2dBackwardWeight at
 // the end of the file):
+//   winograd 3x3 stride 1 with at least 8 channels in and out, small images (conv_winograd.cc)
 //   direct   stride 1, small images, enough channels for a register tile: register-tile loops
 //            (conv_tiles.h) over zero-padded planes, no per-image packing (the CNN case)
 //   implicit stride 1 otherwise: GEMMs that read the im2col rows through pointers into a
@@ -25,26 +26,13 @@
 #include <vector>
 
 #include "common.h"
+#include "conv_shared.h"
 #include "conv_tiles.h"
+#include "conv_winograd.h"
 #include "threadpool.h"
 
 namespace nabla {
 
-// A per-thread work buffer, 64-byte aligned (whole cache lines: rows whose length is a multiple
-// of 16 floats stay aligned for the vector loops). Contents are not kept when it grows.
-struct Buf {
-  float* p = nullptr;
-  size_t cap = 0;
-  float* get(size_t n) {
-    if (n > cap) {
-      std::free(p);
-      p = static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) & ~size_t(63)));
-      cap = p ? n : 0;
-    }
-    return p;
-  }
-  ~Buf() { std::free(p); }
-};
 static thread_local Buf tlsCol, tlsOut;
 
 static bool isPointwise(const ConvGeom& g) {
@@ -136,17 +124,6 @@ static GemmCall call(i64 m, i64 n, i64 k, const float* a, i64 lda, int ta, const
   G.strideC = 0;
   G.beta = beta;
   return G;
-}
-
-// Weight and bias gradients sum over the batch into per-slot accumulators: the batch is cut into
-// `reduceSlots` fixed contiguous ranges of images, slot s always sums the same images in the same
-// order, and the slots are added in slot order at the end. The slot count depends only on the
-// batch and the weight size, never on the threads, so one and two threads (and any scheduling)
-// give the same bits; with up to 8 slots a thread the OS stops holds at most 1/8 of the work.
-// Slots cost one weight-sized accumulator each: at most ~16 MB in all (fewer slots for big weights).
-static i64 reduceSlots(i64 units, i64 wsize) {
-  const i64 cap = std::max<i64>(1, (i64(1) << 22) / std::max<i64>(1, wsize));
-  return std::max<i64>(1, std::min<i64>({units, i64(8), cap}));
 }
 
 // Runs body(image, gemmThreads, slot) for every image: images taken from a shared counter by the
@@ -246,29 +223,6 @@ static void conv2dBackwardInputIm2col(const float* dy, const float* w, const Con
     }
   });
 }
-
-// Per-thread sums of dy over the pixels of each output channel (the bias gradient), reduced
-// into db at the end.
-struct BiasAcc {
-  std::vector<float> acc;
-  i64 cOut = 0;
-  BiasAcc(float* db, int nt, i64 cOut_) : cOut(cOut_) {
-    if (db) acc.assign((size_t)nt * cOut, 0.f);
-  }
-  void add(int tid, const float* dyImg, i64 P, const IsaTable* T) {
-    if (acc.empty()) return;
-    float* a = acc.data() + (size_t)tid * cOut;
-    for (i64 o = 0; o < cOut; o++) a[o] += T->reduceRow(R_SUM, dyImg + o * P, P);
-  }
-  void finish(int used, float* db) const {
-    if (!db) return;
-    for (i64 o = 0; o < cOut; o++) {
-      float s = 0.f;
-      for (int t = 0; t < used; t++) s += acc[(size_t)t * cOut + o];
-      db[o] = s;
-    }
-  }
-};
 
 static void conv2dBackwardWeightIm2col(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db) {
   const i64 cinG = g.cIn / g.groups, coutG = g.cOut / g.groups;
@@ -744,7 +698,8 @@ static void conv2dBackwardWeightDirect(const float* x, const float* dy, const Co
 
 void conv2d(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {
   if (g.n == 0 || g.outH * g.outW == 0 || g.cOut == 0) return;
-  if (conv2dDirectOk(g)) conv2dDirect(x, w, bias, g, y);
+  if (winogradForwardOk(g)) conv2dWinograd(x, w, bias, g, y);
+  else if (conv2dDirectOk(g)) conv2dDirect(x, w, bias, g, y);
   else if (implicitOk(g) && g.cIn > 0) conv2dImplicit(x, w, bias, g, y);
   else conv2dIm2col(x, w, bias, g, y);
 }
@@ -755,7 +710,8 @@ void conv2dBackwardInput(const float* dy, const float* w, const ConvGeom& g, flo
     std::memset(dx, 0, sizeof(float) * dxSize);
     return;
   }
-  if (conv2dBackwardInputDirectOk(g)) conv2dBackwardInputDirect(dy, w, g, dx);
+  if (winogradBackwardInputOk(g)) conv2dBackwardInputWinograd(dy, w, g, dx);
+  else if (conv2dBackwardInputDirectOk(g)) conv2dBackwardInputDirect(dy, w, g, dx);
   else if (implicitOk(g)) conv2dBackwardInputImplicit(dy, w, g, dx);
   else conv2dBackwardInputIm2col(dy, w, g, dx);
 }
@@ -766,7 +722,8 @@ void conv2dBackwardWeight(const float* x, const float* dy, const ConvGeom& g, fl
     if (db) std::memset(db, 0, sizeof(float) * g.cOut);
     return;
   }
-  if (conv2dBackwardWeightDirectOk(g)) conv2dBackwardWeightDirect(x, dy, g, dw, db);
+  if (winogradBackwardWeightOk(g)) conv2dBackwardWeightWinograd(x, dy, g, dw, db);
+  else if (conv2dBackwardWeightDirectOk(g)) conv2dBackwardWeightDirect(x, dy, g, dw, db);
   else if (implicitOk(g)) conv2dBackwardWeightImplicit(x, dy, g, dw, db);
   else conv2dBackwardWeightIm2col(x, dy, g, dw, db);
 }

@@ -12,6 +12,15 @@
 // keeps fwdMr output channels x a few pixel vectors in registers (a weight broadcast feeds
 // several vectors); the weight tile keeps bwdMr x bwdNk (channel, tap) sums as pixel vectors and
 // adds them horizontally once per call (so a call should cover several images).
+//
+// The Winograd F(2x2, 3x3) transforms of conv_winograd.cc run over n tiles at once (one tile per
+// vector lane; n a multiple of `lanes`), reading and writing arrays with a stride per frequency:
+//   wgInput   v[xi*vs + q] = (B^T d_q B)[xi], the 4x4 input tile d_q read from the polyphase
+//             planes ee, eo, oe, oo (even/odd rows x even/odd columns, row stride S):
+//             row 0 of d_q = ee[q], eo[q], ee[q+1], eo[q+1]; row 1 the same from oe, oo;
+//             rows 2, 3 as rows 0, 1 at q + S
+//   wgOutput  y[(2i + j)*ys + q] = (A^T m_q A)[i][j], m_q[xi] = m[xi*ms + q]
+//   wgGrad    m[xi*ms + q] = (A g_q A^T)[xi], g_q the 2x2 output-gradient tile d00[q] d01[q] / d10[q] d11[q]
 #pragma once
 #include "common.h"
 
@@ -24,6 +33,9 @@ struct ConvTable {
   void (*fwdRow)(i64 K, const float* wp, const float* x, const i64* off, i64 nq, float* y, i64 ldy);
   void (*wgradTile)(i64 nimg, const float* dy, i64 dyStride, i64 ldd, const float* x, i64 xStride, const i64* off,
                     i64 nq, float* out, i64 ldo, int mr, int nk);
+  void (*wgInput)(const float* ee, const float* eo, const float* oe, const float* oo, i64 S, i64 n, float* v, i64 vs);
+  void (*wgOutput)(const float* m, i64 ms, i64 n, float* y, i64 ys);
+  void (*wgGrad)(const float* d00, const float* d01, const float* d10, const float* d11, i64 n, float* m, i64 ms);
 };
 
 const ConvTable* convTilesGeneric();

@@ -117,7 +117,65 @@ static void wgradTile(i64 nimg, const float* dy, i64 dyStride, i64 ldd, const fl
     for (int t = 0; t < nk; t++) out[r * ldo + t] += vsum(acc[r][t]);
 }
 
-static const ConvTable table = {L, FMR, WMR, WNK, fwdRow, wgradTile};
+// Winograd F(2x2, 3x3) transforms (see conv_tiles.h): plain loops over the tiles, vectorised by
+// the compiler with this unit's ISA (one tile per lane). The matrices:
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   A^T = [1 1 1 0; 0 1 -1 -1]
+static void wgInput(const float* __restrict ee, const float* __restrict eo, const float* __restrict oe,
+                    const float* __restrict oo, i64 S, i64 n, float* __restrict v, i64 vs) {
+#pragma omp simd
+  for (i64 q = 0; q < n; q++) {
+    float d[4][4];
+    d[0][0] = ee[q]; d[0][1] = eo[q]; d[0][2] = ee[q + 1]; d[0][3] = eo[q + 1];
+    d[1][0] = oe[q]; d[1][1] = oo[q]; d[1][2] = oe[q + 1]; d[1][3] = oo[q + 1];
+    d[2][0] = ee[q + S]; d[2][1] = eo[q + S]; d[2][2] = ee[q + S + 1]; d[2][3] = eo[q + S + 1];
+    d[3][0] = oe[q + S]; d[3][1] = oo[q + S]; d[3][2] = oe[q + S + 1]; d[3][3] = oo[q + S + 1];
+    float e[4][4];  // B^T d
+    for (int j = 0; j < 4; j++) {
+      e[0][j] = d[0][j] - d[2][j];
+      e[1][j] = d[1][j] + d[2][j];
+      e[2][j] = d[2][j] - d[1][j];
+      e[3][j] = d[1][j] - d[3][j];
+    }
+    for (int i = 0; i < 4; i++) {  // (B^T d) B
+      v[(i * 4 + 0) * vs + q] = e[i][0] - e[i][2];
+      v[(i * 4 + 1) * vs + q] = e[i][1] + e[i][2];
+      v[(i * 4 + 2) * vs + q] = e[i][2] - e[i][1];
+      v[(i * 4 + 3) * vs + q] = e[i][1] - e[i][3];
+    }
+  }
+}
+
+static void wgOutput(const float* __restrict m, i64 ms, i64 n, float* __restrict y, i64 ys) {
+#pragma omp simd
+  for (i64 q = 0; q < n; q++) {
+    float u[2][4];  // A^T m
+    for (int j = 0; j < 4; j++) {
+      u[0][j] = m[(0 + j) * ms + q] + m[(4 + j) * ms + q] + m[(8 + j) * ms + q];
+      u[1][j] = m[(4 + j) * ms + q] - m[(8 + j) * ms + q] - m[(12 + j) * ms + q];
+    }
+    for (int i = 0; i < 2; i++) {  // (A^T m) A
+      y[(2 * i + 0) * ys + q] = u[i][0] + u[i][1] + u[i][2];
+      y[(2 * i + 1) * ys + q] = u[i][1] - u[i][2] - u[i][3];
+    }
+  }
+}
+
+static void wgGrad(const float* __restrict d00, const float* __restrict d01, const float* __restrict d10,
+                   const float* __restrict d11, i64 n, float* __restrict m, i64 ms) {
+#pragma omp simd
+  for (i64 q = 0; q < n; q++) {
+    // A g: rows (g0, g0 + g1, g0 - g1, -g1) of the 2x2 tile, then the same on the columns
+    const float r[4][2] = {{d00[q], d01[q]}, {d00[q] + d10[q], d01[q] + d11[q]}, {d00[q] - d10[q], d01[q] - d11[q]}, {-d10[q], -d11[q]}};
+    for (int i = 0; i < 4; i++) {
+      m[(i * 4 + 0) * ms + q] = r[i][0];
+      m[(i * 4 + 1) * ms + q] = r[i][0] + r[i][1];
+      m[(i * 4 + 2) * ms + q] = r[i][0] - r[i][1];
+      m[(i * 4 + 3) * ms + q] = -r[i][1];
+    }
+  }
+}
+
+static const ConvTable table = {L, FMR, WMR, WNK, fwdRow, wgradTile, wgInput, wgOutput, wgGrad};
 
 }  // namespace NABLA_CONV_NS
 

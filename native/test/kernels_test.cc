@@ -427,7 +427,8 @@ int main(int argc, char** argv) {
     testElementwise();
     testRnn();
     testConv(2, 3, 9, 11, 5, 3, 1, 1, 1, 1);   // the direct stride-1 path
-    testConv(3, 16, 14, 14, 32, 3, 1, 1, 1, 2);  // W3's second layer, threads
+    testConv(3, 16, 14, 14, 32, 3, 1, 1, 1, 2);  // W3's second layer, threads (Winograd)
+    testConv(5, 9, 7, 9, 13, 3, 1, 0, 1, 1);     // Winograd: odd sizes, channels off the tiles
     testConv(2, 4, 10, 9, 6, 3, 2, 0, 2, 1);   // strided, grouped (the im2col path)
     testConv(1, 2, 7, 7, 3, 5, 1, 2, 1, 1);
   }

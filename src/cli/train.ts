@@ -38,6 +38,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   backend: { type: 'string', help: 'ts or native (default: the fastest that loaded)' },
   'data-dir': { type: 'string', help: 'directory of the Fashion-MNIST IDX files' },
   'train-size': { type: 'string', help: 'use only the first N training samples (quick runs)' },
+  'weights-out': { type: 'string', help: 'also write the final weights to this .safetensors file, with the run\'s config and test accuracy as its metadata' },
   'no-report': { type: 'boolean', help: 'skip report.html', default: false },
   quiet: { type: 'boolean', help: 'no progress bar', default: false },
 };
@@ -50,6 +51,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
         'nabla train                                   # MLP on the bundled MNIST digits',
         'nabla train --dataset fashion-mnist --model cnn --epochs 15',
         'nabla train --out runs/mine --resume          # continue an interrupted run',
+        'nabla train --model small-cnn --backend ts --weights-out web/public/models/digit-cnn.safetensors',
       ]),
     );
     return 0;
@@ -66,6 +68,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const outDir = typeof v['out'] === 'string' ? v['out'] : path.join('runs', `${model.name}-${dataset.name}`);
   if (v['resume'] === true && !fs.existsSync(path.join(outDir, 'checkpoint.safetensors'))) {
     throw new UsageError(`nabla train: --resume: nothing to resume in ${outDir} (${fs.existsSync(outDir) ? 'it has no checkpoint.safetensors' : 'no such directory'}); run without --resume to start a new run`);
+  }
+  const weightsOut = typeof v['weights-out'] === 'string' ? v['weights-out'] : undefined;
+  if (weightsOut !== undefined && !weightsOut.endsWith('.safetensors')) {
+    throw new UsageError(`nabla train: --weights-out must name a .safetensors file, got '${weightsOut}'`);
   }
 
   manualSeed(seed);
@@ -128,6 +134,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     secondsPerEpoch: result.history.length > 0 ? Number((result.history.reduce((s, h) => s + h.seconds, 0) / result.history.length).toFixed(2)) : 0,
   };
   fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  if (weightsOut !== undefined) {
+    fs.mkdirSync(path.dirname(weightsOut), { recursive: true });
+    const metadata: Record<string, string> = { format: 'pt' };
+    for (const [k, val] of Object.entries({ ...config, testAccuracy: ev.accuracy, testLoss: ev.loss })) if (val !== undefined) metadata[k] = String(val);
+    save(net.stateDict(), weightsOut, { metadata });
+    log(`weights: ${weightsOut}`);
+  }
 
   if (v['no-report'] !== true && ev.predictions && ev.targets) {
     const matrix = confusionMatrix(ev.predictions, ev.targets, dataset.classes.length);

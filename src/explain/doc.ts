@@ -46,7 +46,7 @@ const dW = (l: number): Term => sym(`\\frac{\\partial J}{\\partial W^{(${l})}}`,
 const db = (l: number): Term => sym(`\\frac{\\partial J}{\\partial b^{(${l})}}`, `∂J/∂b${sup(l)}`);
 
 /** sigma and sigma' for an activation name */
-function act(name: string): { f: Term; d: Term; word: string } {
+export function act(name: string): { f: Term; d: Term; word: string } {
   switch (name) {
     case 'sigmoid':
       return { f: sym('\\sigma', 'σ'), d: sym("\\sigma'", 'σ′'), word: 'the sigmoid σ(z) = 1/(1 + e^(−z)), σ′(z) = σ(z)(1 − σ(z))' };

@@ -7,7 +7,7 @@ import { buildDocument, describeNetwork, resolveRender, type RenderOptions, type
 import { fmt, shapeText } from './snapshot.js';
 
 /** A number in LaTeX: 6.01e-3 becomes 6.01 \\times 10^{-3} (a bare e would read as a variable). */
-function texNum(v: number, digits: number): string {
+export function texNum(v: number, digits: number): string {
   return fmt(v, digits).replace(/^(-?[\d.]+)e([+-]?)(\d+)$/, (_m, mant: string, sign: string, exp: string) => `${mant} \\times 10^{${sign === '-' ? '-' : ''}${exp}}`);
 }
 

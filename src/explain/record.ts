@@ -20,6 +20,7 @@ import { snapshot, snapshotOf, type TensorSnapshot } from './snapshot.js';
 import type { ConvStep, ExplanationData, LayerStep, LSTMStep, TapeEntry } from './types.js';
 import { findConvs, recordConv, type ConvFocus, type FoundConv } from './conv.js';
 import { findLSTMs, recordLSTM, type FoundLSTM } from './lstm.js';
+import { isSeedFirstLayer, SEED_PRINTED } from './seed.js';
 import { findAttention, recordAttention, retainAttention, type FoundAttention } from './attention.js';
 
 /** What explain needs of a model: an nb.nn.Module (or anything shaped like one). */
@@ -55,12 +56,6 @@ export interface RecordOptions {
   apply?: boolean;
   /** for Conv2d layers: the output element and the weight narrated (defaults: a middle output of sample 0, channel 0; its kernel's first tap) */
   focus?: ConvFocus;
-}
-
-const SEED = { W1: [0.1, 0.2, 0.3, 0.4], b1: [0.5, 0.6], x: [1, 2] };
-
-function near(a: readonly number[], b: readonly number[], tol: number): boolean {
-  return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= tol);
 }
 
 function asTensor(v: Tensor | NestedArray, dtype: DType, what: string): Tensor {
@@ -300,10 +295,10 @@ export function recordStep(opts: RecordOptions): ExplanationData {
   // ---------------------------------------------------------------- notes
   const notes: string[] = [];
   const first = layers[0];
-  if (first !== undefined && convs.length === 0 && lstms.length === 0 && m === 1 && near(first.W.data, SEED.W1, 1e-6) && first.b !== null && near(first.b.data, SEED.b1, 1e-6) && near(first.aPrev.data, SEED.x, 1e-6)) {
+  if (first !== undefined && convs.length === 0 && lstms.length === 0 && m === 1 && isSeedFirstLayer(first)) {
     const z = first.z.data;
     notes.push(
-      `This is the seed's worked example (section 4.3). The seed prints z(1) = [1.1, 1.7]; the first entry is wrong: ` +
+      `This is the seed's worked example (section 4.3). The seed prints z(1) = [${SEED_PRINTED.z1.join(', ')}]; the first entry is wrong: ` +
         `0.1·1 + 0.2·2 + 0.5 = ${fmtPlain(z[0]!)}, so z(1) = [${fmtPlain(z[0]!)}, ${fmtPlain(z[1]!)}]. Every number below follows from the correct value.`,
     );
   }

@@ -8,6 +8,7 @@ import type { DType } from '../core/dtype.js';
 import { NablaError, ShapeError, fmtShape } from '../core/errors.js';
 import { tensor } from '../ops/create.js';
 import { Module, Parameter } from '../nn/module.js';
+import type { LayerStep } from './types.js';
 
 export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'identity';
 
@@ -63,4 +64,20 @@ export const SEED_EXAMPLE = {
 
 export function seedNetwork(dtype: DType = 'float64'): DenseNet {
   return new DenseNet(SEED_EXAMPLE.layers, 'sigmoid', dtype);
+}
+
+/**
+ * What the seed prints in its worked example, for the values it prints: z^{(1)} = [1.1, 1.7].
+ * Its first entry is an arithmetic slip (0.1·1 + 0.2·2 + 0.5 = 1.0); the text stops after z^{(1)}.
+ */
+export const SEED_PRINTED = { z1: [1.1, 1.7] };
+
+function near(a: readonly number[], b: readonly number[], tol: number): boolean {
+  return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+}
+
+/** True if an explanation's first dense layer is the seed's W^{(1)}, b^{(1)} applied to the seed's x (a batch of one). */
+export function isSeedFirstLayer(first: LayerStep): boolean {
+  const [l1] = SEED_EXAMPLE.layers;
+  return l1 !== undefined && first.b !== null && near(first.W.data, l1.W.flat(), 1e-6) && near(first.b.data, l1.b, 1e-6) && near(first.aPrev.data, SEED_EXAMPLE.x, 1e-6);
 }

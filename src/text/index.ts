@@ -7,4 +7,3 @@ export * from './browser.js';
 export { fortunesCorpus, stripAnsi, FORTUNES_DIR, CORPORA } from './corpus.js';
 export type { CorpusName, TextCorpus, CorpusOptions } from './corpus.js';
 export { saveCharModel, loadCharModel } from './checkpoint.js';
-export type { CharModel } from './checkpoint.js';

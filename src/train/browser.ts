@@ -1,7 +1,7 @@
 /**
- * `nb.train` everywhere: the training loop (`fit`, `evaluate`), the progress bar, and checkpoints
- * as bytes. The Node entry adds the run directory (`outDir`, `resume`), checkpoint files and the
- * recipes of `npx nabla train`.
+ * `nb.train` everywhere: the training loop (`fit`, `evaluate`), the progress bar, checkpoints as
+ * bytes, and the named models of `npx nabla train` (to rebuild a network the CLI trained). The
+ * Node entry adds the run directory (`outDir`, `resume`), checkpoint files and the dataset recipes.
  */
 export { fit, evaluate, lossFunction } from './fit.js';
 export type { LossLike, FitOptions, FitResult, EvalResult, EpochRecord, Callback, EarlyStoppingOptions, OptimizerLike, SchedulerLike, BatchSource } from './fit.js';
@@ -9,3 +9,5 @@ export { serializeCheckpoint, deserializeCheckpoint } from './checkpoint.js';
 export type { CheckpointData } from './checkpoint.js';
 export { ProgressBar, formatDuration } from './progress.js';
 export type { ProgressOptions } from './progress.js';
+export { MODELS, modelRecipe } from './models.js';
+export type { ModelRecipe } from './models.js';

@@ -394,6 +394,11 @@ const CONV_GEOMS = [
   [2, 4, 10, 9, 6, 3, 2, 0, 2, 2],
   [1, 2, 7, 7, 3, 5, 1, 2, 1, 1],
   [3, 16, 6, 6, 17, 1, 1, 0, 1, 1],
+  // the Winograd F(2x2, 3x3) path (3x3, stride 1, >= 8 channels each way): odd sizes, channel
+  // counts off the tile sizes, a batch that leaves a partial chunk, padding 0 and 2
+  [5, 9, 7, 9, 13, 3, 1, 1, 1, 1],
+  [2, 12, 6, 5, 8, 3, 1, 0, 1, 1],
+  [1, 8, 4, 3, 10, 3, 1, 2, 1, 1],
 ] as const;
 
 function convCases(kind: 'fwd' | 'bwdIn' | 'bwdW'): Case[] {

@@ -12,7 +12,7 @@ import * as node from '../../src/index.js';
 const NODE_ONLY: Record<string, string[]> = {
   '': ['load', 'loadSafetensors', 'report', 'save', 'setWasmThreads', 'stopWasmThreads'],
   data: ['FASHION_MNIST_DIR', 'fashionMNIST', 'fashionMNISTClasses', 'readIdx'],
-  train: ['DATASETS', 'MODELS', 'RunDir', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'lockOwnerAlive', 'modelRecipe', 'saveCheckpoint'],
+  train: ['DATASETS', 'RunDir', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'lockOwnerAlive', 'saveCheckpoint'],
   onnx: ['export', 'exportOnnx'],
   text: ['CORPORA', 'FORTUNES_DIR', 'fortunesCorpus', 'loadCharModel', 'saveCharModel', 'stripAnsi'],
 };

@@ -88,7 +88,7 @@ test('names are matched case-insensitively, with a suggestion for a typo', async
   const flag = await run(['train', '--Epochs', '0']);
   assert.match(flag.err, /--epochs must be a positive integer, got '0'/, 'flag names ignore case');
   const model = await run(['train', '--model', 'mpl']);
-  assert.match(model.err, /^nabla train: unknown model 'mpl' \(did you mean 'mlp'\?\); choose one of: mlp, cnn, bn-cnn\n$/);
+  assert.match(model.err, /^nabla train: unknown model 'mpl' \(did you mean 'mlp'\?\); choose one of: mlp, cnn, bn-cnn, small-cnn\n$/);
   const dataset = await run(['train', '--dataset', 'fashion-mnsit']);
   assert.match(dataset.err, /unknown dataset 'fashion-mnsit' \(did you mean 'fashion-mnist'\?\)/);
   const sched = await run(['train', '--scheduler', 'cosin']);
@@ -167,6 +167,30 @@ test('train writes a run directory with a report; eval reads it back', async () 
   assert.equal(wrong.code, 1, wrong.err);
   const after = Object.fromEntries(fs.readdirSync(out).map((f) => [f, fs.readFileSync(path.join(out, f)).toString('base64')]));
   assert.deepEqual(after, before);
+});
+
+test('train --weights-out writes the final weights with the run as metadata; eval reads them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nabla-cli-'));
+  const file = path.join(dir, 'models', 'digits.safetensors');
+  const bad = await run(['train', '--weights-out', path.join(dir, 'digits.bin')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--weights-out must name a \.safetensors file, got '.*digits\.bin'/);
+  const r = await run(['train', '--model', 'small-cnn', '--epochs', '1', '--train-size', '256', '--seed', '3', '--out', path.join(dir, 'run'), '--weights-out', file, '--quiet', '--no-report']);
+  assert.equal(r.code, 0, r.err);
+  const { loadSafetensors } = await import('../../src/io/safetensors-file.js');
+  const { tensors, metadata } = loadSafetensors(file);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as { testAccuracy: number; testLoss: number };
+  assert.equal(metadata['model'], 'small-cnn');
+  assert.equal(metadata['dataset'], 'mnist');
+  assert.equal(metadata['seed'], '3');
+  assert.equal(metadata['trainSamples'], '256');
+  assert.equal(Number(metadata['testAccuracy']), summary.testAccuracy);
+  assert.deepEqual(Object.keys(tensors).sort(), ['0.bias', '0.weight', '3.bias', '3.weight', '7.bias', '7.weight', '9.bias', '9.weight']);
+  assert.deepEqual(tensors['0.weight']!.shape, [8, 1, 5, 5]);
+  // the model is recognised from its tensors (no config.json beside the file)
+  const ev = await run(['eval', file, '--dataset', 'mnist']);
+  assert.equal(ev.code, 0, ev.err);
+  assert.match(ev.out, new RegExp(`^small-cnn on mnist test set \\(2000 samples\\): accuracy ${(100 * summary.testAccuracy).toFixed(2)}%`));
 });
 
 test('the confusion matrix prints every label whole', async () => {

@@ -116,6 +116,7 @@ test('fortunes corpora: a missing package names the apt package; the real files 
   try {
     assert.throws(() => fortunesCorpus('en', { dir: empty }), /apt-get install fortunes fortunes-min/);
     assert.throws(() => fortunesCorpus('zh', { dir: empty }), /apt-get install fortunes-zh/);
+    assert.throws(() => fortunesCorpus('tang', { dir: empty }), /the Tang poems .*apt-get install fortunes-zh/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
@@ -125,4 +126,8 @@ test('fortunes corpora: a missing package names the apt package; the real files 
   assert.deepEqual(zh.files, ['tang300', 'song100']);
   assert.ok(!zh.text.includes('\x1b'), 'colour codes removed');
   assert.ok(zh.text.includes('床前明月光'), 'Li Bai is in the Tang 300');
+  const tang = fortunesCorpus('tang');
+  assert.deepEqual(tang.files, ['tang300']);
+  assert.ok(zh.text.startsWith(tang.text), 'the Tang poems are the first part of zh');
+  assert.ok(!tang.text.includes('\x1b'));
 });

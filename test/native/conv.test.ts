@@ -32,6 +32,14 @@ const CONVS: Conv2dGeom[] = [
   convGeom(2, 3, 8, 8, 2, [2, 2], [1, 1], [0, 0], [1, 1], 1), // even kernel, no padding
   convGeom(2, 8, 9, 7, 16, [3, 3], [1, 1], [1, 1], [1, 1], 2), // groups on the direct path (8 channels per group)
   convGeom(2, 4, 5, 6, 8, [3, 3], [1, 1], [3, 3], [1, 1], 1), // padding beyond the kernel's reach (input gradient not direct)
+  // the Winograd F(2x2, 3x3) path: 3x3, stride 1, >= 8 channels in and out
+  convGeom(64, 16, 14, 14, 32, [3, 3], [1, 1], [1, 1], [1, 1], 1), // W3 conv2, full batch (several slots)
+  convGeom(5, 9, 7, 9, 13, [3, 3], [1, 1], [1, 1], [1, 1], 1), // odd sizes, channels off the tiles, partial chunk
+  convGeom(2, 10, 6, 7, 11, [3, 3], [1, 1], [1, 0], [1, 1], 1), // padding differs by axis
+  convGeom(1, 8, 4, 3, 8, [3, 3], [1, 1], [2, 2], [1, 1], 1), // padding 2: the input gradient pads by 0
+  convGeom(2, 8, 5, 6, 9, [3, 3], [1, 1], [3, 3], [1, 1], 1), // padding 3: Winograd forward, input gradient elsewhere
+  convGeom(3, 8, 1, 1, 8, [3, 3], [1, 1], [1, 1], [1, 1], 1), // one-pixel image
+  convGeom(2, 33, 3, 17, 8, [3, 3], [1, 1], [1, 1], [1, 1], 1), // wide, many input channels
 ];
 
 test('conv2d forward and both backward passes', (t) => {

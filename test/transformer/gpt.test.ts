@@ -52,6 +52,30 @@ test('CharGPT checkpoints round-trip and sampling is deterministic', () => {
   }
 });
 
+test('sampleChars streams the characters of sampleText one by one; charModelFromBytes reads a checkpoint from bytes', () => {
+  nb.manualSeed(4);
+  const vocab = nb.text.CharVocab.build('abcdefghij');
+  const m = new nb.text.CharGPT({ ...cfg, vocabSize: vocab.size });
+  m.train();
+  const opts = { prime: 'ab', length: 20, temperature: 1.2, seed: 9 };
+  const streamed: string[] = [];
+  for (const c of nb.text.sampleChars(m, vocab, opts)) {
+    assert.equal(m.training, false, 'eval mode while sampling');
+    streamed.push(c);
+  }
+  assert.equal(m.training, true, 'the former mode comes back');
+  assert.equal(streamed.length, 20);
+  assert.equal(streamed.join(''), nb.text.sampleText(m, vocab, opts));
+  // closed early (break): the mode comes back too
+  for (const c of nb.text.sampleChars(m, vocab, opts)) if (c.length > 0) break;
+  assert.equal(m.training, true);
+  const bytes = nb.serialize(m, { metadata: { 'nabla.chargpt': JSON.stringify(m.config) } });
+  const { model } = nb.text.charModelFromBytes(bytes, vocab.toJSON(), 'test.safetensors');
+  assert.equal(nb.text.sampleText(model, vocab, opts), streamed.join(''));
+  assert.throws(() => nb.text.charModelFromBytes(bytes, nb.text.CharVocab.build('abc').toJSON(), 'test.safetensors'), /test\.safetensors was built for 11 characters but the vocabulary has 4 ids/);
+  assert.throws(() => nb.text.charModelFromBytes(nb.serialize(m), vocab.toJSON(), 'plain.safetensors'), /plain\.safetensors has neither 'nabla\.charlstm' nor 'nabla\.chargpt' metadata/);
+});
+
 test('attention maps are causal distributions over the keys', () => {
   const m = new nb.text.CharGPT(cfg);
   const maps = m.attentionMaps(nb.tensor([[1, 2, 3, 4, 5]], { dtype: 'int32' }));

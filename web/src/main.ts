@@ -131,6 +131,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     el<HTMLPreElement>('explain-text').textContent = `x = (${x.toFixed(4)}, ${y.toFixed(4)}), class ${label}, at step ${state.step}\n\n${m.text}`;
     el<HTMLDetailsElement>('explain-panel').open = true;
     state.explained++;
+  } else if (m.type === 'stepThrough') {
+    // the step-through (and KaTeX) load on first use
+    import('./step/dialog.js').then(({ showStepDialog }) => showStepDialog(m, (index) => send({ type: 'stepThrough', index }))).catch((err: unknown) => {
+      state.error = `step-through: ${(err as Error).message}`;
+      requestRender();
+    });
   } else {
     state.error = m.message;
     state.playing = false;
@@ -168,6 +174,7 @@ el<HTMLButtonElement>('pause').onclick = () => {
 el<HTMLButtonElement>('step').onclick = () => send({ type: 'step', steps: 1 });
 el<HTMLButtonElement>('reset').onclick = reset;
 el<HTMLButtonElement>('explain').onclick = () => send({ type: 'explain' });
+el<HTMLButtonElement>('step-through').onclick = () => send({ type: 'stepThrough', index: 0 });
 form.addEventListener('change', reset);
 
 reset();

@@ -1,5 +1,6 @@
 /** The messages between the playground page and its training worker. */
 import type { DatasetName, Points } from './datasets.js';
+import type { ExplanationData } from 'nabla';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
 export type OptimizerName = 'sgd' | 'adam';
@@ -39,7 +40,9 @@ export type ToWorker =
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step'; steps: number }
-  | { type: 'explain' };
+  | { type: 'explain' }
+  /** nb.explain's JSON of one SGD step on training point `index` (the network is not changed), for the step-through */
+  | { type: 'stepThrough'; index: number };
 
 export type FromWorker =
   | { type: 'ready'; backend: string; wasmError: string | null }
@@ -56,4 +59,5 @@ export type FromWorker =
       network: NetworkView;
     }
   | { type: 'explain'; text: string; point: [number, number, number] }
+  | { type: 'stepThrough'; data: ExplanationData; index: number; count: number; point: [number, number, number]; step: number }
   | { type: 'error'; message: string };

@@ -158,13 +158,27 @@ function frame(s: Session, stepsPerSecond: number): FromWorker {
  * every delta and gradient, and the plain SGD update W := W - lr dJ/dW, as text; the model is
  * left as it was (apply: false).
  */
-function explainStep(s: Session): FromWorker {
-  const x = s.train.xy[0]!, y = s.train.xy[1]!, label = s.train.label[0]!;
+function explainPoint(s: Session, index: number): { ex: nb.Explanation; point: [number, number, number] } {
+  const x = s.train.xy[2 * index]!, y = s.train.xy[2 * index + 1]!, label = s.train.label[index]!;
   const ex = nb.explain({
     model: s.model, input: [[x, y]], target: [[label]], loss: lossFn, lossName: 'binary cross-entropy on the logit',
+    lossFormula: 'J = -\\big[\\, y \\ln \\sigma(a^{(L)}) + (1 - y) \\ln\\big(1 - \\sigma(a^{(L)})\\big) \\big]',
     lr: s.config.lr, apply: false,
   });
-  return { type: 'explain', text: ex.toText(), point: [x, y, label] };
+  return { ex, point: [x, y, label] };
+}
+
+function explainStep(s: Session): FromWorker {
+  const { ex, point } = explainPoint(s, 0);
+  return { type: 'explain', text: ex.toText(), point };
+}
+
+/** The same step as JSON, on training point `index` (wrapped into range), for the step-through view. */
+function stepThrough(s: Session, index: number): FromWorker {
+  const count = s.train.label.length;
+  const i = ((Math.trunc(index) % count) + count) % count;
+  const { ex, point } = explainPoint(s, i);
+  return { type: 'stepThrough', data: ex.toJSON(), index: i, count, point, step: s.step };
 }
 
 function post(m: FromWorker): void {
@@ -236,6 +250,8 @@ scope.onmessage = (e) => {
         if (session !== null) post(frame(session, 0));
       } else if (m.type === 'step') {
         burst(m.steps);
+      } else if (m.type === 'stepThrough') {
+        if (session !== null) post(stepThrough(session, m.index));
       } else if (m.type === 'explain') {
         if (session !== null) {
           post(explainStep(session));
