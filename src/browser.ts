@@ -34,6 +34,7 @@ export { setBackend, getBackend, availableBackends } from './backend/registry.js
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/absent.js';
 export { initWasm, wasmInfo } from './backend/wasm/index.js';
 export type { WasmInfo, WasmSource } from './backend/wasm/index.js';
+export { initWasmThreads, wasmThreadsErrorBrowser as wasmThreadsError } from './backend/wasm/threads-browser.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, uniform, randint, randperm,

@@ -10,7 +10,8 @@
  * - user code reaches a tensor's array only through `t.storage` (the getter hands the array out:
  *   from then on it is never kept elsewhere, and any copy is dropped) or through arrays it gave
  *   nabla itself (`nb.tensor(typedArray)`, `new Tensor(array, ...)`: not allocated here, never
- *   kept); `t.data()` is a copy;
+ *   kept); `t.data()` is a copy (`t._storage`, `t._contiguousData()` and the backend objects
+ *   are internal: nabla's own code, which reports its writes);
  * - the backends' kernels report the arrays they write (the WebAssembly glue its written ranges,
  *   the reference kernels it falls back on through `notingWrites`), and changing or looking up a
  *   backend by name drops every copy (`dropAllCopies`: another backend may write while it is in

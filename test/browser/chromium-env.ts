@@ -11,15 +11,18 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const skip: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)`;
 
+/** Headers that make a page cross-origin isolated (SharedArrayBuffer, wasm threads). */
+export const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /** Serves `routes` (path -> content type and body) on 127.0.0.1 at a free port; 404 elsewhere. */
-export function serve(routes: Record<string, { type: string; body: string | Uint8Array }>): Promise<{ server: Server; origin: string }> {
+export function serve(routes: Record<string, { type: string; body: string | Uint8Array }>, headers: Record<string, string> = {}): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const r = routes[new URL(req.url ?? '/', 'http://x').pathname];
     if (r === undefined) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store' }).end(r.body);
+    res.writeHead(200, { 'content-type': r.type, 'cache-control': 'no-store', ...headers }).end(r.body);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {

@@ -120,6 +120,11 @@ export function setWasmThreads(n: number): number {
   return t.x.nb_set_num_threads(n);
 }
 
+/** The browser entry's `initWasmThreads(n)` in Node: `setWasmThreads(n)`. */
+export async function initWasmThreads(n: number): Promise<number> {
+  return setWasmThreads(n);
+}
+
 /** Why the wasm backend cannot use threads here (null if it can, or has not tried). */
 export function wasmThreadsError(): string | null {
   return unavailable;
