@@ -19,7 +19,7 @@ import { CHROMIUM, FLAGS, serveDir, skip } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
+interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; threads: number; threadsNote: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
   const { build } = await import('vite');
@@ -45,6 +45,7 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
     const s0 = await state();
     assert.equal(await page.evaluate('globalThis.crossOriginIsolated'), true, 'the page is cross-origin isolated');
     assert.equal(s0.backend, 'wasm', `the worker trains on wasm (initWasm: ${s0.wasmError ?? 'ok'})`);
+    assert.equal(s0.threads, 2, `the cross-origin isolated page's worker runs the wasm kernels on 2 threads (${s0.threadsNote ?? ''})`);
     assert.equal(s0.step, 0);
     // page scripts are strings: tsx would wrap named functions in a helper the page lacks
     const pixels = (): Promise<number[]> => page.evaluate(`(() => {

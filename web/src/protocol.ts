@@ -45,7 +45,7 @@ export type ToWorker =
   | { type: 'stepThrough'; index: number };
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; wasmError: string | null }
+  | { type: 'ready'; backend: string; wasmError: string | null; threads: number; threadsNote: string | null }
   | { type: 'data'; train: Points; test: Points }
   | {
       type: 'frame';

@@ -5,6 +5,7 @@
  */
 import * as nb from 'nabla';
 import wasmUrl from '../../wasm/nabla.wasm?url';
+import threadsUrl from '../../wasm/nabla-threads.wasm?url';
 import { makeDataset, rng, type Points } from './datasets.js';
 import { EXTENT, GRID, NEURON_GRID, type FromWorker, type NetworkView, type ToWorker, type TrainConfig } from './protocol.js';
 
@@ -224,12 +225,19 @@ function schedule(): void {
 
 async function init(): Promise<void> {
   let wasmError: string | null = null;
+  let threads = 1;
+  let threadsNote: string | null = null;
   try {
     await nb.initWasm(wasmUrl);
+    // two threads where the page is cross-origin isolated (the kernels split only products big
+    // enough to pay for it), one otherwise, with the reason
+    threads = await nb.initWasmThreads(2, { source: threadsUrl });
+    threadsNote = threads > 1 ? null : nb.wasmThreadsError();
   } catch (e) {
-    wasmError = (e as Error).message;
+    if (nb.getBackend() === 'wasm') threadsNote = (e as Error).message;
+    else wasmError = (e as Error).message;
   }
-  post({ type: 'ready', backend: nb.getBackend(), wasmError });
+  post({ type: 'ready', backend: nb.getBackend(), wasmError, threads, threadsNote });
 }
 
 const ready = init();
