@@ -1,15 +1,39 @@
 /**
  * What the Chromium tests share: Debian's browser, its launch flags, the skip reason when it is
- * absent, a loopback server of fixed routes, and one of a directory (a built site) with the
- * cross-origin isolation headers.
+ * absent, a fresh browser with one page whose console errors are collected, a loopback server of
+ * fixed routes, and one of a directory (a built site) with the cross-origin isolation headers.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const skip: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install chromium; .ci/run does)`;
+
+/**
+ * Headless Chromium on a fresh profile (`nabla-chromium-<name>-` in the temp dir) with its first
+ * page; `errors` collects the page's console errors and uncaught exceptions; `close()` ends the
+ * browser and deletes the profile.
+ */
+export async function openPage(name: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: string[]; close(): Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), `nabla-chromium-${name}-`));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, ...(viewport ? { viewport } : {}) });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  const close = async (): Promise<void> => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, page, errors, close };
+}
 
 /** Headers that make a page cross-origin isolated (SharedArrayBuffer, wasm threads). */
 export const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };

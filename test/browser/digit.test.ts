@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, FLAGS, serveDir, skip } from './chromium-env.js';
+import { openPage, serveDir, skip } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -55,22 +55,14 @@ const mapStats = (page: Page): Promise<{ maps: number; varied: number }> => page
 
 test('draw a digit: strokes drawn with the mouse are classified by the CNN, with probabilities and feature maps', { skip, timeout: 90_000 }, async (t) => {
   const { build } = await import('vite');
-  const { chromium } = await import('playwright-core');
   const out = mkdtempSync(join(tmpdir(), 'nabla-web-digit-'));
   // this page alone (the trainer's worker is most of the site's build time)
   const input = join(ROOT, 'web', 'digit.html');
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, rollupOptions: { input } } });
   assert.match(readFileSync(join(ROOT, 'web', 'index.html'), 'utf8'), /href="\.\/digit\.html"/, 'the trainer page links to the digit page');
   const { server, origin } = await serveDir(out);
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-digit-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1180, height: 560 } });
+  const { context, page, errors, close } = await openPage('digit', { width: 1180, height: 560 });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/digit.html`);
     await page.waitForFunction(() => (globalThis as unknown as { nablaDigit?: DigitState }).nablaDigit?.ready === true, null, { timeout: 30_000 });
     const s0 = await state(page);
@@ -141,8 +133,7 @@ test('draw a digit: strokes drawn with the mouse are classified by the CNN, with
       await bare.close();
     }
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     rmSync(out, { recursive: true, force: true });
     server.close();
   }

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, FLAGS, serveDir, skip } from './chromium-env.js';
+import { openPage, serveDir, skip } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,19 +23,11 @@ interface State { explained: number; sizes: number[]; backend: string | null; wa
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
   const { build } = await import('vite');
-  const { chromium } = await import('playwright-core');
   const out = mkdtempSync(join(tmpdir(), 'nabla-web-'));
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
   const { server, origin } = await serveDir(out);
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-web-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1320, height: 640 } });
+  const { context, page, errors, close } = await openPage('web', { width: 1320, height: 640 });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/`);
     const state = (): Promise<State> => page.evaluate(() => ({ ...(globalThis as unknown as { nablaPlayground: State }).nablaPlayground }));
     await page.waitForFunction(() => {
@@ -165,8 +157,7 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
       await bare.close();
     }
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     rmSync(out, { recursive: true, force: true });
     server.close();
   }

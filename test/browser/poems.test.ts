@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, FLAGS, serveDir, skip } from './chromium-env.js';
+import { openPage, serveDir, skip } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,7 +26,6 @@ interface State {
 
 test('the poem page generates Tang-poem text with the committed GPT in its worker and draws its attention', { skip, timeout: 60_000 }, async (t) => {
   const { build } = await import('vite');
-  const { chromium } = await import('playwright-core');
   const vocab = JSON.parse(readFileSync(join(ROOT, 'web/public/models/tang-gpt/vocab.json'), 'utf8')) as { chars: string[] };
   const t0 = performance.now();
   const mark: string[] = [];
@@ -35,15 +34,8 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
   lap('built');
   const { server, origin } = await serveDir(out);
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-poems-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1320, height: 860 } });
+  const { context, page, errors, close } = await openPage('poems', { width: 1320, height: 860 });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/poems.html`);
     const state = (): Promise<State> => page.evaluate('({ ...globalThis.nablaPoems })') as Promise<State>;
     // the page starts a poem by itself (at a watchable pace) once the model is loaded; each run below supersedes the one before
@@ -156,8 +148,7 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
       await bare.close();
     }
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     rmSync(out, { recursive: true, force: true });
     server.close();
   }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, FLAGS, serveDir, skip } from './chromium-env.js';
+import { openPage, serveDir, skip } from './chromium-env.js';
 import { explain } from '../../src/explain/explain.js';
 import { seedNetwork, SEED_EXAMPLE, SEED_PRINTED } from '../../src/explain/seed.js';
 import { fmt } from '../../src/explain/snapshot.js';
@@ -38,21 +38,13 @@ test('the step-through opens on the tutorial\'s worked example with its correcti
   const stops = 1 + 2 + 1 + 1 + 1 + 2; // input, 3 units forward, loss, 3 units back
 
   const { build } = await import('vite');
-  const { chromium } = await import('playwright-core');
   const out = mkdtempSync(join(tmpdir(), 'nabla-web-step-'));
   await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
   const { server, origin } = await serveDir(out);
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-step-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  const { page, errors, close } = await openPage('step', { width: 1280, height: 900 });
   const shots = join(ROOT, 'test-artifacts');
   mkdirSync(shots, { recursive: true });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/step.html`);
     await page.waitForFunction(() => ((globalThis as unknown as { nablaStep?: { count: number } }).nablaStep?.count ?? 0) > 0, null, { timeout: 15_000 });
     const s0 = (await stepState(page))!;
@@ -120,8 +112,7 @@ test('the step-through opens on the tutorial\'s worked example with its correcti
     await page.screenshot({ path: join(shots, 'step-trainer.png') });
     assert.deepEqual(errors, [], 'no console errors');
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     rmSync(out, { recursive: true, force: true });
     server.close();
   }

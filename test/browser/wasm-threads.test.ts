@@ -8,11 +8,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, FLAGS, ISOLATED, serve, skip } from './chromium-env.js';
+import { ISOLATED, openPage, serve, skip } from './chromium-env.js';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,7 +22,6 @@ async function bundle(entry: string): Promise<string> {
 }
 
 test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on two threads with the same bits; the main thread stays at one', { skip, timeout: 120_000 }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const wasm = (f: string) => ({ type: 'application/wasm', body: readFileSync(join(ROOT, 'wasm', f)) });
   const { server, origin } = await serve({
     '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>nabla wasm threads</title><body><script type="module" src="/app/page.js"></script>' },
@@ -34,15 +32,8 @@ test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on t
     '/wasm/nabla-threads.wasm': wasm('nabla-threads.wasm'),
     '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
   }, ISOLATED);
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-threads-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const { page, errors, close } = await openPage('threads');
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => (globalThis as unknown as { nablaThreads?: { worker?: unknown } }).nablaThreads?.worker !== undefined, null, { timeout: 60_000 });
     type R = {
@@ -62,8 +53,7 @@ test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on t
     t.diagnostic(`GEMM 512x512 in the worker: ${r.worker.ms1.toFixed(2)} ms on 1 thread, ${r.worker.ms2.toFixed(2)} ms on 2 (machine shared; not a measurement)`);
     assert.deepEqual(errors, [], 'no console errors');
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     server.close();
   }
 });

@@ -8,18 +8,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, FLAGS, serve, skip } from './chromium-env.js';
+import { openPage, serve, skip } from './chromium-env.js';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 
 test('in headless Chromium: initWasm loads the kernels, a product matches ts, an MLP and a CNN train on wasm', { skip, timeout: 180_000 }, async (t) => {
-  const { chromium } = await import('playwright-core');
   const r = await build({
     entryPoints: [join(ROOT, 'test', 'browser', 'page', 'wasm-main.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
   });
@@ -31,15 +29,8 @@ test('in headless Chromium: initWasm loads the kernels, a product matches ts, an
     '/wasm/nabla-relaxed.wasm': { type: 'application/wasm', body: readFileSync(join(ROOT, 'wasm', 'nabla-relaxed.wasm')) },
     '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
   });
-  const profile = mkdtempSync(join(tmpdir(), 'nabla-chromium-wasm-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const { page, errors, close } = await openPage('wasm');
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => 'nablaWasmPage' in globalThis, null, { timeout: 30_000 });
     type Result = {
@@ -59,8 +50,7 @@ test('in headless Chromium: initWasm loads the kernels, a product matches ts, an
     assert.ok(res.cnn.lossLast < 0.8 * res.cnn.lossFirst, `CNN loss ${res.cnn.lossFirst} -> ${res.cnn.lossLast}`);
     assert.deepEqual(errors, [], 'no console errors');
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
     server.close();
   }
 });
