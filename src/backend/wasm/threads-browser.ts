@@ -16,21 +16,11 @@
  */
 import { NablaError, describe } from '../../core/errors.js';
 import { WA, type WasmInstance, type WasmModule } from './api.js';
-import { adoptInstance, wasmRuntime, type WasmExports } from './runtime.js';
+import { adoptInstance, wasmRuntime } from './runtime.js';
+import { INITIAL_PAGES, MAX_PAGES, STACK_BYTES, type ThreadExports } from './threads-module.js';
 import { registerWasm } from './index.js';
 import { getBackend } from '../registry.js';
 
-/** The threaded module's initial memory (--initial-memory in scripts/build-wasm.mjs) and its maximum (1 GiB). */
-const INITIAL_PAGES = 512;
-const MAX_PAGES = 16384;
-/** A worker's stack (as the module's own, -z stack-size) plus room for its thread-local storage. */
-const STACK_BYTES = 1 << 20;
-
-interface ThreadExports extends WasmExports {
-  nb_thread_block(bytes: number): number;
-  nb_worker_added(): number;
-  __tls_size: { value: number };
-}
 
 /** What a browser worker is, as far as this file needs. */
 interface WebWorker {
