@@ -67,6 +67,9 @@ struct CpuCaches {
   const char* source;
 };
 const CpuCaches& cpuCaches();
+// True on AMD x86 CPUs (CPUID vendor "AuthenticAMD"); Zen 4 runs each 512-bit FMA as two 256-bit
+// halves, so AVX-512 has no more multiply-add throughput there than AVX2 (cpuinfo.cc).
+bool cpuIsAmd();
 
 const IsaTable* isaGeneric();
 #ifdef NABLA_X86

@@ -17,4 +17,11 @@ const ConvTable* convTiles() {
   return convTilesGeneric();
 }
 
+const ConvTable* convTilesWinograd() {
+#ifdef NABLA_X86
+  if (!std::strcmp(isa()->name, "avx512") && cpuIsAmd()) return convTilesAvx2();
+#endif
+  return convTiles();
+}
+
 }  // namespace nabla

@@ -47,7 +47,7 @@ i64 roundUp(i64 x, i64 m) { return (x + m - 1) / m * m; }
 
 // forward-shaped geometry: out = (h + 2 padH - 2) x (w + 2 padW - 2)
 Wino winoGeom(i64 cin, i64 cout, i64 h, i64 w, i64 padH, i64 padW) {
-  const i64 L = convTiles()->lanes;
+  const i64 L = convTilesWinograd()->lanes;
   Wino m;
   m.cin = cin;
   m.cout = cout;
@@ -196,7 +196,7 @@ thread_local Buf tlsPh, tlsV, tlsM, tlsY;
 // out (n images of m.cout planes outH x outW) = the convolution of src (n images of m.cin planes
 // h x w) with the packed transformed kernels Up, plus bias
 void forward(const float* src, const Wino& m, i64 n, const float* Up, const float* bias, float* out) {
-  const ConvTable* CT = convTiles();
+  const ConvTable* CT = convTilesWinograd();
   const i64 MR = CT->fwdMr, nb = (m.cout + MR - 1) / MR, coutP = nb * MR;
   std::vector<i64> off((size_t)m.cin);
   for (i64 c = 0; c < m.cin; c++) off[(size_t)c] = c * m.Tp;
@@ -244,31 +244,31 @@ Wino inputGradGeom(const ConvGeom& g) { return winoGeom(g.cOut, g.cIn, g.outH, g
 bool winogradForwardOk(const ConvGeom& g) {
   if (!shapeOk(g)) return false;
   const Wino m = forwardGeom(g);
-  return m.outH == g.outH && m.outW == g.outW && fits(m, roundUp(g.cOut, convTiles()->fwdMr));
+  return m.outH == g.outH && m.outW == g.outW && fits(m, roundUp(g.cOut, convTilesWinograd()->fwdMr));
 }
 
 bool winogradBackwardInputOk(const ConvGeom& g) {
   if (!shapeOk(g) || g.padH > 2 || g.padW > 2) return false;
   const Wino m = inputGradGeom(g);
-  return m.outH == g.h && m.outW == g.w && fits(m, roundUp(g.cIn, convTiles()->fwdMr));
+  return m.outH == g.h && m.outW == g.w && fits(m, roundUp(g.cIn, convTilesWinograd()->fwdMr));
 }
 
 bool winogradBackwardWeightOk(const ConvGeom& g) {
   if (!shapeOk(g)) return false;
   const Wino m = forwardGeom(g);
-  return m.outH == g.outH && m.outW == g.outW && fits(m, roundUp(g.cOut, convTiles()->bwdMr));
+  return m.outH == g.outH && m.outW == g.outW && fits(m, roundUp(g.cOut, convTilesWinograd()->bwdMr));
 }
 
 void conv2dWinograd(const float* x, const float* w, const float* bias, const ConvGeom& g, float* y) {
   const Wino m = forwardGeom(g);
-  const std::vector<float> up = packKernels(g.cOut, g.cIn, convTiles()->fwdMr, [&](i64 o, i64 c) { return w + (o * g.cIn + c) * 9; });
+  const std::vector<float> up = packKernels(g.cOut, g.cIn, convTilesWinograd()->fwdMr, [&](i64 o, i64 c) { return w + (o * g.cIn + c) * 9; });
   forward(x, m, g.n, up.data(), bias, y);
 }
 
 void conv2dBackwardInputWinograd(const float* dy, const float* w, const ConvGeom& g, float* dx) {
   const Wino m = inputGradGeom(g);  // input channels = g.cOut, output channels = g.cIn
   float flipped[9];
-  const std::vector<float> up = packKernels(g.cIn, g.cOut, convTiles()->fwdMr, [&](i64 c, i64 o) {
+  const std::vector<float> up = packKernels(g.cIn, g.cOut, convTilesWinograd()->fwdMr, [&](i64 c, i64 o) {
     const float* k = w + (o * g.cIn + c) * 9;
     for (int i = 0; i < 9; i++) flipped[i] = k[8 - i];
     return static_cast<const float*>(flipped);
@@ -277,7 +277,7 @@ void conv2dBackwardInputWinograd(const float* dy, const float* w, const ConvGeom
 }
 
 void conv2dBackwardWeightWinograd(const float* x, const float* dy, const ConvGeom& g, float* dw, float* db) {
-  const ConvTable* CT = convTiles();
+  const ConvTable* CT = convTilesWinograd();
   const IsaTable* T = isa();
   const Wino m = forwardGeom(g);
   const i64 MR = CT->bwdMr, NK = CT->bwdNk;
