@@ -1,29 +1,14 @@
-// Pieces shared by the convolution implementations (conv.cc, conv_winograd.cc): per-thread work
-// buffers, the fixed reduction slots of the weight gradient and the bias-gradient sums.
+// Pieces shared by the convolution implementations (conv.cc, conv_winograd.cc): the per-thread
+// work buffer (work_buffer.h), the fixed reduction slots of the weight gradient and the bias-gradient sums.
 #pragma once
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
 
 #include "common.h"
+#include "work_buffer.h"
 
 namespace nabla {
-
-// A per-thread work buffer, 64-byte aligned (whole cache lines: rows whose length is a multiple
-// of 16 floats stay aligned for the vector loops). Contents are not kept when it grows.
-struct Buf {
-  float* p = nullptr;
-  size_t cap = 0;
-  float* get(size_t n) {
-    if (n > cap) {
-      std::free(p);
-      p = static_cast<float*>(std::aligned_alloc(64, (n * sizeof(float) + 63) & ~size_t(63)));
-      cap = p ? n : 0;
-    }
-    return p;
-  }
-  ~Buf() { std::free(p); }
-};
 
 // Weight and bias gradients sum over the batch into per-slot accumulators: the batch is cut into
 // `reduceSlots` fixed contiguous ranges of images, slot s always sums the same images in the same

@@ -27,6 +27,7 @@
 
 #include "common.h"
 #include "threadpool.h"
+#include "work_buffer.h"
 
 namespace nabla {
 
@@ -138,24 +139,8 @@ bool setIsa(const char* name) {
   return true;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Buffers: one growable 64-byte-aligned scratch area per thread and purpose.
-// ---------------------------------------------------------------------------------------------
-struct Scratch {
-  float* p = nullptr;
-  size_t cap = 0;
-  float* get(size_t n) {
-    if (n > cap) {
-      std::free(p);
-      size_t bytes = ((n * sizeof(float)) + 63) & ~size_t(63);
-      p = static_cast<float*>(std::aligned_alloc(64, bytes));
-      cap = p ? n : 0;
-    }
-    return p;
-  }
-  ~Scratch() { std::free(p); }
-};
-static thread_local Scratch tlsA, tlsB;
+// Buffers: one growable 64-byte-aligned scratch area per thread and purpose (work_buffer.h).
+static thread_local Buf tlsA, tlsB;
 
 // One product (no batch): op(A) m x k, op(B) k x n, C m x n.
 struct Mat {
