@@ -31,6 +31,7 @@ import { floors, floorsTable, rssTable, wasmFloors } from './floors.js';
 import { browserTable, wasmTable } from './wasmreport.js';
 import { CHROMIUM, runBrowserCells } from './browser/run.js';
 import { INSTALL_HINT, optionalVersion } from './lib/optional.js';
+import { gcTuning, tuneGc } from '../src/node/gc-tune.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(HERE);
@@ -246,6 +247,9 @@ async function measure(args: Args, t0: number): Promise<void> {
   } else {
     log(`native backend: NOT BUILT (${av.nativeError}); nabla runs on 'ts' only — build it with \`npm run build:native\``);
   }
+  // the cells' Node entry applies the same setting (same environment): say which
+  tuneGc();
+  log(`V8 garbage collector in nabla's cells: ${gcTuning()}`);
   log(`nabla library: ${libFromSource ? 'src/ through tsx (NABLA_BENCH_LIB=src)' : 'dist/ (compiled by scripts/build-ts.mjs at the start of this run; NABLA_BENCH_LIB=src measures the source through tsx)'}`);
   log(`peers: ${args.peers ? `PyTorch/numpy ${av.torchVersion ?? 'not installed'} (${PYTHON}), tfjs ${av.tfjsVersion ?? 'not installed'}${av.tfjsWasm ? ' (+wasm)' : ''}, onnxruntime-node ${av.ortVersion ?? 'not installed'}, jax-js ${av.jaxjsVersion ?? 'not installed'}, convnetjs ${av.convnetjsVersion ?? 'not installed'}` : 'off (--no-peers)'}`);
   log(`nabla wasm backend: ${av.wasm === null ? `registered; wasmInfo ${wasmInfoLine}` : `NOT AVAILABLE, its cells skip: ${av.wasm}`}`);
@@ -323,7 +327,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const json = {
     date: new Date().toISOString(), quick: args.quick, workloads: args.workloads, peers: args.peers, wallSeconds: wall,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, probeBefore: before, probeAfter: after },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, gc: gcTuning(), probeBefore: before, probeAfter: after },
     native: { available: av.native, info: av.nativeInfo, error: av.nativeError },
     peerVersions: { torch: av.torchVersion, tfjs: av.tfjsVersion, tfjsWasm: av.tfjsWasm, onnxruntimeNode: av.ortVersion },
     isa: ni ? { used: ni.isa, best: ni.isaBest, forced: ni.isaForced, standin } : null, pythonBlas: blas, peersRefused, floors: fl, wasmFloors: wfl,

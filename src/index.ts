@@ -20,6 +20,7 @@ export * from './browser.js';
 // Node's versions of these replace the browser entry's (an explicit export wins over export *)
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/index.js';
 export { initWasm } from './backend/wasm/node.js';
+export { gcTuning } from './node/gc-tune.js';
 export { setWasmThreads, stopWasmThreads, wasmThreadsError, initWasmThreads } from './backend/wasm/threads-node.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';

@@ -1,7 +1,8 @@
 /**
  * Fills the platform hooks with Node's own: environment variables, process warnings, stderr,
  * packaged files read from disk, uninitialised memory from `Buffer.allocUnsafeSlow`, and the
- * parts of `fit` that keep a run directory. Imported for its effect by the Node entry
+ * parts of `fit` that keep a run directory; and V8's ArrayBuffer sweeping set for training loops
+ * (gc-tune.ts). Imported for its effect by the Node entry
  * (src/index.ts), first, before anything runs. The browser entry never reaches this file.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { setRunFiles } from '../train/run-files.js';
 import { nodeRunFiles } from '../train/run-files-node.js';
 import { setHtmlRenderer } from '../explain/explain.js';
 import { renderHtml } from '../explain/html.js';
+import { tuneGc } from './gc-tune.js';
 
 setPlatform({
   env: (name) => process.env[name],
@@ -32,3 +34,4 @@ setUninitAllocator((bytes) => {
 setUninitPoison(process.env['NABLA_POISON_UNINIT'] === '1');
 setRunFiles(nodeRunFiles);
 setHtmlRenderer(renderHtml);
+tuneGc();
