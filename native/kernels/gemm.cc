@@ -346,7 +346,9 @@ struct SharedJob {
   float* Ap;
   i64 nt;
   i64 nSteps, kSteps;
-  std::atomic<i64>* ctr;  // per step: packNext, packDone, compNext, compDone
+  std::atomic<i64>* ctr;  // per step: packNext, packDone, compNext (blocks claimed), compDone
+  i64 icBlocks;           // row blocks of MC rows (per-thread A only)
+  std::atomic<i64>* grp;  // per step and row block: next panel group (per-thread A only)
 };
 
 // Whether the threads share one packed A per step (above). In the WebAssembly module: there every
@@ -354,7 +356,7 @@ struct SharedJob {
 // the threads) cost the second thread most of a block's packing per unit; measured in
 // bench/wasm-threads.ts. The native kernels keep per-thread blocks (their 2T/1T is 1.8-1.9x).
 #ifdef __wasm__
-constexpr bool kShareA = true;
+constexpr bool kShareA = false;
 #else
 constexpr bool kShareA = false;
 #endif
@@ -405,6 +407,11 @@ static void sharedWorkerA(SharedJob& J) {
   }
 }
 
+// The steps with per-thread packed A: a thread claims a whole row block (packs its A once) and
+// works through that block's panel groups; when no block is left unclaimed it helps with the
+// groups other threads have not reached yet (packing their A block for itself). So each A block
+// is packed about once, not once per thread that touches it, and the last groups still spread
+// over the threads. Units of a step: icBlocks x groups; done when compDone reaches that count.
 static void sharedWorker(SharedJob& J) {
   if (J.Ap) {
     sharedWorkerA(J);
@@ -412,38 +419,42 @@ static void sharedWorker(SharedJob& J) {
   }
   const IsaTable* T = J.T;
   const Mat& M = J.M;
-  const i64 MR = T->mr, NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc;
+  const i64 NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc, MR = T->mr;
   float* Ap = tlsA.get((size_t)MC * KC);
-  i64 haveA = -1;  // (step, row block) currently packed in Ap
-  const i64 icBlocks = (M.m + MC - 1) / MC;
+  const i64 icBlocks = J.icBlocks;
   for (i64 s = 0; s < J.nSteps; s++) {
     const i64 jc = (s / J.kSteps) * NC, pc = (s % J.kSteps) * KC;
     const i64 nc = std::min(NC, M.n - jc), kc = std::min(KC, M.k - pc);
     const i64 panels = (nc + NR - 1) / NR;
     std::atomic<i64>* c = J.ctr + 4 * s;
+    std::atomic<i64>* grp = J.grp + icBlocks * s;  // per row block: next panel group
     for (i64 u; (u = c[0].fetch_add(1, std::memory_order_relaxed)) < panels;) {
       const i64 j = jc + u * NR;
       packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, J.Bp + u * NR * kc);
       c[1].fetch_add(1, std::memory_order_release);
     }
     spinUntil([&] { return c[1].load(std::memory_order_acquire) == panels; });
-    // about 8 units per row block and thread count, each at least one panel
-    const i64 groups = std::max<i64>(1, std::min<i64>(panels, (8 + icBlocks - 1) / icBlocks));
-    const i64 per = (panels + groups - 1) / groups;
-    const i64 units = icBlocks * ((panels + per - 1) / per);
+    // groups of at least 2 panels, about 8 per row block: what is left of a block when the
+    // blocks run out is shared in those pieces
+    const i64 per = std::max<i64>(2, (panels + 7) / 8);
     const i64 perRow = (panels + per - 1) / per;
+    const i64 units = icBlocks * perRow;
     const int acc = M.beta || pc > 0;
-    for (i64 u; (u = c[2].fetch_add(1, std::memory_order_relaxed)) < units;) {
-      const i64 ib = u / perRow, gr = u % perRow;
+    auto work = [&](i64 ib, bool packed) {
       const i64 ic = ib * MC, mc = std::min(MC, M.m - ic);
-      if (haveA != s * icBlocks + ib) {
-        for (i64 i = 0; i < mc; i += MR) packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
-        haveA = s * icBlocks + ib;
+      for (i64 gr; (gr = grp[ib].fetch_add(1, std::memory_order_relaxed)) < perRow;) {
+        if (!packed) {
+          for (i64 i = 0; i < mc; i += MR) packAAt(T, M, ic + i, pc, std::min(MR, mc - i), kc, Ap + i * kc);
+          packed = true;
+        }
+        macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per),
+                    M.bias && pc + kc >= M.k ? M.bias + jc : nullptr);
+        c[3].fetch_add(1, std::memory_order_release);
       }
-      macroKernel(T, mc, nc, kc, Ap, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per),
-                  M.bias && pc + kc >= M.k ? M.bias + jc : nullptr);
-      c[3].fetch_add(1, std::memory_order_release);
-    }
+    };
+    for (i64 ib; (ib = c[2].fetch_add(1, std::memory_order_relaxed)) < icBlocks;) work(ib, false);
+    // no block left to claim: help with the groups still open, from the last blocks claimed back
+    for (i64 ib = icBlocks - 1; ib >= 0; ib--) work(ib, false);
     spinUntil([&] { return c[3].load(std::memory_order_acquire) == units; });
   }
 }
@@ -461,10 +472,14 @@ static void gemmShared(const IsaTable* T, const Mat& M, int nt) {
   J.nt = nt;
   J.kSteps = (M.k + KC - 1) / KC;
   J.nSteps = ((M.n + NC - 1) / NC) * J.kSteps;
-  std::atomic<i64> small[4 * 16];
-  std::atomic<i64>* ctr = J.nSteps <= 16 ? small : new std::atomic<i64>[4 * J.nSteps];
-  for (i64 i = 0; i < 4 * J.nSteps; i++) ctr[i].store(0, std::memory_order_relaxed);
+  J.icBlocks = (M.m + T->mc - 1) / T->mc;
+  // counters: 4 per step, then (per-thread A) one per step and row block
+  const i64 nCtr = 4 * J.nSteps + (shareA ? 0 : J.nSteps * J.icBlocks);
+  std::atomic<i64> small[128];
+  std::atomic<i64>* ctr = nCtr <= 128 ? small : new std::atomic<i64>[nCtr];
+  for (i64 i = 0; i < nCtr; i++) ctr[i].store(0, std::memory_order_relaxed);
   J.ctr = ctr;
+  J.grp = ctr + 4 * J.nSteps;
   auto task = [&](int, int) { sharedWorker(J); };
   parallel(nt, task);
   if (ctr != small) delete[] ctr;
