@@ -2,7 +2,11 @@
  * W1 (GEMM fp32, see shared WORKLOADS.md) at the kernel level: C = A·B, n x n row-major, A and
  * B uniform in [-1, 1), GFLOP/s = 2n^3/t per call, median/min/max over the W1 repetition plan.
  *
- * Runs, in one process and interleaved per size so the shared machine's noise hits all alike:
+ * Runs, in one process and interleaved per size so the shared machine's noise hits all alike
+ * (and, with numpy, in 3 rounds per size and thread count, nabla first then numpy first then
+ * nabla first again, each round the W1 plan of warm-up and timed calls; the figures are over the
+ * timed calls of all rounds: this machine's speed moves by 15 % from one second to the next, and
+ * one round each, seconds apart, once put nabla in a slow second and numpy in a fast one):
  *   - nabla native (the addon's BLIS-style GEMM) on 1 and 2 threads;
  *   - nabla ts (the reference TypeScript kernel): full product up to n = 512, above that rows
  *     0..127 only (GFLOP/s = 2*128*n^2/t), as WORKLOADS does for naive JS;
@@ -30,6 +34,8 @@ export interface GemmBenchOptions {
   ts?: boolean;
   /** stop adding repetitions after this many seconds once a cell has 3 (WORKLOADS: 25) */
   capS?: number;
+  /** rounds of nabla and numpy alternating, per size and thread count (default 3 with numpy, 1 without or with quick) */
+  rounds?: number;
   /** print the table (default true) */
   print?: boolean;
   /** write bench/results/gemm.json (default true) */
@@ -85,7 +91,7 @@ function hasNumpy(): boolean {
   return spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 }
 
-function runNumpy(n: number, threads: number, warm: number, reps: number, capS: number): { s: Summary; cpuPar: number; blas: string } | null {
+function runNumpy(n: number, threads: number, warm: number, reps: number, capS: number): { s: Summary; cpuPar: number; blas: string; g: number[] } | null {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
   // the AVX2 stand-in (bench/run.ts --isa avx2 on an AVX-512 CPU): OpenBLAS's AVX2 (Haswell) kernels
   const coretype = process.env['NABLA_BENCH_STANDIN'] === 'avx2' || process.env['NABLA_ISA'] === 'avx2' ? ['OPENBLAS_CORETYPE=Haswell'] : [];
@@ -95,7 +101,7 @@ function runNumpy(n: number, threads: number, warm: number, reps: number, capS: 
   });
   if (r.status !== 0) return null;
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { g: number[]; cpuPar: number; blas: string };
-  return { s: summarise(j.g), cpuPar: j.cpuPar, blas: j.blas };
+  return { s: summarise(j.g), cpuPar: j.cpuPar, blas: j.blas, g: j.g };
 }
 
 /** The backend's GemmArgs for rows [0, rows) of C = A·B, all n x n row-major, no transposes. */
@@ -103,7 +109,7 @@ export function gemmArgs(n: number, rows: number, a: Float32Array, b: Float32Arr
   return { batch: 1, m: rows, n, k: n, a, aOffset: 0, lda: n, transA: false, strideA: 0, b, bOffset: 0, ldb: n, transB: false, strideB: 0, c, cOffset: 0, ldc: n, strideC: 0, beta: 0 };
 }
 
-function timeCalls(call: () => void, warm: number, reps: number, capS: number, flops: number): { s: Summary; cpuPar: number } {
+function timeCalls(call: () => void, warm: number, reps: number, capS: number, flops: number): { s: Summary; cpuPar: number; g: number[] } {
   for (let i = 0; i < warm; i++) call();
   const clock = new Clock();
   const g: number[] = [];
@@ -115,7 +121,7 @@ function timeCalls(call: () => void, warm: number, reps: number, capS: number, f
     g.push(flops / (ms * 1e6));
     if (g.length >= 3 && (performance.now() - t0) / 1000 > capS) break;
   }
-  return { s: summarise(g), cpuPar: clock.cpuPar };
+  return { s: summarise(g), cpuPar: clock.cpuPar, g };
 }
 
 export function runGemmBench(opts: GemmBenchOptions = {}): GemmBenchRow[] {
@@ -123,6 +129,7 @@ export function runGemmBench(opts: GemmBenchOptions = {}): GemmBenchRow[] {
   const capS = opts.capS ?? (opts.quick ? 2 : 25);
   const native = loadNativeBackend();
   const withNumpy = (opts.numpy ?? true) && hasNumpy();
+  const rounds = Math.max(1, opts.rounds ?? (withNumpy && !opts.quick ? 3 : 1));
   const rows: GemmBenchRow[] = [];
   const prevThreads = getNumThreads();
   let blas = '';
@@ -135,18 +142,36 @@ export function runGemmBench(opts: GemmBenchOptions = {}): GemmBenchRow[] {
       const warm = opts.quick ? Math.min(1, p.warmup) : p.warmup;
       const reps = opts.quick ? 3 : p.reps;
       for (const threads of [1, 2]) {
-        if (native) {
+        const nat: { g: number[]; cpu: number[] } = { g: [], cpu: [] };
+        const np: { g: number[]; cpu: number[] } = { g: [], cpu: [] };
+        const args = gemmArgs(n, n, a, b, c);
+        const runNabla = (): void => {
+          if (!native) return;
           setNumThreads(threads);
-          const args = gemmArgs(n, n, a, b, c);
-          const r = timeCalls(() => native.gemm!(args), warm, reps, capS, 2 * n ** 3);
-          rows.push({ n, impl: 'nabla-native', threads, median: r.s.median, min: r.s.min, max: r.s.max, reps: r.s.n, cpuPar: r.cpuPar, rows: n, maxErr: maxErr(a, b, c, n) });
+          const r = timeCalls(() => native.gemm!(args), warm, reps, capS / rounds, 2 * n ** 3);
+          nat.g.push(...r.g);
+          nat.cpu.push(r.cpuPar);
+        };
+        const runPy = (): void => {
+          if (!withNumpy) return;
+          const r = runNumpy(n, threads, p.warmup, reps, capS / rounds);
+          if (!r) return;
+          blas = r.blas;
+          np.g.push(...r.g);
+          np.cpu.push(r.cpuPar);
+        };
+        for (let round = 0; round < rounds; round++) {
+          const order = round % 2 === 0 ? [runNabla, runPy] : [runPy, runNabla];
+          for (const run of order) run();
         }
-        if (withNumpy) {
-          const r = runNumpy(n, threads, p.warmup, p.reps, capS);
-          if (r) {
-            blas = r.blas;
-            rows.push({ n, impl: 'numpy', threads, median: r.s.median, min: r.s.min, max: r.s.max, reps: r.s.n, cpuPar: r.cpuPar, rows: n, note: r.blas });
-          }
+        const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+        if (nat.g.length > 0) {
+          const s = summarise(nat.g);
+          rows.push({ n, impl: 'nabla-native', threads, median: s.median, min: s.min, max: s.max, reps: s.n, cpuPar: mean(nat.cpu), rows: n, maxErr: maxErr(a, b, c, n) });
+        }
+        if (np.g.length > 0) {
+          const s = summarise(np.g);
+          rows.push({ n, impl: 'numpy', threads, median: s.median, min: s.min, max: s.max, reps: s.n, cpuPar: mean(np.cpu), rows: n, note: blas });
         }
       }
       if (opts.ts ?? true) {

@@ -5,7 +5,7 @@
  * the transposes), by wrapping the backend's kernels with timers. Everything outside kernels
  * (op dispatch, shape logic, allocation, GC) shows up as the phase time not covered by kernels.
  *
- *   npx tsx bench/profile.ts w2 [--backend native|ts] [--threads 1] [--steps 200]
+ *   npx tsx bench/profile.ts w2 [--backend native|wasm|ts] [--threads 1] [--steps 200]
  *
  * For a JS-level profile instead: node --cpu-prof --import tsx bench/profile.ts w3 --steps 50
  * On a shared machine, `--clock cpu` times with the process's CPU time (process.cpuUsage) instead
@@ -91,7 +91,7 @@ function phase<T>(p: Phase, f: () => T): T {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const opt = (k: string, d: string): string => {
     const i = argv.indexOf(k);
@@ -105,6 +105,10 @@ function main(): void {
   if (clock !== 'wall' && clock !== 'cpu') throw new Error(`profile: --clock must be wall or cpu, got '${clock}'`);
   if (clock === 'cpu') now = cpuNow;
   initBackends();
+  if (backend === 'wasm') {
+    await nb.initWasm();
+    nb.setWasmThreads(threads);
+  }
   nb.setBackend(backend);
   if (backend === 'native') setNumThreads(threads);
   nb.manualSeed(0);
@@ -177,7 +181,7 @@ function main(): void {
   const wall = now() - t0;
   const kTotal = [...kernelMs.values()].reduce((s, e) => s + e.ms, 0);
   const per = (ms: number): string => `${((ms / steps) * 1000).toFixed(0).padStart(8)} us/step`;
-  console.log(`${w} on '${backend}'${backend === 'native' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}${clock === 'cpu' ? ', CPU time' : ''}: ${steps} steps, ${(wall / steps).toFixed(3)} ms/step, ${((units * steps * 1000) / wall).toFixed(0)} ${unitName}/s (timers add some overhead)`);
+  console.log(`${w} on '${backend}'${backend === 'native' || backend === 'wasm' ? ` (${threads} thread${threads > 1 ? 's' : ''})` : ''}${clock === 'cpu' ? ', CPU time' : ''}: ${steps} steps, ${(wall / steps).toFixed(3)} ms/step, ${((units * steps * 1000) / wall).toFixed(0)} ${unitName}/s (timers add some overhead)`);
   console.log('\nphases:');
   for (const [p, ms] of phaseMs) console.log(`  ${p.padEnd(10)} ${per(ms)} ${((100 * ms) / wall).toFixed(1).padStart(5)} %`);
   console.log(`  kernels   ${per(kTotal)} ${((100 * kTotal) / wall).toFixed(1).padStart(5)} %  (the rest: dispatch, views, allocation, GC in JS)`);
@@ -191,4 +195,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -221,3 +221,36 @@ test('the bound on resident bytes holds (least recently used go first) and 0 kee
     }
   });
 });
+
+test('optimizer steps work in the resident copies of the weights and moments, with the same results as keeping nothing', { skip }, () => {
+  const run = (keep: boolean): { w: Float32Array; m: Float32Array; count: number } => {
+    let out = { w: new Float32Array(0), m: new Float32Array(0), count: 0 };
+    onWasm(() => {
+      const before = rt().residentInfo().max;
+      rt().setMaxResidentBytes(keep ? before : 0);
+      try {
+        nb.manualSeed(5);
+        const lin = new nb.nn.Linear(IN, OUT);
+        const opt = new nb.optim.Adam(lin.parameters(), { lr: 0.01 });
+        const x = nb.randn([8, IN]);
+        for (let s = 0; s < 6; s++) {
+          opt.zeroGrad();
+          lin.forward(x).square().sum().backward();
+          opt.step();
+        }
+        const state = opt.stateDict().state as Record<string, Record<string, nb.Tensor>>;
+        const m = Object.values(state)[0]!['exp_avg']!;
+        out = { w: lin.weight.data() as Float32Array, m: m.data() as Float32Array, count: rt().residentInfo().count };
+      } finally {
+        rt().setMaxResidentBytes(before);
+      }
+    });
+    return out;
+  };
+  const kept = run(true), none = run(false);
+  // the weight and its two moments (24 KB each) stay resident across the steps
+  assert.ok(kept.count >= 3, `expected the weight and Adam's moments resident, got ${kept.count} copies`);
+  assert.equal(none.count, 0);
+  assert.deepEqual(kept.w, none.w, 'weights after 6 Adam steps differ with resident copies');
+  assert.deepEqual(kept.m, none.m, "Adam's first moment differs with resident copies");
+});

@@ -16,7 +16,9 @@
  * time a call reads it whole, and later calls read it (or any part) there instead of copying it (a model's
  * weights: batch-1 inference spent about half its time copying them). Every write nabla makes to
  * an array is reported (this runtime's written ranges in `finish()`, the rest through
- * `noteWrite`), which drops the copy; changing backends drops all. At most `maxResidentBytes` are
+ * `noteWrite`), which drops the copy, except a call of this runtime's own that writes an array
+ * with a copy here: it works in the copy and copies the result out (the copy stays current: an
+ * optimizer's parameters and moments). Changing backends drops all. At most `maxResidentBytes` are
  * kept (least recently used go first); a copy whose array the garbage collector frees is freed
  * with it. See core/residency.ts for why no write can be missed.
  */
@@ -97,8 +99,16 @@ export class WasmRuntime implements StorageCopies {
   private readonly rAt = new Float64Array(MAX_OPERANDS);
   /** the one array whose range a region holds (small copies go element by element), or null */
   private readonly rOnly: (TypedArray | null)[] = [];
-  /** 1: the region is read from a resident copy (nothing to lay out or copy) */
+  /**
+   * 1: the region is read from a resident copy (nothing to lay out or copy); 2: the region is
+   * written, and its array has a resident copy: the kernel works in that copy (nothing copied in),
+   * the written range is copied out as usual, and the copy stays (it then equals the array)
+   */
   private readonly rResident = new Int32Array(MAX_OPERANDS);
+  /** the copies the current call writes in place, until its finish() (a call that fails before it leaves them stale: dropped) */
+  private readonly writing: Resident[] = [];
+  /** the buffer whose copy finish() keeps while it reports the write to every holder */
+  private sparing: ArrayBufferLike | null = null;
 
   // resident inputs (see the file's comment)
   private residents = new WeakMap<ArrayBufferLike, Resident>();
@@ -163,6 +173,12 @@ export class WasmRuntime implements StorageCopies {
   begin(): void {
     this.n = 0;
     this.nr = 0;
+    // a call that wrote into resident copies and did not finish (its kernel failed): they may
+    // hold part of what it wrote, which its arrays do not
+    if (this.writing.length > 0) {
+      for (const e of this.writing) this.free(e);
+      this.writing.length = 0;
+    }
     this.views();
   }
 
@@ -243,8 +259,8 @@ export class WasmRuntime implements StorageCopies {
     let total = 0;
     for (let r = 0; r < this.nr; r++) {
       this.rResident[r] = 0;
-      if (this.rMode[r] === IN && this.canKeep && this.keep(r)) {
-        this.rResident[r] = 1;
+      if (this.canKeep && (this.rMode[r] === IN ? this.keep(r) : this.inPlace(r))) {
+        this.rResident[r] = this.rMode[r] === IN ? 1 : 2;
         continue;
       }
       const pad = this.rLo[r]! % 8;
@@ -256,7 +272,12 @@ export class WasmRuntime implements StorageCopies {
     this.views();
     const poison = uninitPoisoned();
     for (let r = 0; r < this.nr; r++) {
-      if (this.rResident[r] === 1) continue;
+      if (this.rResident[r] === 2 && this.rMode[r] === OUT && poison) {
+        // (with poisoned outputs the copy takes the poison, so an element the kernel skips shows)
+        const n = this.rHi[r]! - this.rLo[r]!;
+        this.u8.set(new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n), this.rAt[r]!);
+      }
+      if (this.rResident[r] !== 0) continue;
       this.rAt[r] = arena + this.rAt[r]!;
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r] === OUT && !poison)) continue;
@@ -271,15 +292,44 @@ export class WasmRuntime implements StorageCopies {
     for (let r = 0; r < this.nr; r++) {
       const n = this.rHi[r]! - this.rLo[r]!;
       if (n <= 0 || (this.rMode[r]! & OUT) === 0) continue;
-      if (n <= SMALL && this.small(r, false)) {
-        noteBufferWrite(this.rBuf[r]!);
-        continue;
-      }
-      new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
+      if (!(n <= SMALL && this.small(r, false))) new Uint8Array(this.rBuf[r]!, this.rLo[r]!, n).set(this.u8.subarray(this.rAt[r]!, this.rAt[r]! + n));
+      // every other copy of the buffer is stale now; this runtime's own, written in place, is not
+      this.sparing = this.rResident[r] === 2 ? this.rBuf[r]! : null;
       noteBufferWrite(this.rBuf[r]!);
+      this.sparing = null;
     }
+    this.writing.length = 0;
     this.n = 0;
     this.nr = 0;
+  }
+
+  /**
+   * Lets a written region r work in its array's resident copy, if the array has one (an
+   * optimizer's parameters and moments, written by every step and read whole by the next):
+   * nothing is copied in, and finish() keeps the copy; false otherwise (written in part or in
+   * full with no copy yet: the arena as usual).
+   */
+  private inPlace(r: number): boolean {
+    const a = this.rOnly[r];
+    if (a == null || !mayKeepCopy(a)) return false;
+    const buf = a.buffer;
+    let e = this.residents.get(buf);
+    if (e === undefined) {
+      // an array read and written whole by a second call (an optimizer's moments) is made
+      // resident like an input (admit copies it in: what this call needed anyway)
+      if (this.rMode[r] !== INOUT || a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0) return false;
+      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return false;
+      if (!this.seen.has(buf)) {
+        this.seen.add(buf);
+        return false;
+      }
+      e = this.admit(buf);
+      if (e === undefined) return false;
+    }
+    e.use = this.calls;
+    this.writing.push(e);
+    this.rAt[r] = e.at + this.rLo[r]!;
+    return true;
   }
 
   /**
@@ -349,6 +399,7 @@ export class WasmRuntime implements StorageCopies {
 
   /** The buffer was written: its copy (if any) is dropped. */
   dropCopy(buffer: ArrayBufferLike): void {
+    if (buffer === this.sparing) return;
     const e = this.residents.get(buffer);
     if (e !== undefined) this.free(e);
   }
