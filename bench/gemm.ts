@@ -65,7 +65,8 @@ export interface GemmBenchRow {
 const PY = `
 import json, os, sys, time
 import numpy as np
-n, warm, reps, cap = (int(a) for a in sys.argv[1:5])
+n, warm, reps = (int(a) for a in sys.argv[1:4])
+cap = float(sys.argv[4])
 rng = np.random.default_rng(0)
 a = rng.uniform(-1, 1, (n, n)).astype(np.float32)
 b = rng.uniform(-1, 1, (n, n)).astype(np.float32)

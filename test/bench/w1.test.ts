@@ -1,6 +1,7 @@
 // W1 bench pieces: the pure-JS GEMM peers (kernels, row ranges, the 2-worker cell), the PEAK
 // OpenBLAS settings, and the report's PEAK/pure-JS aggregation.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { KERNELS, naive } from '../../bench/purejs/kernels.js';
 import { naiveRows, runPureJs } from '../../bench/purejs/gemm.js';
@@ -9,6 +10,7 @@ import { blasVariants } from '../../bench/plan.js';
 import { Results, peakAt, peakTable, pureJsTable, w1Summary } from '../../bench/report.js';
 import { PEAK_CASE } from '../../bench/lib/peak.js';
 import type { CellResult, CellSpec } from '../../bench/lib/types.js';
+import { runGemmBench } from '../../bench/gemm.js';
 
 test('pure-JS kernels compute C = A·B (sizes off the 4/128/512 grid, partial row ranges)', () => {
   for (const n of [1, 7, 130, 517]) {
@@ -88,4 +90,13 @@ test('report: PEAK compares nabla with the best OpenBLAS median and best call; p
   const pk = peakTable(busy);
   assert.match(pk, /\| nabla native \| 2 \| 150 \| 75\.0–300 \| 300 \| 5 \| 1\.10 \(busy\) \|/);
   assert.match(pk, /\| numpy, env unset \| 2 \| 300 \| 150–330 \| 330 \| 5 \| 2\.00 \| 0\.50x \| 0\.45x \|/);
+});
+
+test('runGemmBench: nabla and numpy in alternating rounds, the timed calls of every round counted', { skip: spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0 ? false : 'no numpy' }, () => {
+  const rows = runGemmBench({ sizes: [64], rounds: 2, ts: false, print: false, write: false, capS: 25 });
+  // plan(64): 21 timed calls a round; 2 rounds for each of nabla (when the addon loads) and numpy, on 1 and 2 threads
+  const np = rows.filter((r) => r.impl === 'numpy');
+  assert.deepEqual(np.map((r) => [r.threads, r.reps]), [[1, 42], [2, 42]]);
+  for (const r of rows.filter((q) => q.impl === 'nabla-native')) assert.equal(r.reps, 42);
+  for (const r of rows) assert.ok(r.median > 0 && r.min <= r.median && r.median <= r.max, JSON.stringify(r));
 });
