@@ -10,7 +10,7 @@ import * as web from '../../src/browser.js';
 import * as node from '../../src/index.js';
 
 const NODE_ONLY: Record<string, string[]> = {
-  '': ['load', 'loadSafetensors', 'report', 'save', 'setWasmThreads', 'stopWasmThreads'],
+  '': ['gcTuning', 'load', 'loadSafetensors', 'report', 'save', 'setWasmThreads', 'stopWasmThreads'],
   data: ['FASHION_MNIST_DIR', 'fashionMNIST', 'fashionMNISTClasses', 'readIdx'],
   train: ['DATASETS', 'RunDir', 'asLayout', 'datasetRecipe', 'loadCheckpoint', 'lockOwnerAlive', 'saveCheckpoint'],
   onnx: ['export', 'exportOnnx'],
