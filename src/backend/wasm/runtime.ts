@@ -312,23 +312,12 @@ export class WasmRuntime implements StorageCopies {
   private inPlace(r: number): boolean {
     const a = this.rOnly[r];
     if (a == null || !mayKeepCopy(a)) return false;
-    const buf = a.buffer;
-    let e = this.residents.get(buf);
-    if (e === undefined) {
-      // an array read and written whole by a second call (an optimizer's moments) is made
-      // resident like an input (admit copies it in: what this call needed anyway)
-      if (this.rMode[r] !== INOUT || a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0) return false;
-      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return false;
-      if (!this.seen.has(buf)) {
-        this.seen.add(buf);
-        return false;
-      }
-      e = this.admit(buf);
-      if (e === undefined) return false;
-    }
-    e.use = this.calls;
+    // with no copy yet, only an array read and written whole (an optimizer's moments) is made
+    // resident like an input (admit copies it in: what this call needed anyway)
+    if (this.rMode[r] !== INOUT && !this.residents.has(a.buffer)) return false;
+    const e = this.copyOf(r, a);
+    if (e === undefined) return false;
     this.writing.push(e);
-    this.rAt[r] = e.at + this.rLo[r]!;
     return true;
   }
 
@@ -338,24 +327,32 @@ export class WasmRuntime implements StorageCopies {
    */
   private keep(r: number): boolean {
     const a = this.rOnly[r];
-    if (a == null || a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0 || !mayKeepCopy(a)) return false;
+    return a != null && mayKeepCopy(a) && this.copyOf(r, a) !== undefined;
+  }
+
+  /**
+   * The resident copy of region r's array (the region's address set in it), made now if the call
+   * covers the whole array and an earlier call did too; undefined otherwise. Only a call reading
+   * the whole array makes it resident (a weight; not one step's slice of a sequence's outputs,
+   * which would copy the whole array for a part of it).
+   */
+  private copyOf(r: number, a: TypedArray): Resident | undefined {
     const buf = a.buffer;
     let e = this.residents.get(buf);
     if (e === undefined) {
-      // only a call reading the whole array makes it resident (a weight; not one step's slice of
-      // a sequence's outputs, which would copy the whole array for a part of it)
-      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return false;
+      if (a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0) return undefined;
+      if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return undefined;
       if (!this.seen.has(buf)) {
         this.seen.add(buf);
-        return false;
+        return undefined;
       }
       e = this.admit(buf);
-      if (e === undefined) return false;
+      if (e === undefined) return undefined;
     }
     e.use = this.calls;
     // byte b of the buffer is at e.at + b
     this.rAt[r] = e.at + this.rLo[r]!;
-    return true;
+    return e;
   }
 
   /** Copies a whole buffer into a block of its own, making room (least recently used first). */
