@@ -1,12 +1,14 @@
 /**
  * What the Chromium tests share: Debian's browser, its launch flags, the skip reason when it is
  * absent, a fresh browser with one page whose console errors are collected, a loopback server of
- * fixed routes, and one of a directory (a built site) with the cross-origin isolation headers.
+ * fixed routes, one of a directory (a built site) with the cross-origin isolation headers, the
+ * web/ site built, served and opened in one call, and a second page with the .wasm files blocked.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -82,4 +84,41 @@ export function serveDir(dir: string): Promise<{ server: Server; origin: string 
       resolve({ server, origin: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}` });
     });
   });
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Builds the web/ site with Vite into a temporary directory (only the pages `input` names, when
+ * given), serves it (`serveDir`: cross-origin isolated) and opens headless Chromium (`openPage`);
+ * `close()` ends the browser and the server and removes the build.
+ */
+export async function openBuiltSite(name: string, viewport: { width: number; height: number }, input?: string): Promise<{ context: BrowserContext; page: Page; errors: string[]; origin: string; close(): Promise<void> }> {
+  const { build } = await import('vite');
+  const out = mkdtempSync(join(tmpdir(), `nabla-web-${name}-`));
+  try {
+    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, ...(input ? { rollupOptions: { input } } : {}) } });
+  } catch (e) {
+    rmSync(out, { recursive: true, force: true });
+    throw e;
+  }
+  const { server, origin } = await serveDir(out);
+  const opened = await openPage(name, viewport);
+  const close = async (): Promise<void> => {
+    await opened.close();
+    rmSync(out, { recursive: true, force: true });
+    server.close();
+  };
+  return { ...opened, origin, close };
+}
+
+/** Runs `f` on a new page of `context` whose .wasm requests fail (from then on, for every page of the context), then closes that page. */
+export async function withoutWasm(context: BrowserContext, f: (page: Page) => Promise<void>): Promise<void> {
+  await context.route('**/*.wasm', (route) => route.abort());
+  const bare = await context.newPage();
+  try {
+    await f(bare);
+  } finally {
+    await bare.close();
+  }
 }

@@ -9,12 +9,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { openPage, serveDir, skip } from './chromium-env.js';
+import { openBuiltSite, skip, withoutWasm } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -54,14 +53,9 @@ const mapStats = (page: Page): Promise<{ maps: number; varied: number }> => page
 })()`);
 
 test('draw a digit: strokes drawn with the mouse are classified by the CNN, with probabilities and feature maps', { skip, timeout: 90_000 }, async (t) => {
-  const { build } = await import('vite');
-  const out = mkdtempSync(join(tmpdir(), 'nabla-web-digit-'));
-  // this page alone (the trainer's worker is most of the site's build time)
-  const input = join(ROOT, 'web', 'digit.html');
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, rollupOptions: { input } } });
   assert.match(readFileSync(join(ROOT, 'web', 'index.html'), 'utf8'), /href="\.\/digit\.html"/, 'the trainer page links to the digit page');
-  const { server, origin } = await serveDir(out);
-  const { context, page, errors, close } = await openPage('digit', { width: 1180, height: 560 });
+  // this page alone (the trainer's worker is most of the site's build time)
+  const { context, page, errors, origin, close } = await openBuiltSite('digit', { width: 1180, height: 560 }, join(ROOT, 'web', 'digit.html'));
   try {
     await page.goto(`${origin}/digit.html`);
     await page.waitForFunction(() => (globalThis as unknown as { nablaDigit?: DigitState }).nablaDigit?.ready === true, null, { timeout: 30_000 });
@@ -117,9 +111,7 @@ test('draw a digit: strokes drawn with the mouse are classified by the CNN, with
     assert.deepEqual(errors, [], 'no console errors');
 
     // without its .wasm (the request fails), the page says why and classifies on the TypeScript backend
-    await context.route('**/*.wasm', (route) => route.abort());
-    const bare = await context.newPage();
-    try {
+    await withoutWasm(context, async (bare) => {
       await bare.goto(`${origin}/digit.html`);
       await bare.waitForFunction(() => (globalThis as unknown as { nablaDigit?: DigitState }).nablaDigit?.ready === true, null, { timeout: 30_000 });
       await stroke(bare, shapes[0]![2]);
@@ -129,12 +121,8 @@ test('draw a digit: strokes drawn with the mouse are classified by the CNN, with
       assert.ok(s.wasmError !== null && s.wasmError.length > 0, 'the wasm failure is reported');
       assert.match(await bare.textContent('#status') ?? '', /backend ts \(wasm unavailable: /);
       assert.equal(s.prediction, 1);
-    } finally {
-      await bare.close();
-    }
+    });
   } finally {
     await close();
-    rmSync(out, { recursive: true, force: true });
-    server.close();
   }
 });

@@ -11,22 +11,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPage, serveDir, skip } from './chromium-env.js';
+import { openBuiltSite, skip, withoutWasm } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; threads: number; threadsNote: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
-  const { build } = await import('vite');
-  const out = mkdtempSync(join(tmpdir(), 'nabla-web-'));
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
-  const { server, origin } = await serveDir(out);
-  const { context, page, errors, close } = await openPage('web', { width: 1320, height: 640 });
+  const { context, page, errors, origin, close } = await openBuiltSite('web', { width: 1320, height: 640 });
   try {
     await page.goto(`${origin}/`);
     const state = (): Promise<State> => page.evaluate(() => ({ ...(globalThis as unknown as { nablaPlayground: State }).nablaPlayground }));
@@ -136,9 +131,7 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
     assert.deepEqual(errors, [], 'no console errors');
 
     // without its .wasm (the request fails), the worker says why and trains on the TypeScript backend
-    await context.route('**/*.wasm', (route) => route.abort());
-    const bare = await context.newPage();
-    try {
+    await withoutWasm(context, async (bare) => {
       await bare.goto(`${origin}/`);
       await bare.waitForFunction(() => {
         const s = (globalThis as unknown as { nablaPlayground?: { backend: string | null; frames: number } }).nablaPlayground;
@@ -153,12 +146,8 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
       assert.ok(sTs.wasmError !== null && sTs.wasmError.length > 0, 'the wasm failure is reported');
       assert.equal(sTs.error, null);
       assert.ok(sTs.testLoss < 0.3, `on ts, XOR test loss after ${sTs.step} steps is ${sTs.testLoss}`);
-    } finally {
-      await bare.close();
-    }
+    });
   } finally {
     await close();
-    rmSync(out, { recursive: true, force: true });
-    server.close();
   }
 });

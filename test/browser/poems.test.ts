@@ -11,11 +11,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPage, serveDir, skip } from './chromium-env.js';
+import { openBuiltSite, skip, withoutWasm } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,16 +24,12 @@ interface State {
 }
 
 test('the poem page generates Tang-poem text with the committed GPT in its worker and draws its attention', { skip, timeout: 60_000 }, async (t) => {
-  const { build } = await import('vite');
   const vocab = JSON.parse(readFileSync(join(ROOT, 'web/public/models/tang-gpt/vocab.json'), 'utf8')) as { chars: string[] };
   const t0 = performance.now();
   const mark: string[] = [];
   const lap = (what: string): number => mark.push(`${what} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const out = mkdtempSync(join(tmpdir(), 'nabla-poems-'));
-  await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } });
-  lap('built');
-  const { server, origin } = await serveDir(out);
-  const { context, page, errors, close } = await openPage('poems', { width: 1320, height: 860 });
+  const { context, page, errors, origin, close } = await openBuiltSite('poems', { width: 1320, height: 860 });
+  lap('built and opened');
   try {
     await page.goto(`${origin}/poems.html`);
     const state = (): Promise<State> => page.evaluate('({ ...globalThis.nablaPoems })') as Promise<State>;
@@ -126,10 +121,8 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
     assert.ok(maxGap <= 250, `a main-thread frame gap of ${maxGap.toFixed(0)} ms while generating`);
 
     // without its .wasm (the request fails), the worker says why and generates on the TypeScript backend
-    await context.route('**/*.wasm', (route) => route.abort());
     lap('screenshot');
-    const bare = await context.newPage();
-    try {
+    await withoutWasm(context, async (bare) => {
       await bare.goto(`${origin}/poems.html`);
       await bare.waitForFunction('globalThis.nablaPoems !== undefined && (globalThis.nablaPoems.backend !== null || globalThis.nablaPoems.error !== null)', null, { timeout: 30_000 });
       await bare.fill('#length', '24');
@@ -144,12 +137,8 @@ test('the poem page generates Tang-poem text with the committed GPT in its worke
       assert.equal([...ts.text].length, 24);
       lap('ts page');
       t.diagnostic(`times: ${mark.join(', ')}`);
-    } finally {
-      await bare.close();
-    }
+    });
   } finally {
     await close();
-    rmSync(out, { recursive: true, force: true });
-    server.close();
   }
 });
