@@ -7,6 +7,7 @@ import { DATASETS, type DatasetName, type Points } from './datasets.js';
 import { drawBoundary, drawLosses } from './draw.js';
 import { drawNetwork } from './network.js';
 import { GRID, type Activation, type FromWorker, type NetworkView, type OptimizerName, type ToWorker, type TrainConfig } from './protocol.js';
+import { el as byId } from './dom.js';
 
 export interface PlaygroundState {
   backend: string | null;
@@ -27,11 +28,7 @@ export interface PlaygroundState {
   explained: number;
 }
 
-function el<T extends HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
-  if (e === null) throw new Error(`playground: no element #${id}`);
-  return e as T;
-}
+const el = <T extends HTMLElement>(id: string): T => byId<T>('playground', id);
 
 const form = el<HTMLFormElement>('controls');
 const boundary = el<HTMLCanvasElement>('boundary');

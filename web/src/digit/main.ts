@@ -12,6 +12,7 @@ import { magma, paint } from './heatmap.js';
 import { classify, loadDigitModel, type DigitModel } from './model.js';
 import { DrawingPad } from './pad.js';
 import { SIDE, toMnist, type Point } from './preprocess.js';
+import { el as byId } from '../dom.js';
 
 export interface DigitState {
   ready: boolean;
@@ -30,11 +31,7 @@ export interface DigitState {
 const state: DigitState = { ready: false, backend: null, wasmError: null, prediction: null, probs: [], ms: 0, classified: 0, error: null };
 (globalThis as unknown as { nablaDigit: DigitState }).nablaDigit = state;
 
-function el<T extends HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
-  if (e === null) throw new Error(`digit page: no element #${id}`);
-  return e as T;
-}
+const el = <T extends HTMLElement>(id: string): T => byId<T>('digit page', id);
 
 const status = el<HTMLDivElement>('status');
 const predicted = el<HTMLDivElement>('predicted');

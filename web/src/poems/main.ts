@@ -7,6 +7,7 @@ import { rendersChinese } from './fonts.js';
 import { drawHeatmap, rowAt } from './heatmap.js';
 import { renderWindow, shadeWindow, type Selection } from './window-text.js';
 import { MODEL_URL, VOCAB_URL, type AttentionView, type FromWorker, type ToWorker } from './protocol.js';
+import { el as byId } from '../dom.js';
 
 export interface PoemsState {
   backend: string | null;
@@ -31,11 +32,7 @@ export interface PoemsState {
   chineseFont: boolean;
 }
 
-function el<T extends HTMLElement>(id: string): T {
-  const e = document.getElementById(id);
-  if (e === null) throw new Error(`poems: no element #${id}`);
-  return e as T;
-}
+const el = <T extends HTMLElement>(id: string): T => byId<T>('poems', id);
 
 const promptIn = el<HTMLInputElement>('prompt');
 const seedIn = el<HTMLInputElement>('seed');
