@@ -10,6 +10,7 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
     if (spec.workload === 'W1' && spec.backend === 'native') return (await import('./nabla/w1.js')).runW1(spec);
     const { prepareNabla } = await import('./nabla/setup.js');
     await prepareNabla(spec);
+    if (spec.workload === 'W1' && spec.pair && spec.backend === 'wasm') return (await import('./nabla/w1wasm-pair.js')).runW1WasmPair(spec);
     if (spec.workload === 'W1') return (await import('./web/nabla.js')).nablaW1(spec);
     if (spec.web && spec.workload === 'W2') return (await import('./web/nabla.js')).nablaW2(spec, (await import('./web/nodedata.js')).fashionNode().train);
     if (spec.web && spec.workload === 'W5') return (await import('./web/nabla.js')).nablaW5(spec);

@@ -116,7 +116,9 @@ export function wasmFloors(res: Results): Floor[] {
   };
   timeFloor('W5 batch-1 us/call vs TF.js wasm raw ops (time ratio)', res.find('W5', 'tfjs', 'wasm', 1, 'raw ops'), 0.7, false);
   timeFloor('W5 batch-1 us/call vs jax-js jit (time ratio)', res.best('W5', 'jaxjs', 'wasm', 'jit'), 1.0, true);
-  speedFloor('W1 GEMM n=1024: nabla wasm 2 threads vs 1', nw('W1', 2, 'n=1024'), nw('W1', 1, 'n=1024'), 1.7);
+  // (from the paired cell when it ran: both thread counts in alternating rounds in one process)
+  const paired = nw('W1', 2, 'n=1024 paired') !== undefined;
+  speedFloor(`W1 GEMM n=1024: nabla wasm 2 threads vs 1${paired ? ' (paired rounds)' : ''}`, nw('W1', 2, paired ? 'n=1024 paired' : 'n=1024'), nw('W1', 1, paired ? 'n=1024 paired' : 'n=1024'), 1.7);
   speedFloor('W2 MLP: nabla wasm 2 threads vs 1', nw('W2', 2), nw('W2', 1), 1.3);
   const ch = res.onEngine('chromium');
   const nd = res.onEngine('node-page');

@@ -23,6 +23,11 @@ export interface CellSpec {
   peers?: boolean;
   /** W1 PEAK: n = 2048 back-to-back calls for budgetS seconds after 3 warm-up calls, instead of the size sweep */
   peak?: boolean;
+  /**
+   * W1 on nabla wasm in Node: 1 and 2 threads in alternating rounds in one process (both on the
+   * threaded module), for the two-threads-vs-one floor (case `n=<n> paired`)
+   */
+  pair?: boolean;
   /** run the platform-neutral cell of bench/web (the code the browser page runs), for the Chromium-vs-Node comparison */
   web?: boolean;
 }

@@ -77,6 +77,21 @@ test('wasm floors: the Node-page and Chromium figures never stand in for the Nod
   assert.equal(f.find((x) => x.floor === 'W2 MLP vs TF.js wasm')!.pass, null);
 });
 
+test('wasm floors: two threads vs one on W1 comes from the paired rounds when they ran', () => {
+  const rs = [
+    cell('W1', 'nabla', 'wasm', 1, 36, { case: 'n=1024' }), cell('W1', 'nabla', 'wasm', 2, 50, { case: 'n=1024' }),
+    cell('W1', 'nabla', 'wasm', 1, 34, { case: 'n=1024 paired' }), cell('W1', 'nabla', 'wasm', 2, 68, { case: 'n=1024 paired' }),
+  ];
+  const f = wasmFloors(new Results(rs)).find((x) => x.floor.startsWith('W1 GEMM n=1024: nabla wasm 2 threads vs 1'))!;
+  assert.equal(f.floor, 'W1 GEMM n=1024: nabla wasm 2 threads vs 1 (paired rounds)');
+  assert.equal(f.ratio, 2);
+  assert.equal(f.pass, true);
+  // the plan runs the paired cell beside the separate ones, in --floors wasm too
+  const plan = planCells(['W1'], false, true, { ...av, wasmFloors: true });
+  assert.ok(plan.some((c) => c.spec.lib === 'nabla' && c.spec.backend === 'wasm' && c.spec.pair === true && c.spec.threads === 2));
+  assert.ok(plan.some((c) => c.spec.lib === 'nabla' && c.spec.backend === 'wasm' && c.spec.pair !== true && c.spec.threads === 2));
+});
+
 test('wasm tables: skipped cells say so and list their reasons; cannot-train is named', () => {
   const skip = `${SKIPPED}nabla backend 'wasm' is not registered; available: ts, native`;
   const rs = [
