@@ -8,6 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as nb from '../../src/index.js';
 import { wasmRuntime, type WasmRuntime } from '../../src/backend/wasm/runtime.js';
 
@@ -194,6 +196,29 @@ test('resident inputs stay bounded and memory flat over many training steps', { 
     const xs = x.slice([0, 1]);
     nb.noGrad(() => [model.forward(xs), model.forward(xs)]);
     assert.ok(rt().residentInfo().count >= 2);
+  });
+});
+
+test('arrays with resident copies die within a synchronous loop (nothing keeps them to the end of the job)', { skip }, () => {
+  // a WeakRef to a buffer would keep it alive until the current job ends: a training loop that
+  // never yields would then keep every array it made resident (gigabytes in an epoch of W3)
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  onWasm(() => {
+    const w = nb.randn([256, 256]);
+    const before = process.memoryUsage().arrayBuffers;
+    let kept = 0;
+    for (let i = 0; i < 40; i++) {
+      // a 1 MB array read whole by two calls: resident from the second
+      const a = nb.randn([1024, 256]);
+      nb.matmul(a, w);
+      nb.matmul(a, w);
+      kept = Math.max(kept, rt().residentInfo().count);
+    }
+    assert.ok(kept >= 2, 'nothing was made resident: the test would prove nothing');
+    gc();
+    const grown = process.memoryUsage().arrayBuffers - before;
+    assert.ok(grown < 16 * 2 ** 20, `${(grown / 2 ** 20).toFixed(1)} MB of array buffers still alive after the loop and a full GC (40 MB made)`);
   });
 });
 

@@ -66,11 +66,16 @@ const MAX_OPERANDS = 12;
 /** How many bytes of resident inputs a runtime keeps by default. */
 export const DEFAULT_RESIDENT_BYTES = 64 * 1024 * 1024;
 
-/** A copy of a whole buffer kept in the module's memory (at `at`, 0 once freed). */
+/**
+ * A copy of a whole buffer kept in the module's memory (at `at`, 0 once freed: the map's entry
+ * then stands for nothing until the buffer is kept again or dies). No WeakRef to the buffer: a
+ * WeakRef made (or dereferenced) keeps its target alive until the current job ends, and a
+ * synchronous training loop is one job, so every array ever kept would live until the loop
+ * yields (gigabytes, and every new array on fresh pages).
+ */
 interface Resident {
   at: number;
   readonly bytes: number;
-  readonly key: WeakRef<ArrayBufferLike>;
   /** the call that last read it */
   use: number;
 }
@@ -129,7 +134,7 @@ export class WasmRuntime implements StorageCopies {
     this.i32 = new Int32Array(this.buf);
     this.f64 = new Float64Array(this.buf);
     this.S = new Float64Array(this.buf, this.scratchAt, 512);
-    this.canKeep = typeof this.x.nb_alloc === 'function' && typeof WeakRef === 'function' && typeof FinalizationRegistry === 'function';
+    this.canKeep = typeof this.x.nb_alloc === 'function' && typeof FinalizationRegistry === 'function';
     if (this.canKeep) addCopyHolder(this);
   }
 
@@ -314,7 +319,7 @@ export class WasmRuntime implements StorageCopies {
     if (a == null || !mayKeepCopy(a)) return false;
     // with no copy yet, only an array read and written whole (an optimizer's moments) is made
     // resident like an input (admit copies it in: what this call needed anyway)
-    if (this.rMode[r] !== INOUT && !this.residents.has(a.buffer)) return false;
+    if (this.rMode[r] !== INOUT && this.resident(a.buffer) === undefined) return false;
     const e = this.copyOf(r, a);
     if (e === undefined) return false;
     this.writing.push(e);
@@ -338,7 +343,7 @@ export class WasmRuntime implements StorageCopies {
    */
   private copyOf(r: number, a: TypedArray): Resident | undefined {
     const buf = a.buffer;
-    let e = this.residents.get(buf);
+    let e = this.resident(buf);
     if (e === undefined) {
       if (a.byteLength < RESIDENT_MIN_BYTES || this.maxResidentBytes === 0) return undefined;
       if (this.rLo[r] !== 0 || this.rHi[r] !== buf.byteLength) return undefined;
@@ -364,7 +369,7 @@ export class WasmRuntime implements StorageCopies {
     if (at === 0) return undefined;
     this.views();
     this.u8.set(new Uint8Array(buf, 0, bytes), at);
-    const e: Resident = { at, bytes, key: new WeakRef(buf), use: this.calls };
+    const e: Resident = { at, bytes, use: this.calls };
     this.residents.set(buf, e);
     this.residentList.add(e);
     this.residentBytes += bytes;
@@ -388,16 +393,20 @@ export class WasmRuntime implements StorageCopies {
     e.at = 0;
     this.residentBytes -= e.bytes;
     this.residentList.delete(e);
-    const buf = e.key.deref();
-    if (buf !== undefined && this.residents.get(buf) === e) this.residents.delete(buf);
     this.finalizer.unregister(e);
     if (this.residentList.size === 0) setHolding(this, false);
+  }
+
+  /** The buffer's copy here, if it has one (not freed). */
+  private resident(buffer: ArrayBufferLike): Resident | undefined {
+    const e = this.residents.get(buffer);
+    return e !== undefined && e.at !== 0 ? e : undefined;
   }
 
   /** The buffer was written: its copy (if any) is dropped. */
   dropCopy(buffer: ArrayBufferLike): void {
     if (buffer === this.sparing) return;
-    const e = this.residents.get(buffer);
+    const e = this.resident(buffer);
     if (e !== undefined) this.free(e);
   }
 
