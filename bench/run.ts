@@ -157,6 +157,7 @@ const kib = (b: number): string => (b >= 1 << 20 ? `${b / (1 << 20)} MiB` : `${b
 function cellName(c: PlannedCell): string {
   const s = c.spec;
   if (s.workload === 'W1' && s.peak) return `W1 PEAK n=2048 ${s.lib} ${s.backend} ${s.threads}T`;
+  if (s.workload === 'W1' && s.pair) return `W1 ${s.lib} ${s.backend} 1T and 2T, paired rounds`;
   if (s.workload === 'W1' && s.lib === 'nabla' && s.backend === 'native') return `W1 bench/gemm.ts (nabla native 1T/2T, ts${s.peers ? ', numpy 1T/2T' : ''})`;
   return `${s.workload} ${s.lib} ${s.backend} ${s.label ?? `${s.threads}T`}`;
 }
