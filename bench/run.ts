@@ -270,7 +270,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   if (args.workloads.includes('W4') || args.workloads.includes('W6')) loadCorpus();
   const probeN = args.quick ? 30_000_000 : 100_000_000;
   const before: ProbeResult = await probeParallelism(probeN);
-  log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}`);
+  log(`machine check before: 2-worker speed-up on scalar JS ${before.speedup2.toFixed(2)} (2.00 = second vCPU available), load average ${before.loadavg.join(' ')}, round trip between two threads ${before.roundTripNs.toFixed(0)} ns`);
   if (args.floors === 'native') log('--floors: only the cells the floors compare (nabla native, PyTorch/numpy, ONNX Runtime; no ts backend, TF.js, pure JS or W1 PEAK)');
   if (args.floors === 'wasm') log('--floors wasm: only the cells the WebAssembly floors compare (nabla wasm, TF.js wasm, jax-js, ConvNetJS in Node; nabla wasm in Chromium and the same page code in Node)');
   // `browser` without --floors: the browser run alone (W1, W2, W5), with nabla wasm's Node figure for the same code
@@ -322,7 +322,7 @@ async function measure(args: Args, t0: number): Promise<void> {
   if (w6) lines.push(`## W6 char-GPT (same run, side by side; tokens/s and peak RSS per process)\n`, w6, '');
   lines.push(`## Every measurement\n`, detailTable(res), '');
   lines.push(`CPU: ${cpus()[0]?.model ?? '?'}; nabla kernels ${ni ? `${ni.isa}${ni.isaForced ? ` (forced; CPU best ${ni.isaBest})` : ''}` : 'ts'}; Python peers' BLAS ${blas?.openblas ?? blas?.libs.join(', ') ?? '–'}, PyTorch ${blas?.torchCpu?.replace(/^- /, '') ?? '–'}, oneDNN ${blas?.onednn ?? '–'}.`);
-  lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
+  lines.push(`Machine: 2-worker speed-up ${before.speedup2.toFixed(2)} before / ${after.speedup2.toFixed(2)} after, load average ${before.loadavg[0]} / ${after.loadavg[0]}, round trip between two threads ${before.roundTripNs.toFixed(0)} ns; native: ${av.native ? 'built' : 'not built (ts only)'}; run took ${(wall / 60).toFixed(1)} min.`);
   log('\n' + lines.join('\n'));
   const dir = join(HERE, 'results');
   mkdirSync(dir, { recursive: true });

@@ -1,7 +1,10 @@
 /**
  * Machine check (WORKLOADS.md): does a second worker really get twice the work done? Times a
  * fixed scalar-JS loop on one worker, then on two workers at once; speed-up = 2 t1 / t2 (2.0 when
- * the second vCPU is really available). Also records the load average.
+ * the second vCPU is really available). Also records the load average, and the round trip of a
+ * value between two threads through shared memory (what every hand-off between the wasm or
+ * native kernels' threads pays at least: about 100 ns between cores that share a cache, 300 ns
+ * and more between vCPUs on different dies).
  */
 import { Worker } from 'node:worker_threads';
 import { loadavg } from 'node:os';
@@ -28,7 +31,53 @@ function runOn(workers: Worker[], n: number): Promise<number> {
   return Promise.all(workers.map((w) => new Promise<void>((res) => { w.once('message', () => res()); w.postMessage(n); }))).then(() => performance.now() - t0);
 }
 
+// Two workers pass a counter back and forth through a SharedArrayBuffer, spinning on it, for at
+// most `rounds` round trips or `ms` milliseconds (a descheduled worker makes each trip a time
+// slice: the budget keeps the check short on a loaded machine); -1 tells the second to stop.
+const PINGPONG = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { flag, first, rounds, ms } = workerData;
+const f = new Int32Array(flag);
+if (first) {
+  let i = 0, t0 = 0, t1 = 0;
+  for (; i < rounds; i++) {
+    if (i === 100) t0 = performance.now();
+    Atomics.store(f, 0, 2 * i + 1);
+    while (Atomics.load(f, 0) !== 2 * i + 2);
+    if ((i & 1023) === 1023 && i > 100 && performance.now() - t0 > ms) { i++; break; }
+  }
+  t1 = performance.now();
+  Atomics.store(f, 0, -1);
+  parentPort.postMessage(i > 100 ? ((t1 - t0) * 1e6) / (i - 100) : NaN);
+} else {
+  for (let i = 0; ; i++) {
+    let v;
+    while ((v = Atomics.load(f, 0)) !== 2 * i + 1 && v !== -1);
+    if (v === -1) break;
+    Atomics.store(f, 0, 2 * i + 2);
+  }
+  parentPort.postMessage(0);
+}`;
+
+/** Nanoseconds for a value to go from one thread to another and back (median of 3 runs). */
+async function roundTripNs(rounds = 200_000, ms = 100): Promise<number> {
+  const runs: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const flag = new SharedArrayBuffer(64);
+    const ws = [true, false].map((first) => new Worker(PINGPONG, { eval: true, workerData: { flag, first, rounds, ms } }));
+    try {
+      const [ns] = await Promise.all(ws.map((w) => new Promise<number>((res, rej) => { w.once('message', res); w.once('error', rej); })));
+      runs.push(ns!);
+    } finally {
+      for (const w of ws) await w.terminate();
+    }
+  }
+  return median(runs);
+}
+
 export interface ProbeResult {
+  /** round trip between two threads through shared memory, ns */
+  roundTripNs: number;
   speedup2: number;
   oneWorkerMs: number;
   twoWorkersMs: number;
@@ -58,7 +107,7 @@ export async function probeParallelism(n = 60_000_000): Promise<ProbeResult> {
     }
     const t1 = median(alone);
     const t2 = median(both);
-    return { speedup2: (2 * t1) / t2, oneWorkerMs: t1, twoWorkersMs: t2, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
+    return { roundTripNs: await roundTripNs(), speedup2: (2 * t1) / t2, oneWorkerMs: t1, twoWorkersMs: t2, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
   } finally {
     for (const w of ws) await w.terminate();
   }
