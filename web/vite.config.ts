@@ -21,6 +21,6 @@ export default defineConfig({
   build: {
     outDir: 'dist', emptyOutDir: true, target: 'es2022',
     // one entry per page: the 2-D trainer, the step-through of one update, the digit classifier, the Tang-poem GPT
-    rollupOptions: { input: { index: page('index.html'), step: page('step.html'), digit: page('digit.html'), poems: page('poems.html') } },
+    rolldownOptions: { input: { index: page('index.html'), step: page('step.html'), digit: page('digit.html'), poems: page('poems.html') } },
   },
 });

@@ -97,7 +97,7 @@ export async function openBuiltSite(name: string, viewport: { width: number; hei
   const { build } = await import('vite');
   const out = mkdtempSync(join(tmpdir(), `nabla-web-${name}-`));
   try {
-    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, ...(input ? { rollupOptions: { input } } : {}) } });
+    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true, ...(input ? { rolldownOptions: { input } } : {}) } });
   } catch (e) {
     rmSync(out, { recursive: true, force: true });
     throw e;
