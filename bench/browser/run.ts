@@ -61,13 +61,13 @@ function browserEntry(): Plugin {
   };
 }
 
-/** One page's bundle (esbuild, for the browser). */
-export async function bundlePage(page: PageName): Promise<string> {
+/** One page's bundle (esbuild, for the browser); `worker`: the nabla page's worker (bench/browser/worker-nabla.ts). */
+export async function bundlePage(page: PageName | 'nabla-worker'): Promise<string> {
   const { build } = await import('esbuild');
   const r = await build({
-    entryPoints: [ENTRIES[page]], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+    entryPoints: [page === 'nabla-worker' ? join(HERE, 'worker-nabla.ts') : ENTRIES[page]], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
     // the peers resolve from bench/node_modules; nabla from the repository
-    nodePaths: [join(BENCH, 'node_modules')], plugins: page === 'nabla' ? [browserEntry()] : [],
+    nodePaths: [join(BENCH, 'node_modules')], plugins: page === 'nabla' || page === 'nabla-worker' ? [browserEntry()] : [],
   });
   return r.outputFiles[0]!.text;
 }
@@ -141,6 +141,8 @@ export async function runBrowserCells(cells: BrowserCell[], log: (line: string, 
     '/data/train-pixels.u8': { type: 'application/octet-stream', body: data.pixels },
     '/data/train-labels.u8': { type: 'application/octet-stream', body: data.labels },
   };
+  // the nabla page runs its cells of more than one thread in this worker (bench/browser/page-nabla.ts)
+  if (pages.includes('nabla')) routes['/nabla-worker.js'] = { type: 'text/javascript', body: await bundlePage('nabla-worker') };
   for (const p of pages) {
     routes[`/${p}.html`] = { type: 'text/html', body: `<!doctype html><meta charset="utf-8"><title>nabla bench: ${p}</title><script type="module" src="/${p}.js"></script>` };
     routes[`/${p}.js`] = { type: 'text/javascript', body: bundles[p] };

@@ -30,15 +30,23 @@ function wasmThreads(): number | null {
 }
 
 /**
- * Sets the wasm backend's threads with whatever this build offers (a `setWasmThreads`, or
- * `setNumThreads` reaching it); returns the count in effect (wasmInfo().threads).
+ * Sets the wasm backend's threads with whatever this build offers (`initWasmThreads`, which in a
+ * browser starts Web Workers and in Node is `setWasmThreads`; else `setNumThreads` reaching it);
+ * returns the count in effect (wasmInfo().threads). Why it could not is in `wasmThreadsError()`.
  */
-function setWasmThreads(n: number): number | null {
+async function setWasmThreads(n: number): Promise<number | null> {
   const api = nb as unknown as Record<string, unknown>;
   if (wasmThreads() === n) return n;
-  if (typeof api['setWasmThreads'] === 'function') (api['setWasmThreads'] as (n: number) => unknown)(n);
+  if (typeof api['initWasmThreads'] === 'function') await (api['initWasmThreads'] as (n: number) => Promise<number>)(n);
+  else if (typeof api['setWasmThreads'] === 'function') (api['setWasmThreads'] as (n: number) => unknown)(n);
   else nb.setNumThreads(n);
   return wasmThreads();
+}
+
+/** Why the wasm backend has no threads here, if the build says. */
+function threadsError(): string | null {
+  const api = nb as unknown as Record<string, unknown>;
+  return typeof api['wasmThreadsError'] === 'function' ? (api['wasmThreadsError'] as () => string | null)() : null;
 }
 
 /** Makes `name` current with `threads` threads (0 = leave the default); returns the thread count in effect. */
@@ -55,8 +63,8 @@ export async function useBackend(name: string, threads: number): Promise<number>
   }
   if (name === 'wasm') {
     if (threads <= 0) return wasmThreads() ?? 1;
-    const got = setWasmThreads(threads);
-    if (got !== threads) throw new SkipCell(`nabla wasm: asked for ${threads} thread${threads > 1 ? 's' : ''}, the WebAssembly backend runs ${got ?? 'an unreported number of'} here${threads > 1 ? ' (no thread pool for it in this build or on this engine)' : ''}`);
+    const got = await setWasmThreads(threads);
+    if (got !== threads) throw new SkipCell(`nabla wasm: asked for ${threads} thread${threads > 1 ? 's' : ''}, the WebAssembly backend runs ${got ?? 'an unreported number of'} here${threads > 1 ? ` (${threadsError() ?? 'no thread pool for it in this build or on this engine'})` : ''}`);
     return got;
   }
   if (threads > 0) {

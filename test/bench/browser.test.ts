@@ -16,6 +16,8 @@ test('the bench pages bundle for the browser (nabla from its browser entry; the 
   const js = await bundlePage('nabla');
   assert.ok(js.includes('benchCell'), 'the nabla page exposes benchCell');
   assert.ok(!/from\s*["']node:/.test(js), 'no node: import in the page');
+  const worker = await bundlePage('nabla-worker');
+  assert.ok(worker.includes('initWasmThreads') && !/from\s*["']node:/.test(worker), 'the nabla worker: the browser entry, no node: import');
   if (!peers) return;
   for (const p of ['tfjs', 'jaxjs'] as const) assert.ok((await bundlePage(p)).includes('benchCell'), `${p} page`);
 });
@@ -25,13 +27,18 @@ test('in Chromium: the page is cross-origin isolated, a cell runs, a missing bac
   const cells: BrowserCell[] = [
     { page: 'nabla', spec: { workload: 'W5', lib: 'nabla', backend: 'ts', threads: 1, ...q } },
     { page: 'nabla', spec: { workload: 'W5', lib: 'nabla', backend: 'no-such-backend', threads: 1, ...q } },
+    // more than one thread: the cell runs in the page's worker, where the wasm backend can wait for its helpers
+    { page: 'nabla', spec: { workload: 'W5', lib: 'nabla', backend: 'wasm', threads: 2, ...q } },
   ];
   const seen: string[] = [];
   const r = await runBrowserCells(cells, (_l, res, c) => seen.push(`${cells.indexOf(c)} ${res.backend}`));
   assert.equal(r.isolated, true, 'crossOriginIsolated in the page');
   assert.match(r.userAgent ?? '', /Chrome\//);
-  assert.deepEqual(seen, ['0 ts', '1 no-such-backend']);
-  const [ok, skipped] = r.results;
+  assert.deepEqual(seen, ['0 ts', '1 no-such-backend', '2 wasm']);
+  const [ok, skipped, threaded] = r.results;
+  assert.equal(threaded!.error, undefined, threaded!.error);
+  assert.equal(threaded!.threads, 2);
+  assert.ok(Number.isFinite(threaded!.median) && threaded!.median > 0);
   assert.equal(ok!.error, undefined, ok!.error);
   assert.equal(ok!.engine, 'chromium');
   assert.equal(ok!.case, 'forward');
