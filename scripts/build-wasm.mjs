@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds wasm/nabla.wasm and wasm/nabla-relaxed.wasm: the native kernels (native/kernels/*.cc, the same sources as the
+// Builds wasm/nabla.wasm, wasm/nabla-relaxed.wasm and the threaded wasm/nabla-threads.wasm and
+// wasm/nabla-threads-relaxed.wasm: the native kernels (native/kernels/*.cc, the same sources as the
 // addon) compiled to wasm32 with SIMD128 by clang 16, with native/wasm/ in place of what needs
 // an operating system (the x86 ISA dispatch, cache detection, the thread pool), the kernels' C
 // exports generated from the kernel table (native/gen/wasm_exports.cc) and the runtime's
@@ -14,6 +15,8 @@
 // The second file is the same with relaxed SIMD (-mrelaxed-simd: the GEMM tiles' multiply-adds
 // become f32x4.relaxed_madd, fused where the hardware has FMA); the loaders take it where the
 // engine validates relaxed SIMD (Chromium; Node 20 only with --experimental-wasm-relaxed-simd).
+// The third and fourth are the threaded builds (atomics, an imported shared memory) without and
+// with relaxed SIMD, chosen the same way by the thread loaders.
 //
 //   node scripts/build-wasm.mjs [--out FILE] [--relaxed] [-DNAME=VALUE ...]   (--out: one module,
 //   SIMD128 or with --relaxed; defines reach every unit: e.g. -DNABLA_WASM_MR=6 -DNABLA_WASM_NV=2
@@ -33,6 +36,7 @@ const variants = outArg >= 0
       { out: join(root, 'wasm', 'nabla.wasm'), relaxed: false },
       { out: join(root, 'wasm', 'nabla-relaxed.wasm'), relaxed: true },
       { out: join(root, 'wasm', 'nabla-threads.wasm'), relaxed: false, threads: true },
+      { out: join(root, 'wasm', 'nabla-threads-relaxed.wasm'), relaxed: true, threads: true },
     ];
 const defines = args.filter((a) => a.startsWith('-D'));
 

@@ -1,7 +1,8 @@
 /**
  * WebAssembly threads in headless Chromium: a cross-origin isolated page (COOP/COEP headers) runs
  * nabla in a module Web Worker (test/browser/page/wasm-threads-worker.ts), where
- * `nb.initWasmThreads(2)` starts a second thread (wasm/nabla-threads.wasm in a Blob-URL worker on
+ * `nb.initWasmThreads(2)` starts a second thread (wasm/nabla-threads-relaxed.wasm, Chromium having
+ * relaxed SIMD, in a Blob-URL worker on
  * the same shared memory) and a GEMM gives the same bits on 1 and 2 threads; on the page's main
  * thread (test/browser/page/wasm-threads-main.ts) it stays at one thread and says why.
  * Skips when /usr/bin/chromium is absent.
@@ -30,6 +31,7 @@ test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on t
     '/wasm/nabla.wasm': wasm('nabla.wasm'),
     '/wasm/nabla-relaxed.wasm': wasm('nabla-relaxed.wasm'),
     '/wasm/nabla-threads.wasm': wasm('nabla-threads.wasm'),
+    '/wasm/nabla-threads-relaxed.wasm': wasm('nabla-threads-relaxed.wasm'),
     '/favicon.ico': { type: 'image/x-icon', body: new Uint8Array(0) },
   }, ISOLATED);
   const { page, errors, close } = await openPage('threads');
@@ -38,7 +40,7 @@ test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on t
     await page.waitForFunction(() => (globalThis as unknown as { nablaThreads?: { worker?: unknown } }).nablaThreads?.worker !== undefined, null, { timeout: 60_000 });
     type R = {
       main: { n: number; why: string | null; isolated: boolean };
-      worker: { failed?: string; two: number; threadsReported: number; error: string | null; backend: string; diff: number; n: number; ms1: number; ms2: number };
+      worker: { failed?: string; two: number; threadsReported: number; isa: string; error: string | null; backend: string; diff: number; n: number; ms1: number; ms2: number };
     };
     const r = (await page.evaluate(() => (globalThis as unknown as { nablaThreads: unknown }).nablaThreads)) as R;
     assert.equal(r.main.isolated, true, 'the page is cross-origin isolated');
@@ -47,6 +49,8 @@ test('in a Web Worker of an isolated page, initWasmThreads(2) runs the GEMM on t
     assert.equal(r.worker.failed, undefined, r.worker.failed);
     assert.equal(r.worker.two, 2, r.worker.error ?? '');
     assert.equal(r.worker.threadsReported, 2);
+    // Chromium runs relaxed SIMD: the threads take the relaxed build, as the one-thread kernels do
+    assert.equal(r.worker.isa, 'wasm-relaxed-simd');
     assert.equal(r.worker.backend, 'wasm');
     assert.equal(r.worker.n, 300 * 270);
     assert.equal(r.worker.diff, -1, `the 2-thread product differs from the 1-thread one at element ${r.worker.diff}`);

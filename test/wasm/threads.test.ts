@@ -82,10 +82,29 @@ test('an MLP training step: the same parameters on 1 and 2 threads', { skip }, (
   sameBits(on(2, step), on(1, step), 'training step');
 });
 
-const child = (code: string) => {
+const child = (code: string, flags: string[] = []) => {
   const { NABLA_BACKEND: _b, ...env } = process.env;
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env: { ...env, NABLA_NO_NATIVE_WARNING: '1' }, timeout: 60_000 });
+  return spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env: { ...env, NABLA_NO_NATIVE_WARNING: '1' }, timeout: 60_000 });
 };
+
+test('where the engine runs relaxed SIMD the threads take the relaxed build, with the same bits as its one thread', { skip }, (t) => {
+  if (!existsSync(`${root}wasm/nabla-threads-relaxed.wasm`)) return t.skip('wasm/nabla-threads-relaxed.wasm is not built');
+  // Node 20 validates relaxed SIMD only behind this flag; the product's bits: the one-thread
+  // relaxed module, then the threaded relaxed one on 1 and on 2 threads
+  const r = child(`import * as nb from './src/index.ts';
+    nb.setBackend('wasm');
+    nb.manualSeed(4);
+    const a = nb.randn([300, 520]), b = nb.randn([520, 270]);
+    const bits = () => Array.from(new Uint32Array(nb.matmul(a, b).data().slice().buffer)).join(',');
+    const single = [nb.wasmInfo().isa, bits()];
+    const two = nb.setWasmThreads(2);
+    const t2 = [nb.wasmInfo().isa, bits()];
+    nb.setWasmThreads(1);
+    const t1 = bits();
+    console.log(JSON.stringify({ single: single[0], threaded: t2[0], two, same: single[1] === t2[1] && t1 === t2[1] }));`, ['--experimental-wasm-relaxed-simd']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim()), { single: 'wasm-relaxed-simd', threaded: 'wasm-relaxed-simd', two: 2, same: true });
+});
 
 test('the workers do not keep the process alive', { skip }, () => {
   const r = child("import * as nb from './src/index.ts'; nb.setBackend('wasm'); console.log(nb.setWasmThreads(2)); nb.matmul(nb.ones([256, 256]), nb.ones([256, 256]));");

@@ -15,7 +15,7 @@
  *   await nb.initWasmThreads(2);          // 2 when isolated and in a worker, else 1
  */
 import { NablaError, describe } from '../../core/errors.js';
-import { WA, type WasmInstance, type WasmModule } from './api.js';
+import { WA, hasRelaxedSimd, type WasmInstance, type WasmModule } from './api.js';
 import { adoptInstance, wasmRuntime } from './runtime.js';
 import { INITIAL_PAGES, MAX_PAGES, STACK_BYTES, type ThreadExports } from './threads-module.js';
 import { registerWasm } from './index.js';
@@ -68,8 +68,9 @@ function whyNot(): string | null {
 /**
  * Starts the WebAssembly kernels' threads in a browser (see the file's comment); resolves with the
  * thread count in effect: n, or 1 where threads cannot run (`wasmThreadsError()` says why).
- * `source`: the URL of nabla-threads.wasm (default: the file beside nabla-relaxed.wasm and
- * nabla.wasm, `wasm/nabla-threads.wasm` of the package) or its bytes. Load the kernels first
+ * `source`: the URL of nabla-threads.wasm (default: the files beside nabla-relaxed.wasm and
+ * nabla.wasm, `wasm/nabla-threads-relaxed.wasm` of the package where the engine runs relaxed
+ * SIMD, else `wasm/nabla-threads.wasm`) or its bytes. Load the kernels first
  * (`await nb.initWasm()`). Calling it again changes the count (more workers start if needed).
  */
 export async function initWasmThreads(n: number, options: { source?: string | { href: string } | ArrayBuffer | ArrayBufferView } = {}): Promise<number> {
@@ -113,16 +114,25 @@ export async function initWasmThreads(n: number, options: { source?: string | { 
   return t.x.nb_set_num_threads(n);
 }
 
+async function compileUrl(url: string): Promise<WasmModule> {
+  const r = (await fetch(url)) as unknown as { ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> };
+  if (!r.ok) throw new NablaError(`fetching ${url} gave HTTP ${r.status}`);
+  return WA!.compile(await r.arrayBuffer());
+}
+
 async function start(source: string | { href: string } | ArrayBuffer | ArrayBufferView | undefined): Promise<Threaded> {
   const wa = WA!;
   let module: WasmModule;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     module = await wa.compile(source);
+  } else if (source === undefined) {
+    // the relaxed-SIMD build where the engine runs it (as initWasm chooses), else SIMD128
+    const at = (f: string): string => new URL(`../../../wasm/${f}`, import.meta.url).href;
+    module = hasRelaxedSimd()
+      ? await compileUrl(at('nabla-threads-relaxed.wasm')).catch(() => compileUrl(at('nabla-threads.wasm')))
+      : await compileUrl(at('nabla-threads.wasm'));
   } else {
-    const url = source === undefined ? new URL('../../../wasm/nabla-threads.wasm', import.meta.url).href : typeof source === 'string' ? source : source.href;
-    const r = (await fetch(url)) as unknown as { ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> };
-    if (!r.ok) throw new NablaError(`fetching ${url} gave HTTP ${r.status}`);
-    module = await wa.compile(await r.arrayBuffer());
+    module = await compileUrl(typeof source === 'string' ? source : source.href);
   }
   const W = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => object } }).WebAssembly;
   const memory = new W.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { WA, type WasmInstance, type WasmModule } from './api.js';
+import { WA, hasRelaxedSimd, type WasmInstance, type WasmModule } from './api.js';
 import { adoptInstance, wasmRuntime } from './runtime.js';
 import { INITIAL_PAGES, MAX_PAGES, STACK_BYTES, type ThreadExports } from './threads-module.js';
 import { registerWasm } from './index.js';
@@ -50,7 +50,11 @@ function findThreadsWasm(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const p = join(dir, 'wasm', 'nabla-threads.wasm');
-    if (existsSync(p)) return p;
+    if (existsSync(p)) {
+      // the relaxed-SIMD build where Node validates it (as node.ts chooses the one-thread build)
+      const r = join(dir, 'wasm', 'nabla-threads-relaxed.wasm');
+      return hasRelaxedSimd() && process.env['NABLA_WASM_RELAXED'] !== '0' && existsSync(r) ? r : p;
+    }
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

@@ -23,7 +23,7 @@ async function run(): Promise<unknown> {
   const twoT = await product(2);
   let diff = -1;
   for (let i = 0; i < one.bits.length && diff < 0; i++) if (one.bits[i] !== twoT.bits[i]) diff = i;
-  return { two, threadsReported: info.threads, error: nb.wasmThreadsError(), backend: nb.getBackend(), diff, n: one.bits.length, ms1: one.ms, ms2: twoT.ms };
+  return { two, threadsReported: info.threads, isa: info.isa, error: nb.wasmThreadsError(), backend: nb.getBackend(), diff, n: one.bits.length, ms1: one.ms, ms2: twoT.ms };
 }
 
 run().then(post, (e: Error) => post({ failed: `${e.message}` }));
