@@ -126,11 +126,12 @@ async function start(source: string | { href: string } | ArrayBuffer | ArrayBuff
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     module = await wa.compile(source);
   } else if (source === undefined) {
-    // the relaxed-SIMD build where the engine runs it (as initWasm chooses), else SIMD128
-    const at = (f: string): string => new URL(`../../../wasm/${f}`, import.meta.url).href;
+    // the relaxed-SIMD build where the engine runs it (as initWasm chooses), else SIMD128; each
+    // URL written out in full, so that bundlers which copy assets see both files
+    const plain = (): Promise<WasmModule> => compileUrl(new URL('../../../wasm/nabla-threads.wasm', import.meta.url).href);
     module = hasRelaxedSimd()
-      ? await compileUrl(at('nabla-threads-relaxed.wasm')).catch(() => compileUrl(at('nabla-threads.wasm')))
-      : await compileUrl(at('nabla-threads.wasm'));
+      ? await compileUrl(new URL('../../../wasm/nabla-threads-relaxed.wasm', import.meta.url).href).catch(plain)
+      : await plain();
   } else {
     module = await compileUrl(typeof source === 'string' ? source : source.href);
   }
