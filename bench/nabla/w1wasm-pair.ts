@@ -13,11 +13,14 @@ import * as nb from '../../src/index.js';
 import { Clock, summarise } from '../lib/measure.js';
 import { maxErr, plan, randomMatrix } from '../lib/gemmplan.js';
 import type { CellResult, CellSpec } from '../lib/types.js';
+import { SkipCell } from '../web/backend.js';
 
 const ROUNDS = 4;
 
 export function runW1WasmPair(spec: CellSpec): CellResult[] {
-  if (nb.setWasmThreads(2) !== 2) throw new Error(`W1 paired: no second wasm thread here (${nb.wasmThreadsError() ?? 'unknown'})`);
+  if (!nb.availableBackends().includes('wasm')) throw new SkipCell("W1 paired: nabla's wasm backend is not registered here");
+  nb.setBackend('wasm');
+  if (nb.setWasmThreads(2) !== 2) throw new SkipCell(`W1 paired: no second wasm thread here (${nb.wasmThreadsError() ?? 'unknown'})`);
   const out: CellResult[] = [];
   for (const n of spec.sizes ?? [1024]) {
     const a = randomMatrix(n, 1);
