@@ -42,12 +42,12 @@ export function maxErr(a: Float32Array, b: Float32Array, c: ArrayLike<number>, n
   return worst;
 }
 
-/** Times `call` per the plan; returns GFLOP/s per call (flops per call: 2 n^3 unless given) and cpu-par. */
+/** Times `call` per the plan; returns GFLOP/s per call (flops per call: 2 n^3 unless given: the summary and each call's figure) and cpu-par. */
 export async function timeGemm(
   n: number,
   call: () => void | Promise<void>,
   o: { warmup: number; reps: number; capS: number; flops?: number },
-): Promise<{ gflops: Summary; cpuPar: number }> {
+): Promise<{ gflops: Summary; perCall: number[]; cpuPar: number }> {
   const flops = o.flops ?? 2 * n ** 3;
   for (let i = 0; i < o.warmup; i++) await call();
   const clock = new Clock();
@@ -60,5 +60,5 @@ export async function timeGemm(
     g.push(flops / (ms * 1e6));
     if (g.length >= 3 && (performance.now() - t0) / 1000 > o.capS) break;
   }
-  return { gflops: summarise(g), cpuPar: clock.cpuPar };
+  return { gflops: summarise(g), perCall: g, cpuPar: clock.cpuPar };
 }

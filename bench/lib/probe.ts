@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { loadavg } from 'node:os';
+import { summarise } from './measure.js';
 
 const WORK = `
 const { parentPort } = require('node:worker_threads');
@@ -72,7 +73,7 @@ async function roundTripNs(rounds = 200_000, ms = 100): Promise<number> {
       for (const w of ws) await w.terminate();
     }
   }
-  return median(runs);
+  return summarise(runs).median;
 }
 
 export interface ProbeResult {
@@ -82,11 +83,6 @@ export interface ProbeResult {
   oneWorkerMs: number;
   twoWorkersMs: number;
   loadavg: number[];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 export async function probeParallelism(n = 60_000_000): Promise<ProbeResult> {
@@ -105,8 +101,8 @@ export async function probeParallelism(n = 60_000_000): Promise<ProbeResult> {
       alone.push(await runOn([ws[0]!], n), await runOn([ws[1]!], n));
       both.push(await runOn(ws, n));
     }
-    const t1 = median(alone);
-    const t2 = median(both);
+    const t1 = summarise(alone).median;
+    const t2 = summarise(both).median;
     return { roundTripNs: await roundTripNs(), speedup2: (2 * t1) / t2, oneWorkerMs: t1, twoWorkersMs: t2, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
   } finally {
     for (const w of ws) await w.terminate();

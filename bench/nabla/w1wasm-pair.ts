@@ -10,50 +10,40 @@
  * table's figures (the one-thread cell on the plain module, whose copies are faster).
  */
 import * as nb from '../../src/index.js';
-import { Clock, summarise } from '../lib/measure.js';
-import { maxErr, plan, randomMatrix } from '../lib/gemmplan.js';
+import { summarise } from '../lib/measure.js';
+import { maxErr, plan, randomMatrix, timeGemm } from '../lib/gemmplan.js';
 import type { CellResult, CellSpec } from '../lib/types.js';
-import { SkipCell } from '../web/backend.js';
 
 const ROUNDS = 4;
 
-export function runW1WasmPair(spec: CellSpec): CellResult[] {
-  if (!nb.availableBackends().includes('wasm')) throw new SkipCell("W1 paired: nabla's wasm backend is not registered here");
-  nb.setBackend('wasm');
-  if (nb.setWasmThreads(2) !== 2) throw new SkipCell(`W1 paired: no second wasm thread here (${nb.wasmThreadsError() ?? 'unknown'})`);
+/** Runs after bench/nabla/setup.ts made wasm current with 2 threads (or skipped the cell, saying why). */
+export async function runW1WasmPair(spec: CellSpec): Promise<CellResult[]> {
   const out: CellResult[] = [];
+  const rounds = spec.quick ? 2 : ROUNDS;
   for (const n of spec.sizes ?? [1024]) {
     const a = randomMatrix(n, 1);
     const b = randomMatrix(n, 2);
     const A = nb.tensor(a, { shape: [n, n] });
     const B = nb.tensor(b, { shape: [n, n] });
     const p = plan(n, false);
-    const warmup = spec.quick ? 1 : p.warmup;
-    const reps = spec.quick ? 3 : p.reps;
+    const o = { warmup: spec.quick ? 1 : p.warmup, reps: spec.quick ? 3 : p.reps, capS: (spec.quick ? 1 : Math.min(25, spec.budgetS)) / rounds };
     const g: Record<number, number[]> = { 1: [], 2: [] };
     const cpu: Record<number, number[]> = { 1: [], 2: [] };
-    let c: Float32Array = new Float32Array(0);
-    const call = (): void => { c = nb.matmul(A, B).data() as Float32Array; };
-    for (let round = 0; round < (spec.quick ? 2 : ROUNDS); round++) {
+    let c: ArrayLike<number> = new Float32Array(0);
+    for (let round = 0; round < rounds; round++) {
       for (const t of round % 2 === 0 ? [1, 2] : [2, 1]) {
         nb.setWasmThreads(t);
-        for (let i = 0; i < warmup; i++) call();
-        const clock = new Clock();
-        for (let r = 0; r < reps; r++) {
-          clock.start();
-          call();
-          g[t]!.push((2 * n ** 3) / (clock.stop() * 1e6));
-        }
-        cpu[t]!.push(clock.cpuPar);
+        const r = await timeGemm(n, () => { c = nb.matmul(A, B).data(); }, o);
+        g[t]!.push(...r.perCall);
+        cpu[t]!.push(r.cpuPar);
       }
     }
     const err = maxErr(a, b, c, n);
     for (const t of [1, 2]) {
-      const s = summarise(g[t]!);
       out.push({
         workload: 'W1', lib: 'nabla', backend: 'wasm', threads: t, case: `n=${n} paired`, metric: 'GFLOP/s', unit: 'GFLOP/s', higherIsBetter: true,
-        ...s, method: 'reps', cpuPar: cpu[t]!.reduce((x, y) => x + y, 0) / cpu[t]!.length, maxErr: err,
-        note: `threaded module, ${spec.quick ? 2 : ROUNDS} rounds alternating with ${3 - t} thread${t === 1 ? 's' : ''}`,
+        ...summarise(g[t]!), method: 'reps', cpuPar: cpu[t]!.reduce((x, y) => x + y, 0) / cpu[t]!.length, maxErr: err,
+        note: `threaded module, ${rounds} rounds alternating with ${3 - t} thread${t === 1 ? 's' : ''}`,
       });
     }
   }
