@@ -336,76 +336,18 @@ static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
 // list of work units taken from a shared counter: packing the B panels, then multiplying
 // (row block x group of panels) units. A thread waits only for units other threads have
 // claimed and not finished, so a thread the OS does not run costs at most the unit it holds.
+// Each thread packs the A blocks it multiplies itself (threads sharing one packed A per step,
+// packed together, measured no faster in the WebAssembly module and slower natively, and was
+// dropped).
 struct SharedJob {
   const IsaTable* T;
   Mat M;
   float* Bp;
-  // With kShareA: all of op(A)'s rows for the step's KC block, packed once by the threads together
-  // (row r's MR-row panel at Ap + r*kc), so no thread packs a block another packed too and the
-  // multiply units can be small; null: each thread packs the row block of its unit itself.
-  float* Ap;
-  i64 nt;
   i64 nSteps, kSteps;
   std::atomic<i64>* ctr;  // per step: packNext, packDone, compNext (blocks claimed), compDone
-  i64 icBlocks;           // row blocks of MC rows (per-thread A only)
-  std::atomic<i64>* grp;  // per step and row block: next panel group (per-thread A only)
+  i64 icBlocks;           // row blocks of MC rows
+  std::atomic<i64>* grp;  // per step and row block: next panel group
 };
-
-// Whether the threads share one packed A per step (above). In the WebAssembly module: there every
-// thread packing every row block it multiplies (the units of a step spread each row block over
-// the threads) cost the second thread most of a block's packing per unit; measured in
-// bench/wasm-threads.ts. The native kernels keep per-thread blocks (their 2T/1T is 1.8-1.9x).
-#ifdef __wasm__
-constexpr bool kShareA = false;
-#else
-constexpr bool kShareA = false;
-#endif
-// At most this many floats of shared packed A (mPad x kc); larger products pack per thread.
-constexpr i64 kShareAMaxFloats = i64(4) << 20;
-
-// The steps with one shared packed A: the pack phase packs B's panels and A's row panels, the
-// multiply phase takes (row chunk x panel group) units, about 8 per thread, with nothing to pack.
-static void sharedWorkerA(SharedJob& J) {
-  const IsaTable* T = J.T;
-  const Mat& M = J.M;
-  const i64 MR = T->mr, NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc;
-  const i64 aPanels = (M.m + MR - 1) / MR;
-  for (i64 s = 0; s < J.nSteps; s++) {
-    const i64 jc = (s / J.kSteps) * NC, pc = (s % J.kSteps) * KC;
-    const i64 nc = std::min(NC, M.n - jc), kc = std::min(KC, M.k - pc);
-    const i64 panels = (nc + NR - 1) / NR;
-    std::atomic<i64>* c = J.ctr + 4 * s;
-    // A is packed again when its KC block changes (with one KC block, once for every jc)
-    const bool packA = J.kSteps > 1 || jc == 0;
-    const i64 packUnits = panels + (packA ? aPanels : 0);
-    for (i64 u; (u = c[0].fetch_add(1, std::memory_order_relaxed)) < packUnits;) {
-      if (u < panels) {
-        const i64 j = jc + u * NR;
-        packBAt(T, M, j, pc, std::min(NR, M.n - j), kc, J.Bp + u * NR * kc);
-      } else {
-        const i64 i = (u - panels) * MR;
-        packAAt(T, M, i, pc, std::min(MR, M.m - i), kc, J.Ap + i * kc);
-      }
-      c[1].fetch_add(1, std::memory_order_release);
-    }
-    spinUntil([&] { return c[1].load(std::memory_order_acquire) == packUnits; });
-    // row chunks of MC rows at most, and panel groups, for about 8 units per thread
-    const i64 rowChunks = (M.m + MC - 1) / MC;
-    const i64 groups = std::max<i64>(1, std::min<i64>(panels, (8 * J.nt + rowChunks - 1) / rowChunks));
-    const i64 per = (panels + groups - 1) / groups;
-    const i64 perRow = (panels + per - 1) / per;
-    const i64 units = rowChunks * perRow;
-    const int acc = M.beta || pc > 0;
-    for (i64 u; (u = c[2].fetch_add(1, std::memory_order_relaxed)) < units;) {
-      const i64 ib = u / perRow, gr = u % perRow;
-      const i64 ic = ib * MC, mc = std::min(MC, M.m - ic);
-      macroKernel(T, mc, nc, kc, J.Ap + ic * kc, J.Bp, M.c + ic * M.ldc + jc, M.ldc, acc, gr * per, std::min(panels, (gr + 1) * per),
-                  M.bias && pc + kc >= M.k ? M.bias + jc : nullptr);
-      c[3].fetch_add(1, std::memory_order_release);
-    }
-    spinUntil([&] { return c[3].load(std::memory_order_acquire) == units; });
-  }
-}
 
 // The steps with per-thread packed A: a thread claims a whole row block (packs its A once) and
 // works through that block's panel groups; when no block is left unclaimed it helps with the
@@ -413,10 +355,6 @@ static void sharedWorkerA(SharedJob& J) {
 // is packed about once, not once per thread that touches it, and the last groups still spread
 // over the threads. Units of a step: icBlocks x groups; done when compDone reaches that count.
 static void sharedWorker(SharedJob& J) {
-  if (J.Ap) {
-    sharedWorkerA(J);
-    return;
-  }
   const IsaTable* T = J.T;
   const Mat& M = J.M;
   const i64 NR = T->nr, MC = T->mc, KC = T->kc, NC = T->nc, MR = T->mr;
@@ -466,15 +404,11 @@ static void gemmShared(const IsaTable* T, const Mat& M, int nt) {
   J.T = T;
   J.M = M;
   J.Bp = tlsB.get((size_t)std::min<i64>(KC, M.k) * ncMax);
-  const i64 mPad = (M.m + T->mr - 1) / T->mr * T->mr;
-  const bool shareA = kShareA && mPad * std::min<i64>(KC, M.k) <= kShareAMaxFloats;
-  J.Ap = shareA ? tlsA.get((size_t)(mPad * std::min<i64>(KC, M.k))) : nullptr;
-  J.nt = nt;
   J.kSteps = (M.k + KC - 1) / KC;
   J.nSteps = ((M.n + NC - 1) / NC) * J.kSteps;
   J.icBlocks = (M.m + T->mc - 1) / T->mc;
-  // counters: 4 per step, then (per-thread A) one per step and row block
-  const i64 nCtr = 4 * J.nSteps + (shareA ? 0 : J.nSteps * J.icBlocks);
+  // counters: 4 per step, then one per step and row block
+  const i64 nCtr = 4 * J.nSteps + J.nSteps * J.icBlocks;
   std::atomic<i64> small[128];
   std::atomic<i64>* ctr = nCtr <= 128 ? small : new std::atomic<i64>[nCtr];
   for (i64 i = 0; i < nCtr; i++) ctr[i].store(0, std::memory_order_relaxed);
