@@ -18,21 +18,27 @@ let loadError: string | null = null;
 let tried = false;
 let loaded = false;
 
-function findWasm(): string | null {
-  const override = process.env['NABLA_WASM_PATH'];
-  if (override) return override;
-  const relaxed = hasRelaxedSimd() && process.env['NABLA_WASM_RELAXED'] !== '0';
+/**
+ * The path of wasm/<plain> above this module (from src/ and from dist/), or of wasm/<relaxed> where
+ * Node validates relaxed SIMD and NABLA_WASM_RELAXED is not 0; null if neither is found.
+ */
+export function findWasmFile(plain: string, relaxed: string): string | null {
+  const wantRelaxed = hasRelaxedSimd() && process.env['NABLA_WASM_RELAXED'] !== '0';
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const p = join(dir, 'wasm', 'nabla.wasm');
-    const r = join(dir, 'wasm', 'nabla-relaxed.wasm');
-    if (relaxed && existsSync(r)) return r;
+    const r = join(dir, 'wasm', relaxed);
+    if (wantRelaxed && existsSync(r)) return r;
+    const p = join(dir, 'wasm', plain);
     if (existsSync(p)) return p;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
   return null;
+}
+
+function findWasm(): string | null {
+  return process.env['NABLA_WASM_PATH'] || findWasmFile('nabla.wasm', 'nabla-relaxed.wasm');
 }
 
 /** Loads and registers the wasm backend (once); returns whether it is available. */

@@ -12,11 +12,10 @@
  * everything on the caller. Workers are unref'd: they never keep the process alive. Where there
  * is no SharedArrayBuffer, or the file is missing, it stays at one thread.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { WA, hasRelaxedSimd, type WasmInstance, type WasmModule } from './api.js';
+import { WA, type WasmInstance, type WasmModule } from './api.js';
+import { findWasmFile } from './node.js';
 import { adoptInstance, wasmRuntime } from './runtime.js';
 import { INITIAL_PAGES, MAX_PAGES, STACK_BYTES, type ThreadExports } from './threads-module.js';
 import { registerWasm } from './index.js';
@@ -45,21 +44,8 @@ x.nb_worker_loop(tid);
 `;
 
 function findThreadsWasm(): string | null {
-  const override = process.env['NABLA_WASM_THREADS_PATH'];
-  if (override) return override;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const p = join(dir, 'wasm', 'nabla-threads.wasm');
-    if (existsSync(p)) {
-      // the relaxed-SIMD build where Node validates it (as node.ts chooses the one-thread build)
-      const r = join(dir, 'wasm', 'nabla-threads-relaxed.wasm');
-      return hasRelaxedSimd() && process.env['NABLA_WASM_RELAXED'] !== '0' && existsSync(r) ? r : p;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return null;
+  // the relaxed-SIMD build where Node validates it, as for one thread
+  return process.env['NABLA_WASM_THREADS_PATH'] || findWasmFile('nabla-threads.wasm', 'nabla-threads-relaxed.wasm');
 }
 
 /** Loads the threaded module and makes it the wasm backend's runtime; null (and why) if it cannot. */
