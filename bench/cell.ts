@@ -11,6 +11,7 @@ async function run(spec: CellSpec): Promise<CellResult[]> {
     const { prepareNabla } = await import('./nabla/setup.js');
     await prepareNabla(spec);
     if (spec.workload === 'W1' && spec.pair && spec.backend === 'wasm') return (await import('./nabla/w1wasm-pair.js')).runW1WasmPair(spec);
+    if (spec.workload === 'W2' && spec.pair && spec.backend === 'wasm') return (await import('./nabla/w2wasm-pair.js')).runW2WasmPair(spec);
     if (spec.workload === 'W1') return (await import('./web/nabla.js')).nablaW1(spec);
     if (spec.web && spec.workload === 'W2') return (await import('./web/nabla.js')).nablaW2(spec, (await import('./web/nodedata.js')).fashionNode().train);
     if (spec.web && spec.workload === 'W5') return (await import('./web/nabla.js')).nablaW5(spec);

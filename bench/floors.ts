@@ -119,7 +119,8 @@ export function wasmFloors(res: Results): Floor[] {
   // (from the paired cell when it ran: both thread counts in alternating rounds in one process)
   const paired = nw('W1', 2, 'n=1024 paired') !== undefined;
   speedFloor(`W1 GEMM n=1024: nabla wasm 2 threads vs 1${paired ? ' (paired rounds)' : ''}`, nw('W1', 2, paired ? 'n=1024 paired' : 'n=1024'), nw('W1', 1, paired ? 'n=1024 paired' : 'n=1024'), 1.7);
-  speedFloor('W2 MLP: nabla wasm 2 threads vs 1', nw('W2', 2), nw('W2', 1), 1.3);
+  const pairedW2 = nw('W2', 2, 'epoch paired') !== undefined;
+  speedFloor(`W2 MLP: nabla wasm 2 threads vs 1${pairedW2 ? ' (paired windows)' : ''}`, nw('W2', 2, pairedW2 ? 'epoch paired' : undefined), nw('W2', 1, pairedW2 ? 'epoch paired' : undefined), 1.3);
   const ch = res.onEngine('chromium');
   const nd = res.onEngine('node-page');
   for (const [w, kase, label] of [['W1', 'n=1024', 'W1 GEMM n=1024'], ['W2', undefined, 'W2 MLP'], ['W5', 'forward', 'W5 batch-1']] as const) {

@@ -64,8 +64,10 @@ export function wasmCells(w: WorkloadId, quick: boolean, peers: boolean, av: Ava
   js('nabla', 'wasm', 1, b(nb), w === 'W1' ? sizes : {});
   // W3 and W4 train one small batch at a time: the floors ask 2 threads only of W1 and W2
   if (w !== 'W5' && !(av.wasmFloors && (w === 'W3' || w === 'W4'))) js('nabla', 'wasm', 2, b(nb), w === 'W1' ? sizes : {});
-  // the two-threads-vs-one floor of W1: both thread counts in alternating rounds, one process
+  // the two-threads-vs-one floors of W1 and W2: both thread counts in alternating rounds (W1) or
+  // windows of one epoch (W2), one process
   if (w === 'W1') js('nabla', 'wasm', 2, b(nb), { sizes: [1024], pair: true });
+  if (w === 'W2') js('nabla', 'wasm', 2, b(40), { pair: true });
   if (!peers) return cells;
   if (av.tfjsWasm && w !== 'W3' && w !== 'W4') js('tfjs', 'wasm', 2, b(nb), w === 'W1' ? sizes : {});
   if (av.jaxjs && (w === 'W1' || w === 'W2' || w === 'W5')) js('jaxjs', 'wasm', 1, b(w === 'W2' ? 45 : nb), w === 'W1' ? sizes : {});

@@ -56,13 +56,14 @@ export class Results {
     return new Results(this.all, engine);
   }
 
+  /** The first match; with no case given, a paired row (a floor's alternating thread counts, case `... paired`) only when asked for by its case. */
   find(w: WorkloadId, lib: string, backend: string, threads: number | string | null, kase?: string): CellResult | undefined {
-    return this.ok().find((r) => r.workload === w && r.lib === lib && r.backend === backend && (threads === null || r.threads === threads) && (kase === undefined || r.case === kase));
+    return this.ok().find((r) => r.workload === w && r.lib === lib && r.backend === backend && (threads === null || r.threads === threads) && caseMatches(r, kase));
   }
 
   /** best (fastest) among matches */
   best(w: WorkloadId, lib: string, backend: string | null, kase?: string): CellResult | undefined {
-    const c = this.ok().filter((r) => r.workload === w && r.lib === lib && (backend === null || r.backend === backend) && (kase === undefined || r.case === kase));
+    const c = this.ok().filter((r) => r.workload === w && r.lib === lib && (backend === null || r.backend === backend) && caseMatches(r, kase));
     if (c.length === 0) return undefined;
     return c.reduce((a, b) => (speed(b) > speed(a) ? b : a));
   }
@@ -71,6 +72,11 @@ export class Results {
   nablaBest(w: WorkloadId, kase?: string): CellResult | undefined {
     return this.best(w, 'nabla', 'native', kase) ?? this.best(w, 'nabla', 'ts', kase);
   }
+}
+
+/** r has case `kase`, or, with none given, is not a paired row (those are read by their case only). */
+function caseMatches(r: CellResult, kase: string | undefined): boolean {
+  return kase === undefined ? !r.case.endsWith(' paired') : r.case === kase;
 }
 
 /** A "speed": the figure itself when higher is better, 1/figure for times. */

@@ -151,6 +151,10 @@ static void testGemm() {
     checkGemm({32, 512, 128, 0, 1, 0, 1, nt, 1});
     checkGemm({24, 40, 30, 0, 0, 1, 0, nt, 9});
     checkGemm({130, 90, 110, 1, 1, 0, 0, nt, 3});
+    // column chunks over several KC blocks of a packed A (its panels packed by both threads),
+    // and a few-row product whose packed A would not fit in half of L2 (shared B blocks)
+    checkGemm({45, 300, 2 * KC + 37, 1, 1, 1, 1, nt, 1});
+    checkGemm({128, 70, 1100, 0, 1, 0, 1, nt, 1});
   }
   for (int ia = 0; ia < 2; ia++)
     for (int ib = 0; ib < 2; ib++) {

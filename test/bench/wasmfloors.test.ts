@@ -92,6 +92,32 @@ test('wasm floors: two threads vs one on W1 comes from the paired rounds when th
   assert.ok(plan.some((c) => c.spec.lib === 'nabla' && c.spec.backend === 'wasm' && c.spec.pair !== true && c.spec.threads === 2));
 });
 
+test('wasm floors: two threads vs one on W2 comes from the paired windows when they ran; paired rows answer only by their case', () => {
+  const rs = [
+    cell('W2', 'nabla', 'wasm', 1, 20000, { case: 'epoch paired' }), cell('W2', 'nabla', 'wasm', 2, 27000, { case: 'epoch paired' }),
+    cell('W2', 'nabla', 'wasm', 1, 21000, { case: 'epoch' }), cell('W2', 'nabla', 'wasm', 2, 22000, { case: 'epoch' }),
+    cell('W2', 'tfjs', 'wasm', 1, 3000),
+  ];
+  const res = new Results(rs);
+  const f = wasmFloors(res);
+  const t = f.find((x) => x.floor.startsWith('W2 MLP: nabla wasm 2 threads vs 1'))!;
+  assert.equal(t.floor, 'W2 MLP: nabla wasm 2 threads vs 1 (paired windows)');
+  assert.equal(t.ratio, 1.35);
+  assert.equal(t.pass, true);
+  // the one-thread figure against TF.js is the separate cell's (the plain module), not the paired row's
+  assert.equal(f.find((x) => x.floor === 'W2 MLP vs TF.js wasm')!.ratio, 7);
+  assert.equal(res.find('W2', 'nabla', 'wasm', 1)!.case, 'epoch');
+  assert.equal(res.best('W2', 'nabla', 'wasm')!.median, 22000);
+  assert.equal(res.find('W2', 'nabla', 'wasm', 2, 'epoch paired')!.median, 27000);
+  // without the paired cell, the separate cells
+  const alone = wasmFloors(new Results(rs.slice(2))).find((x) => x.floor.startsWith('W2 MLP: nabla wasm 2 threads vs 1'))!;
+  assert.equal(alone.floor, 'W2 MLP: nabla wasm 2 threads vs 1');
+  assert.equal(alone.pass, false);
+  // the plan runs it in --floors wasm and in the full run's wasm cells
+  assert.ok(planCells(['W2'], false, true, { ...av, wasmFloors: true }).some((c) => c.spec.workload === 'W2' && c.spec.pair === true && c.spec.backend === 'wasm'));
+  assert.ok(wasmCells('W2', false, true, av).some((c) => c.spec.pair === true));
+});
+
 test('wasm tables: skipped cells say so and list their reasons; cannot-train is named', () => {
   const skip = `${SKIPPED}nabla backend 'wasm' is not registered; available: ts, native`;
   const rs = [
