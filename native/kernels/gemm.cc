@@ -13,7 +13,8 @@
 // are zero-padded in the packed panels and written back through a small buffer.
 // Threads (all work handed out through shared counters, see threadpool.h): products with many
 // rows share each packed B block and take (row block x panel group) units; products with few
-// rows share one packed A and take column chunks; batches of small products go one product per
+// rows (one A block, its packing within half of L2) share one packed A, packed by the threads
+// together, and take column chunks over the whole k; batches of small products go one product per
 // claim; m <= 8 (batch-1 inference) skips packing altogether (gemm_small.h). Below ~2*96^3
 // multiply-adds a product stays on the calling thread.
 // An optional bias row is added in the epilogue (C[i, j] += bias[j], Linear's x W^T + b): by the
