@@ -485,6 +485,113 @@ inline const char* callGemm(void* const* ptr, const int* type, const i64* len, c
   return kGemm(p);
 }
 
+// linearBackward(g, x, w, dx, dw, db); scratch: rows@0 inF@1 outF@2 gOffset@3 ldg@4 transG@5 xOffset@6 ldx@7 transX@8 wOffset@9 ldw@10 transW@11
+struct KLinearBackward {
+  const float* g;
+  const float* x;
+  const float* w;
+  float* dx;
+  float* dw;
+  float* db;
+  i64 rows;
+  i64 inF;
+  i64 outF;
+  i64 gOffset;
+  i64 ldg;
+  int transG;
+  i64 xOffset;
+  i64 ldx;
+  int transX;
+  i64 wOffset;
+  i64 ldw;
+  int transW;
+};
+const char* kLinearBackward(const KLinearBackward& p);
+constexpr int kLinearBackwardArrays = 6;
+// arrays: base pointers p, dtype codes t and element counts len (-1: unknown, not checked)
+inline const char* callLinearBackward(void* const* ptr, const int* type, const i64* len, const double* S) {
+  KLinearBackward p{};
+  const i64 rows = (i64)S[0];
+  p.rows = rows;
+  const i64 inF = (i64)S[1];
+  p.inF = inF;
+  const i64 outF = (i64)S[2];
+  p.outF = outF;
+  const i64 gOffset = (i64)S[3];
+  p.gOffset = gOffset;
+  const i64 ldg = (i64)S[4];
+  p.ldg = ldg;
+  const i64 transG = (i64)S[5];
+  p.transG = (int)transG;
+  const i64 xOffset = (i64)S[6];
+  p.xOffset = xOffset;
+  const i64 ldx = (i64)S[7];
+  p.ldx = ldx;
+  const i64 transX = (i64)S[8];
+  p.transX = (int)transX;
+  const i64 wOffset = (i64)S[9];
+  p.wOffset = wOffset;
+  const i64 ldw = (i64)S[10];
+  p.ldw = ldw;
+  const i64 transW = (i64)S[11];
+  p.transW = (int)transW;
+  { // g
+    const int t = type[0];
+    {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "g", t, 0, 0, -1);
+    const i64 lo = gOffset, hi = lo + (rows == 0 || outF == 0 ? 0 : (transG ? (outF - 1) * ldg + rows : (rows - 1) * ldg + outF));
+    if (lo < 0 || (hi > lo && len[0] >= 0 && hi > len[0])) return nbError("linearBackward", "", "g", t, len[0], lo, hi);
+    p.g = (const float*)((const char*)ptr[0] + (lo) * 4);
+    }
+  }
+  { // x
+    const int t = type[1];
+    if (t == -1) { p.x = nullptr; } else {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "x", t, 0, 0, -1);
+    const i64 lo = xOffset, hi = lo + (rows == 0 || inF == 0 ? 0 : (transX ? (inF - 1) * ldx + rows : (rows - 1) * ldx + inF));
+    if (lo < 0 || (hi > lo && len[1] >= 0 && hi > len[1])) return nbError("linearBackward", "", "x", t, len[1], lo, hi);
+    p.x = (const float*)((const char*)ptr[1] + (lo) * 4);
+    }
+  }
+  { // w
+    const int t = type[2];
+    if (t == -1) { p.w = nullptr; } else {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "w", t, 0, 0, -1);
+    const i64 lo = wOffset, hi = lo + (outF == 0 || inF == 0 ? 0 : (transW ? (inF - 1) * ldw + outF : (outF - 1) * ldw + inF));
+    if (lo < 0 || (hi > lo && len[2] >= 0 && hi > len[2])) return nbError("linearBackward", "", "w", t, len[2], lo, hi);
+    p.w = (const float*)((const char*)ptr[2] + (lo) * 4);
+    }
+  }
+  { // dx
+    const int t = type[3];
+    if (t == -1) { p.dx = nullptr; } else {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "dx", t, 0, 0, -1);
+    const i64 lo = 0, hi = lo + (rows * inF);
+    if (lo < 0 || (hi > lo && len[3] >= 0 && hi > len[3])) return nbError("linearBackward", "", "dx", t, len[3], lo, hi);
+    p.dx = (float*)((char*)ptr[3] + (lo) * 4);
+    }
+  }
+  { // dw
+    const int t = type[4];
+    if (t == -1) { p.dw = nullptr; } else {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "dw", t, 0, 0, -1);
+    const i64 lo = 0, hi = lo + (outF * inF);
+    if (lo < 0 || (hi > lo && len[4] >= 0 && hi > len[4])) return nbError("linearBackward", "", "dw", t, len[4], lo, hi);
+    p.dw = (float*)((char*)ptr[4] + (lo) * 4);
+    }
+  }
+  { // db
+    const int t = type[5];
+    if (t == -1) { p.db = nullptr; } else {
+    if (!(t == E_F32)) return nbError("linearBackward", "a Float32Array", "db", t, 0, 0, -1);
+    const i64 lo = 0, hi = lo + (outF);
+    if (lo < 0 || (hi > lo && len[5] >= 0 && hi > len[5])) return nbError("linearBackward", "", "db", t, len[5], lo, hi);
+    p.db = (float*)((char*)ptr[5] + (lo) * 4);
+    }
+  }
+  return kLinearBackward(p);
+}
+
 // softmax(x, out); scratch: outer@0 n@1 inner@2 log@3
 struct KSoftmax {
   const float* x;

@@ -65,6 +65,13 @@ NB_EXPORT(nb_gemm) const char* nb_gemm(void* a, int aType, void* b, int bType, v
   return nabla::callGemm(ptr, type, len, S);
 }
 
+NB_EXPORT(nb_linearBackward) const char* nb_linearBackward(void* g, int gType, void* x, int xType, void* w, int wType, void* dx, int dxType, void* dw, int dwType, void* db, int dbType, const double* S) {
+  void* ptr[] = {g, x, w, dx, dw, db};
+  const int type[] = {gType, xType, wType, dxType, dwType, dbType};
+  const nabla::i64 len[] = {-1, -1, -1, -1, -1, -1};
+  return nabla::callLinearBackward(ptr, type, len, S);
+}
+
 NB_EXPORT(nb_softmax) const char* nb_softmax(void* x, int xType, void* out, int outType, const double* S) {
   void* ptr[] = {x, out};
   const int type[] = {xType, outType};

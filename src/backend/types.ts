@@ -72,6 +72,36 @@ export interface GemmArgs {
   biasOffset?: number;
 }
 
+/**
+ * The gradients of a Linear layer (y = x W^T + b) in one kernel call: g [rows, outF], x [rows, inF],
+ * W [outF, inF], each a matrix in its array at its offset with its leading dimension, stored
+ * row-major or (`trans*`) column-major. Outputs are dense and null when not wanted; x may be null
+ * when dw is, w when dx is.
+ */
+export interface LinearBackwardArgs {
+  rows: number;
+  inF: number;
+  outF: number;
+  g: TypedArray;
+  gOffset: number;
+  ldg: number;
+  transG: boolean;
+  x: TypedArray | null;
+  xOffset: number;
+  ldx: number;
+  transX: boolean;
+  w: TypedArray | null;
+  wOffset: number;
+  ldw: number;
+  transW: boolean;
+  /** dJ/dx, rows x inF */
+  dx: TypedArray | null;
+  /** dJ/dW, outF x inF */
+  dw: TypedArray | null;
+  /** dJ/db, outF */
+  db: TypedArray | null;
+}
+
 /** NCHW 2-D convolution geometry (cross-correlation, as PyTorch). */
 export interface Conv2dGeom {
   n: number;

@@ -7,10 +7,11 @@
  * The leading axes of x are folded into the rows of one GEMM, and b is added by the GEMM's
  * epilogue while each tile of y is still in registers: one kernel call, one output allocation.
  *
- * Backward, with g = dJ/dy folded to [rows, out]:
- *   dJ/dx = g W          one GEMM with W as stored
- *   dJ/dW = g^T x        one GEMM reading g transposed, written directly in W's [out, in] layout
- *   dJ/db = sum_rows g   one column reduction
+ * Backward, with g = dJ/dy folded to [rows, out], in one kernel call (linearBackward):
+ *   dJ/dx = g W          a GEMM with W as stored
+ *   dJ/dW = g^T x        a GEMM reading g transposed, written directly in W's [out, in] layout
+ *   dJ/db = sum_rows g   the column sums of g
+ * (dJ/dx and dJ/dW have the same number of multiply-adds: two threads may compute them side by side.)
  * It is hand-written rather than composed from matmul and add because this op is the hot path of
  * every MLP: the composition costs a second pass (and allocation) over y for the bias, transposing
  * views whose gradients must be transposed back (a copy of dJ/dW every step), and a broadcast
@@ -104,26 +105,20 @@ function linearBackward(g: Tensor, x: Tensor, w: Tensor, bias: Tensor | null, X:
     return grads;
   }
   const G = asRows(g, rows, outF);
-  let dx: Tensor | null = null;
-  let dw: Tensor | null = null;
-  if (x.requiresGrad) {
-    // dx [rows, in] = G [rows, out] W [out, in]
-    dx = emptyUninit(g.dtype, x.shape);
-    gemm(rows, inF, outF, G.t, G.ld, G.trans, W.t, W.ld, W.trans, dx, null);
+  // one kernel call for the three (dx and dw may then run side by side on two threads)
+  const dx = x.requiresGrad ? emptyUninit(g.dtype, x.shape) : null;
+  const dw = w.requiresGrad ? emptyUninit(g.dtype, w.shape) : null;
+  const db = needB ? emptyUninit(g.dtype, [outF]) : null;
+  if (dx !== null || dw !== null || db !== null) {
+    B().linearBackward({
+      rows, inF, outF,
+      g: G.t._storage, gOffset: G.t.offset, ldg: G.ld, transG: G.trans,
+      x: dw === null ? null : X.t._storage, xOffset: X.t.offset, ldx: X.ld, transX: X.trans,
+      w: dx === null ? null : W.t._storage, wOffset: W.t.offset, ldw: W.ld, transW: W.trans,
+      dx: dx === null ? null : dx._storage, dw: dw === null ? null : dw._storage, db: db === null ? null : db._storage,
+    });
   }
-  if (w.requiresGrad) {
-    // dW [out, in] = G^T [out, rows] X [rows, in]
-    dw = emptyUninit(g.dtype, w.shape);
-    gemm(outF, inF, rows, G.t, G.ld, !G.trans, X.t, X.ld, X.trans, dw, null);
-  }
-  if (bias === null) return [dx, dw];
-  let db: Tensor | null = null;
-  if (needB) {
-    db = emptyUninit(g.dtype, [outF]);
-    const gc = G.trans || G.ld !== outF ? dense(g) : G.t;
-    B().reduce('sum', gc._contiguousData(), 1, rows, outF, db._storage);
-  }
-  return [dx, dw, db];
+  return bias === null ? [dx, dw] : [dx, dw, db];
 }
 
 /** C [m, n] = op(A) op(B) (+ bias), into the fresh contiguous tensor `c`. */

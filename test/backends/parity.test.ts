@@ -250,6 +250,44 @@ const CASES: { [K in KernelName]: () => Case[] } = {
     });
     return out;
   },
+  linearBackward() {
+    // every layout of g, x and W (row- or column-major, padded leading dimensions, offsets), each
+    // output alone and all three, sizes around the tiles, and the two-product sizes where two
+    // threads run dx and dw side by side (rows * inF * outF from 2^20 up)
+    const out: Case[] = [];
+    const sizes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [33, 8, 15], [64, 40, 17], [17, 33, 64], [128, 128, 96], [64, 256, 128]];
+    let j = 0;
+    for (const [rows, inF, outF] of sizes) {
+      for (const want of ['all', 'dx', 'dw', 'db', 'dx dw'] as const) {
+        j++;
+        const transG = j % 2 === 0, transX = j % 3 === 0, transW = j % 5 === 0;
+        const pad = j % 4;
+        const ldg = (transG ? rows : outF) + pad, ldx = (transX ? rows : inF) + pad, ldw = (transW ? outF : inF) + pad;
+        const gOffset = j % 3, xOffset = j % 5, wOffset = (j + 1) % 4;
+        const needX = want === 'all' || want.includes('dw'), needW = want === 'all' || want.includes('dx');
+        out.push({
+          label: `rows${rows} in${inF} out${outF} ${want} g${transG ? 'T' : 'N'} x${transX ? 'T' : 'N'} w${transW ? 'T' : 'N'}`,
+          args: [{
+            rows, inF, outF,
+            g: f32(gOffset + (transG ? outF : rows) * ldg), gOffset, ldg, transG,
+            x: needX ? f32(xOffset + (transX ? inF : rows) * ldx) : null, xOffset, ldx, transX,
+            w: needW ? f32(wOffset + (transW ? inF : outF) * ldw) : null, wOffset, ldw, transW,
+            dx: needW ? new Float32Array(rows * inF) : null,
+            dw: needX ? new Float32Array(outF * inF) : null,
+            db: want === 'all' || want === 'db' ? new Float32Array(outF) : null,
+          }],
+          rtol: 1e-4, atol: 1e-5 * Math.max(rows, outF),
+        });
+      }
+    }
+    out.push({
+      label: 'float64', args: [{
+        rows: 3, inF: 4, outF: 5, g: new Float64Array(f32(15)), gOffset: 0, ldg: 5, transG: false, x: new Float64Array(f32(12)), xOffset: 0, ldx: 4, transX: false,
+        w: new Float64Array(f32(20)), wOffset: 0, ldw: 4, transW: false, dx: new Float64Array(12), dw: new Float64Array(20), db: new Float64Array(5),
+      }], rtol: 0,
+    });
+    return out;
+  },
   softmax() {
     return [[3, 17, 5], [1, 100, 1], [4, 33, 1], [2, 1, 7]].flatMap(([o, n, i]) => [false, true].map((log) => ({
       label: `[${o},${n},${i}] log=${log}`, args: [f32(o! * n! * i!, -5, 5), o, n, i, new Float32Array(o! * n! * i!), log], rtol: 1e-5, atol: 1e-6,

@@ -68,7 +68,8 @@ test('conv2d forward and backward: the same bits on 1 and 2 threads', { skip }, 
 test('an MLP training step: the same parameters on 1 and 2 threads', { skip }, () => {
   const step = () => {
     nb.manualSeed(9);
-    const model = new nb.nn.Sequential(new nb.nn.Linear(256, 512), new nb.nn.ReLU(), new nb.nn.Linear(512, 10));
+    // (the middle layer's dx and dw, 128 x 512 x 64 multiply-adds each, run side by side on two threads)
+    const model = new nb.nn.Sequential(new nb.nn.Linear(256, 512), new nb.nn.ReLU(), new nb.nn.Linear(512, 64), new nb.nn.ReLU(), new nb.nn.Linear(64, 10));
     const opt = new nb.optim.Adam(model.parameters(), { lr: 1e-3 });
     const x = nb.randn([128, 256]);
     const y = nb.randint(0, 10, [128]);

@@ -52,6 +52,14 @@ export const EXTENTS: { readonly [kernel: string]: readonly ArrayExtent[] } = {
     { name: 'c', role: 'inout', dtype: 'f32', optional: false, lo: (S) => S[12]!, hi: (S) => S[12]! + (S[0]! === 0 || S[1]! === 0 || S[2]! === 0 ? 0 : (S[0]! - 1) * S[14]! + (S[1]! - 1) * S[13]! + S[2]!) },
     { name: 'bias', role: 'in', dtype: 'f32', optional: true, lo: (S) => S[16]!, hi: (S) => S[16]! + (S[2]!) },
   ],
+  linearBackward: [
+    { name: 'g', role: 'in', dtype: 'f32', optional: false, lo: (S) => S[3]!, hi: (S) => S[3]! + (S[0]! === 0 || S[2]! === 0 ? 0 : (S[5]! ? (S[2]! - 1) * S[4]! + S[0]! : (S[0]! - 1) * S[4]! + S[2]!)) },
+    { name: 'x', role: 'in', dtype: 'f32', optional: true, lo: (S) => S[6]!, hi: (S) => S[6]! + (S[0]! === 0 || S[1]! === 0 ? 0 : (S[8]! ? (S[1]! - 1) * S[7]! + S[0]! : (S[0]! - 1) * S[7]! + S[1]!)) },
+    { name: 'w', role: 'in', dtype: 'f32', optional: true, lo: (S) => S[9]!, hi: (S) => S[9]! + (S[2]! === 0 || S[1]! === 0 ? 0 : (S[11]! ? (S[1]! - 1) * S[10]! + S[2]! : (S[2]! - 1) * S[10]! + S[1]!)) },
+    { name: 'dx', role: 'out', dtype: 'f32', optional: true, lo: (S) => 0, hi: (S) => (S[0]! * S[1]!) },
+    { name: 'dw', role: 'out', dtype: 'f32', optional: true, lo: (S) => 0, hi: (S) => (S[2]! * S[1]!) },
+    { name: 'db', role: 'out', dtype: 'f32', optional: true, lo: (S) => 0, hi: (S) => (S[2]!) },
+  ],
   softmax: [
     { name: 'x', role: 'in', dtype: 'f32', optional: false, lo: (S) => 0, hi: (S) => (S[0]! * S[1]! * S[2]!) },
     { name: 'out', role: 'out', dtype: 'f32', optional: false, lo: (S) => 0, hi: (S) => (S[0]! * S[1]! * S[2]!) },

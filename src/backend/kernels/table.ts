@@ -238,6 +238,31 @@ export const KERNELS = {
       ],
     }],
   },
+  linearBackward: {
+    doc: [
+      "The gradients of a Linear layer y = x W^T + b in one call, given g = dJ/dy as a [rows, outF]",
+      "matrix, x as [rows, inF] and W as [outF, inF], each stored row-major with its leading dimension",
+      "(or, `trans*`, column-major: element (i, j) at j*ld + i):",
+      "  dx = g W (rows x inF), dw = g^T x (outF x inF), db = sum over rows of g (outF);",
+      "each written densely where its array is not null (x is read only for dw, w only for dx).",
+      "The two products have the same number of multiply-adds: with two threads they may run side by side.",
+    ],
+    params: [{
+      kind: 'struct', name: 'args', type: 'LinearBackwardArgs',
+      fields: [
+        int('rows'), int('inF'), int('outF'),
+        f32('g', 'in', 'rows == 0 || outF == 0 ? 0 : (transG ? (outF - 1) * ldg + rows : (rows - 1) * ldg + outF)', { offset: 'gOffset' }),
+        int('gOffset'), int('ldg'), bool('transG'),
+        f32('x', 'in', 'rows == 0 || inF == 0 ? 0 : (transX ? (inF - 1) * ldx + rows : (rows - 1) * ldx + inF)', { offset: 'xOffset', optional: true }),
+        int('xOffset'), int('ldx'), bool('transX'),
+        f32('w', 'in', 'outF == 0 || inF == 0 ? 0 : (transW ? (inF - 1) * ldw + outF : (outF - 1) * ldw + inF)', { offset: 'wOffset', optional: true }),
+        int('wOffset'), int('ldw'), bool('transW'),
+        f32('dx', 'out', 'rows * inF', { optional: true }),
+        f32('dw', 'out', 'outF * inF', { optional: true }),
+        f32('db', 'out', 'outF', { optional: true }),
+      ],
+    }],
+  },
   softmax: {
     doc: [
       "Softmax (or log-softmax) over the middle axis of a contiguous [outer, n, inner] array,",

@@ -5,7 +5,7 @@
  * calls the addon, or runs the reference kernel when the compiled one does not take these dtypes.
  */
 import type { TypedArray } from '../../core/dtype.js';
-import type { Backend, AdamArgs, ArgReduceOp, AttentionArgs, AttentionBackwardArgs, BinaryOp, Conv2dGeom, GemmArgs, GruCellArgs, GruCellBackwardArgs, HeadView, LstmCellArgs, LstmCellBackwardArgs, Pool2dGeom, ReduceOp, Strided, UnaryOp } from '../types.js';
+import type { Backend, AdamArgs, ArgReduceOp, AttentionArgs, AttentionBackwardArgs, BinaryOp, Conv2dGeom, GemmArgs, GruCellArgs, GruCellBackwardArgs, HeadView, LinearBackwardArgs, LstmCellArgs, LstmCellBackwardArgs, Pool2dGeom, ReduceOp, Strided, UnaryOp } from '../types.js';
 import { referenceBackend } from '../reference/index.js';
 import { BOOL_BINARY_OPS } from '../kernels/table.js';
 import { elem, prep } from './marshal.js';
@@ -24,6 +24,7 @@ export interface NativeKernelAddon {
   reduce(x: TypedArray, out: TypedArray): void;
   argReduce(x: TypedArray, out: TypedArray): void;
   gemm(a: TypedArray, b: TypedArray, c: TypedArray, bias?: TypedArray | null): void;
+  linearBackward(g: TypedArray, x: TypedArray | null | undefined, w: TypedArray | null | undefined, dx: TypedArray | null | undefined, dw: TypedArray | null | undefined, db: TypedArray | null | undefined): void;
   softmax(x: TypedArray, out: TypedArray): void;
   softmaxBackward(y: TypedArray, g: TypedArray, out: TypedArray): void;
   gather(x: TypedArray, index: TypedArray, out: TypedArray): void;
@@ -150,6 +151,26 @@ export function nativeKernels(N: NativeKernelAddon, S: Float64Array, R: Backend 
       return;
     }
     R.gemm(args);
+  }
+  function linearBackward(args: LinearBackwardArgs): void {
+    const _g = args.g, _x = args.x, _w = args.w, _dx = args.dx, _dw = args.dw, _db = args.db;
+    if (_g instanceof Float32Array && (_x == null || _x instanceof Float32Array) && (_w == null || _w instanceof Float32Array) && (_dx == null || _dx instanceof Float32Array) && (_dw == null || _dw instanceof Float32Array) && (_db == null || _db instanceof Float32Array)) {
+      S[0] = args.rows;
+      S[1] = args.inF;
+      S[2] = args.outF;
+      S[3] = args.gOffset;
+      S[4] = args.ldg;
+      S[5] = args.transG ? 1 : 0;
+      S[6] = args.xOffset;
+      S[7] = args.ldx;
+      S[8] = args.transX ? 1 : 0;
+      S[9] = args.wOffset;
+      S[10] = args.ldw;
+      S[11] = args.transW ? 1 : 0;
+      N.linearBackward(_g, _x, _w, _dx, _dw, _db);
+      return;
+    }
+    R.linearBackward(args);
   }
   function softmax(x: TypedArray, outer: number, n: number, inner: number, out: TypedArray, log: boolean): void {
     if (x instanceof Float32Array && out instanceof Float32Array) {
@@ -536,7 +557,7 @@ export function nativeKernels(N: NativeKernelAddon, S: Float64Array, R: Backend 
     }
     R.gruCellBackward(args);
   }
-  return { unary, binary, where, copy, reduce, argReduce, gemm, softmax, softmaxBackward, gather, scatterAdd, conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, batchNormStats, batchNormForward, batchNormBackward, layerNormForward, layerNormBackward, geluForward, geluBackward, attentionForward, attentionBackward, adamStep, lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward };
+  return { unary, binary, where, copy, reduce, argReduce, gemm, linearBackward, softmax, softmaxBackward, gather, scatterAdd, conv2d, conv2dBackwardInput, conv2dBackwardWeight, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, batchNormStats, batchNormForward, batchNormBackward, layerNormForward, layerNormBackward, geluForward, geluBackward, attentionForward, attentionBackward, adamStep, lstmCellForward, lstmCellBackward, gruCellForward, gruCellBackward };
 }
 
-export type NativeKernels = Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'reduce' | 'argReduce' | 'gemm' | 'softmax' | 'softmaxBackward' | 'gather' | 'scatterAdd' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'maxPool2d' | 'maxPool2dBackward' | 'avgPool2d' | 'avgPool2dBackward' | 'batchNormStats' | 'batchNormForward' | 'batchNormBackward' | 'layerNormForward' | 'layerNormBackward' | 'geluForward' | 'geluBackward' | 'attentionForward' | 'attentionBackward' | 'adamStep' | 'lstmCellForward' | 'lstmCellBackward' | 'gruCellForward' | 'gruCellBackward'>;
+export type NativeKernels = Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'reduce' | 'argReduce' | 'gemm' | 'linearBackward' | 'softmax' | 'softmaxBackward' | 'gather' | 'scatterAdd' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight' | 'maxPool2d' | 'maxPool2dBackward' | 'avgPool2d' | 'avgPool2dBackward' | 'batchNormStats' | 'batchNormForward' | 'batchNormBackward' | 'layerNormForward' | 'layerNormBackward' | 'geluForward' | 'geluBackward' | 'attentionForward' | 'attentionBackward' | 'adamStep' | 'lstmCellForward' | 'lstmCellBackward' | 'gruCellForward' | 'gruCellBackward'>;

@@ -6,6 +6,7 @@ import type { Backend } from '../types.js';
 import { binary, copy, fill, geluBackward, geluForward, unary, where } from './elementwise.js';
 import { argReduce, gather, reduce, scatterAdd, softmax, softmaxBackward } from './reduce.js';
 import { gemm } from './gemm.js';
+import { linearBackward } from './linear.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { adamStep } from './optim.js';
@@ -24,6 +25,7 @@ export const referenceBackend: Backend = {
   reduce,
   argReduce,
   gemm,
+  linearBackward,
   softmax,
   softmaxBackward,
   gather,
