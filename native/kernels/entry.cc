@@ -68,6 +68,8 @@ static constexpr double kTaskMaxWork = 16.0 * 1024 * 1024;
 
 const char* kLinearBackward(const KLinearBackward& p) {
   const i64 rows = p.rows, inF = p.inF, outF = p.outF;
+  if (p.dx && !p.w) return "linearBackward: dx needs w (the weight), got null";
+  if (p.dw && !p.x) return "linearBackward: dw needs x (the input), got null";
   GemmCall dx{}, dw{};
   if (p.dx) {  // dx [rows, inF] = g [rows, outF] W [outF, inF]
     dx.batch = 1; dx.m = rows; dx.n = inF; dx.k = outF;

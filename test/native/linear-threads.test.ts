@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nb from '../../src/index.js';
+import { backendByName } from '../../src/backend/registry.js';
 
 const native = nb.availableBackends().includes('native');
 
@@ -43,5 +44,18 @@ test('native Linear backward: the same bits on one and two threads, side by side
   } finally {
     nb.setBackend(prevBackend);
     nb.setNumThreads(prevThreads);
+  }
+});
+
+test('linearBackward called directly: an output without the operand it needs is refused, on every backend', () => {
+  for (const name of nb.availableBackends()) {
+    const b = backendByName(name);
+    const base = { rows: 2, inF: 3, outF: 4, g: new Float32Array(8), gOffset: 0, ldg: 4, transG: false, x: null, xOffset: 0, ldx: 3, transX: false, w: null, wOffset: 0, ldw: 3, transW: false, dx: null, dw: null, db: null };
+    assert.throws(() => b.linearBackward({ ...base, dx: new Float32Array(6) }), /dx needs w/, name);
+    assert.throws(() => b.linearBackward({ ...base, dw: new Float32Array(12) }), /dw needs x/, name);
+    // db alone needs neither
+    const db = new Float32Array(4);
+    b.linearBackward({ ...base, g: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), db });
+    assert.deepEqual(Array.from(db), [6, 8, 10, 12], name);
   }
 });

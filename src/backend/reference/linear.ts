@@ -12,21 +12,23 @@ import type { GemmArgs, LinearBackwardArgs } from '../types.js';
 import { gemm } from './gemm.js';
 
 export function linearBackward(p: LinearBackwardArgs): void {
-  const { rows, inF, outF, g } = p;
+  const { rows, inF, outF, g, x, w } = p;
+  if (p.dx !== null && w === null) throw new TypeError('linearBackward: dx needs w (the weight), got null');
+  if (p.dw !== null && x === null) throw new TypeError('linearBackward: dw needs x (the input), got null');
   const base = { batch: 1, strideA: 0, strideB: 0, strideC: 0, cOffset: 0, beta: 0 as const };
-  if (p.dx !== null) {
+  if (p.dx !== null && w !== null) {
     // dx [rows, inF] = g [rows, outF] · W [outF, inF]
     const args: GemmArgs = {
       ...base, m: rows, n: inF, k: outF, a: g, aOffset: p.gOffset, lda: p.ldg, transA: p.transG,
-      b: p.w!, bOffset: p.wOffset, ldb: p.ldw, transB: p.transW, c: p.dx, ldc: inF,
+      b: w, bOffset: p.wOffset, ldb: p.ldw, transB: p.transW, c: p.dx, ldc: inF,
     };
     gemm(args);
   }
-  if (p.dw !== null) {
+  if (p.dw !== null && x !== null) {
     // dw [outF, inF] = g^T [outF, rows] · x [rows, inF]: g read the other way round
     const args: GemmArgs = {
       ...base, m: outF, n: inF, k: rows, a: g, aOffset: p.gOffset, lda: p.ldg, transA: !p.transG,
-      b: p.x!, bOffset: p.xOffset, ldb: p.ldx, transB: p.transX, c: p.dw, ldc: inF,
+      b: x, bOffset: p.xOffset, ldb: p.ldx, transB: p.transX, c: p.dw, ldc: inF,
     };
     gemm(args);
   }
