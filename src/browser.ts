@@ -32,7 +32,7 @@ export { AllocationError } from './core/dtype.js';
 export type { OpEvent, ForwardEvent, BackwardEvent } from './core/events.js';
 export { setBackend, getBackend, availableBackends } from './backend/registry.js';
 export { setNumThreads, getNumThreads, nativeInfo, nativeLoadError } from './backend/native/absent.js';
-export { initWasm, wasmInfo } from './backend/wasm/index.js';
+export { initWasm, wasmInfo, wasmRelaxedSimd } from './backend/wasm/index.js';
 export type { WasmInfo, WasmSource } from './backend/wasm/index.js';
 export { initWasmThreads, wasmThreadsErrorBrowser as wasmThreadsError } from './backend/wasm/threads-browser.js';
 export {

@@ -18,7 +18,7 @@ import { openBuiltSite, skip, withoutWasm } from './chromium-env.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; threads: number; threadsNote: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
+interface State { explained: number; sizes: number[]; backend: string | null; wasmError: string | null; threads: number; threadsNote: string | null; isa: string | null; step: number; trainLoss: number; testLoss: number; stepsPerSecond: number; playing: boolean; frames: number; error: string | null }
 
 test('the playground trains XOR in its worker in headless Chromium, the boundary changes and the page stays responsive', { skip, timeout: 120_000 }, async (t) => {
   const { context, page, errors, origin, close } = await openBuiltSite('web', { width: 1320, height: 640 });
@@ -33,6 +33,8 @@ test('the playground trains XOR in its worker in headless Chromium, the boundary
     assert.equal(await page.evaluate('globalThis.crossOriginIsolated'), true, 'the page is cross-origin isolated');
     assert.equal(s0.backend, 'wasm', `the worker trains on wasm (initWasm: ${s0.wasmError ?? 'ok'})`);
     assert.equal(s0.threads, 2, `the cross-origin isolated page's worker runs the wasm kernels on 2 threads (${s0.threadsNote ?? ''})`);
+    // Chromium runs relaxed SIMD: the worker loads the relaxed builds, one thread and the threaded one
+    assert.equal(s0.isa, 'wasm-relaxed-simd', 'the playground takes the relaxed-SIMD kernels where the engine has them');
     assert.equal(s0.step, 0);
     // page scripts are strings: tsx would wrap named functions in a helper the page lacks
     const pixels = (): Promise<number[]> => page.evaluate(`(() => {

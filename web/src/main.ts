@@ -14,6 +14,8 @@ export interface PlaygroundState {
   /** the wasm kernels' thread count (2 when the page is cross-origin isolated) and why not, if not */
   threads: number;
   threadsNote: string | null;
+  /** the wasm kernels' instruction set */
+  isa: string | null;
   wasmError: string | null;
   step: number;
   trainLoss: number;
@@ -37,7 +39,7 @@ const stats = el<HTMLDivElement>('stats');
 const networkCanvas = el<HTMLCanvasElement>('network');
 let network: NetworkView | null = null;
 
-const state: PlaygroundState = { backend: null, wasmError: null, threads: 1, threadsNote: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null, sizes: [], explained: 0 };
+const state: PlaygroundState = { backend: null, wasmError: null, threads: 1, threadsNote: null, isa: null, step: 0, trainLoss: NaN, testLoss: NaN, stepsPerSecond: 0, playing: false, frames: 0, error: null, sizes: [], explained: 0 };
 (globalThis as unknown as { nablaPlayground: PlaygroundState }).nablaPlayground = state;
 
 let points: { train: Points; test: Points } | null = null;
@@ -84,7 +86,7 @@ function render(): void {
   drawLosses(lossCanvas, history.steps, history.train, history.test);
   if (network !== null) drawNetwork(networkCanvas, network);
   stats.textContent = [
-    `backend     ${state.backend ?? '…'}${state.backend === 'wasm' ? `, ${state.threads} thread${state.threads > 1 ? 's' : ''}${state.threadsNote ? ` (${state.threadsNote})` : ''}` : ''}${state.wasmError !== null ? ` (wasm failed: ${state.wasmError})` : ''}`,
+    `backend     ${state.backend ?? '…'}${state.backend === 'wasm' ? `${state.isa !== null ? ` (${state.isa})` : ''}, ${state.threads} thread${state.threads > 1 ? 's' : ''}${state.threadsNote ? ` (${state.threadsNote})` : ''}` : ''}${state.wasmError !== null ? ` (wasm failed: ${state.wasmError})` : ''}`,
     `step        ${state.step}`,
     `train loss  ${Number.isNaN(state.trainLoss) ? '–' : state.trainLoss.toFixed(4)}`,
     `test loss   ${Number.isNaN(state.testLoss) ? '–' : state.testLoss.toFixed(4)}`,
@@ -110,6 +112,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     state.wasmError = m.wasmError;
     state.threads = m.threads;
     state.threadsNote = m.threadsNote;
+    state.isa = m.isa;
   } else if (m.type === 'data') {
     points = { train: m.train, test: m.test };
   } else if (m.type === 'frame') {

@@ -45,7 +45,7 @@ export type ToWorker =
   | { type: 'stepThrough'; index: number };
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; wasmError: string | null; threads: number; threadsNote: string | null }
+  | { type: 'ready'; backend: string; wasmError: string | null; threads: number; threadsNote: string | null; /** the wasm kernels' instruction set (wasm-simd128, wasm-relaxed-simd), null off wasm */ isa: string | null }
   | { type: 'data'; train: Points; test: Points }
   | {
       type: 'frame';

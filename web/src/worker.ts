@@ -5,7 +5,9 @@
  */
 import * as nb from 'nabla';
 import wasmUrl from '../../wasm/nabla.wasm?url';
+import wasmRelaxedUrl from '../../wasm/nabla-relaxed.wasm?url';
 import threadsUrl from '../../wasm/nabla-threads.wasm?url';
+import threadsRelaxedUrl from '../../wasm/nabla-threads-relaxed.wasm?url';
 import { makeDataset, rng, type Points } from './datasets.js';
 import { EXTENT, GRID, NEURON_GRID, type FromWorker, type NetworkView, type ToWorker, type TrainConfig } from './protocol.js';
 
@@ -228,16 +230,19 @@ async function init(): Promise<void> {
   let threads = 1;
   let threadsNote: string | null = null;
   try {
-    await nb.initWasm(wasmUrl);
+    // the relaxed-SIMD builds where the engine runs them (as nabla's defaults choose; Vite ships
+    // the files these imports name)
+    const relaxed = nb.wasmRelaxedSimd();
+    await nb.initWasm(relaxed ? wasmRelaxedUrl : wasmUrl);
     // two threads where the page is cross-origin isolated (the kernels split only products big
     // enough to pay for it), one otherwise, with the reason
-    threads = await nb.initWasmThreads(2, { source: threadsUrl });
+    threads = await nb.initWasmThreads(2, { source: relaxed ? threadsRelaxedUrl : threadsUrl });
     threadsNote = threads > 1 ? null : nb.wasmThreadsError();
   } catch (e) {
     if (nb.getBackend() === 'wasm') threadsNote = (e as Error).message;
     else wasmError = (e as Error).message;
   }
-  post({ type: 'ready', backend: nb.getBackend(), wasmError, threads, threadsNote });
+  post({ type: 'ready', backend: nb.getBackend(), wasmError, threads, threadsNote, isa: nb.wasmInfo()?.isa ?? null });
 }
 
 const ready = init();

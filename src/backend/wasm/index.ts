@@ -113,6 +113,18 @@ async function compileFrom(url: URL): Promise<WasmModule> {
   return wa.compile(await r.arrayBuffer());
 }
 
+/**
+ * Whether this engine runs WebAssembly relaxed SIMD (Chromium; Node 20 only with
+ * `--experimental-wasm-relaxed-simd`): then `initWasm()` and `initWasmThreads()` load the relaxed
+ * builds (wasm/nabla-relaxed.wasm, wasm/nabla-threads-relaxed.wasm) by default. For a caller that
+ * passes its own URLs (a bundler's), to pick the pair the defaults would:
+ *
+ *   await nb.initWasm(nb.wasmRelaxedSimd() ? relaxedUrl : plainUrl);
+ */
+export function wasmRelaxedSimd(): boolean {
+  return hasRelaxedSimd();
+}
+
 /** The WebAssembly kernels' instruction set, GEMM tile and threads, or null before they are loaded. */
 export function wasmInfo(): WasmInfo | null {
   const rt = wasmRuntime();

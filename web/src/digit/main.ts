@@ -6,6 +6,7 @@
  */
 import * as nb from 'nabla';
 import wasmUrl from '../../../wasm/nabla.wasm?url';
+import wasmRelaxedUrl from '../../../wasm/nabla-relaxed.wasm?url';
 import { ProbabilityBars } from './bars.js';
 import { FeatureMaps } from './feature-maps.js';
 import { magma, paint } from './heatmap.js';
@@ -53,7 +54,7 @@ function describe(model: DigitModel): string {
 
 async function start(): Promise<void> {
   try {
-    await nb.initWasm(wasmUrl);
+    await nb.initWasm(nb.wasmRelaxedSimd() ? wasmRelaxedUrl : wasmUrl); // (the relaxed-SIMD build where the engine runs it)
   } catch (e) {
     state.wasmError = e instanceof Error ? e.message : String(e);
     nb.setBackend('ts');

@@ -8,6 +8,7 @@
  */
 import * as nb from 'nabla';
 import wasmUrl from '../../../wasm/nabla.wasm?url';
+import wasmRelaxedUrl from '../../../wasm/nabla-relaxed.wasm?url';
 import { type AttentionView, type FromWorker, type GenerateRequest, type ToWorker } from './protocol.js';
 
 interface WorkerScope {
@@ -30,7 +31,7 @@ async function fetchOk(url: string): Promise<Response> {
 async function init(modelUrl: string, vocabUrl: string): Promise<void> {
   let wasmError: string | null = null;
   try {
-    await nb.initWasm(wasmUrl);
+    await nb.initWasm(nb.wasmRelaxedSimd() ? wasmRelaxedUrl : wasmUrl); // (the relaxed-SIMD build where the engine runs it)
   } catch (e) {
     wasmError = (e as Error).message;
   }
