@@ -298,9 +298,10 @@ static void gemmSerial(const IsaTable* T, const Mat& M) {
 // Few rows (m <= MC): all of A is packed once (mPad x k, every KC block), the threads packing
 // its MR-row panels together, then they take chunks of columns from a shared counter, each chunk
 // over the whole k (its C tile stays in cache), each thread packing its own B panels. One wait
-// per product (for the packed A), against two per KC block in gemmShared: in WebAssembly, on W2's
-// products (m = 64..256, k = 64..784), two threads gained 10 % more per training step this way
-// (natively within 2 %, either way; see the caller for when it applies).
+// per product (for the packed A), against two per KC block in gemmShared. W2 in WebAssembly
+// (products m = 64..256, k = 64..784): this path with Adam split over the threads made the
+// two-thread training step 6-11 % faster (measured in one process, alternating); natively
+// within 2 %. See the caller for when it applies.
 static void gemmColumns(const IsaTable* T, const Mat& M, int nt) {
   const i64 MR = T->mr, NR = T->nr, KC = T->kc;
   const i64 mPad = (M.m + MR - 1) / MR * MR;
