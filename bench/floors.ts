@@ -116,11 +116,14 @@ export function wasmFloors(res: Results): Floor[] {
   };
   timeFloor('W5 batch-1 us/call vs TF.js wasm raw ops (time ratio)', res.find('W5', 'tfjs', 'wasm', 1, 'raw ops'), 0.7, false);
   timeFloor('W5 batch-1 us/call vs jax-js jit (time ratio)', res.best('W5', 'jaxjs', 'wasm', 'jit'), 1.0, true);
-  // (from the paired cell when it ran: both thread counts in alternating rounds in one process)
-  const paired = nw('W1', 2, 'n=1024 paired') !== undefined;
-  speedFloor(`W1 GEMM n=1024: nabla wasm 2 threads vs 1${paired ? ' (paired rounds)' : ''}`, nw('W1', 2, paired ? 'n=1024 paired' : 'n=1024'), nw('W1', 1, paired ? 'n=1024 paired' : 'n=1024'), 1.7);
-  const pairedW2 = nw('W2', 2, 'epoch paired') !== undefined;
-  speedFloor(`W2 MLP: nabla wasm 2 threads vs 1${pairedW2 ? ' (paired windows)' : ''}`, nw('W2', 2, pairedW2 ? 'epoch paired' : undefined), nw('W2', 1, pairedW2 ? 'epoch paired' : undefined), 1.3);
+  // two threads vs one: from the paired cell when it ran (both thread counts alternating in one
+  // process), else from the separate cells
+  const threadsFloor = (label: string, w: WorkloadId, kase: string | undefined, pairedCase: string, how: string, min: number): void => {
+    const k = nw(w, 2, pairedCase) !== undefined ? pairedCase : kase;
+    speedFloor(`${label}: nabla wasm 2 threads vs 1${k === pairedCase ? ` (${how})` : ''}`, nw(w, 2, k), nw(w, 1, k), min);
+  };
+  threadsFloor('W1 GEMM n=1024', 'W1', 'n=1024', 'n=1024 paired', 'paired rounds', 1.7);
+  threadsFloor('W2 MLP', 'W2', undefined, 'epoch paired', 'paired windows', 1.3);
   const ch = res.onEngine('chromium');
   const nd = res.onEngine('node-page');
   for (const [w, kase, label] of [['W1', 'n=1024', 'W1 GEMM n=1024'], ['W2', undefined, 'W2 MLP'], ['W5', 'forward', 'W5 batch-1']] as const) {

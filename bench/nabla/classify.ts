@@ -44,24 +44,31 @@ function accuracy(model: nb.nn.Sequential, test: nb.data.TensorDataset): number 
   return correct / n;
 }
 
-export async function runClassify(spec: CellSpec): Promise<CellResult[]> {
-  const cnnMode = spec.workload === 'W3';
+/** W2's (or, `cnn`, W3's) training as the workload defines it: data, seeded model, Adam, the batches, one step. */
+export function classifierTraining(cnnMode: boolean) {
   const { train, test } = nb.data.fashionMNIST({ shape: cnnMode ? 'image' : 'flat' });
   nb.manualSeed(0);
   const model = cnnMode ? cnn() : mlp();
   const lossFn = new nb.nn.CrossEntropyLoss();
   const opt = new nb.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8 });
   const loader = new nb.data.DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });
+  const step = (x: Tensor, y: Tensor): void => {
+    opt.zeroGrad();
+    const loss = lossFn.forward(model.forward(x) as Tensor, y);
+    loss.backward();
+    opt.step();
+  };
+  return { train, test, model, loader, step };
+}
+
+export async function runClassify(spec: CellSpec): Promise<CellResult[]> {
+  const cnnMode = spec.workload === 'W3';
+  const { train, test, model, loader, step } = classifierTraining(cnnMode);
   const accs: number[] = [];
   const r = await runEpochLoop<Tensor[]>({
     epoch: () => loader[Symbol.iterator](),
     size: (b) => b[0]!.shape[0]!,
-    step: ([x, y]) => {
-      opt.zeroGrad();
-      const loss = lossFn.forward(model.forward(x!) as Tensor, y!);
-      loss.backward();
-      opt.step();
-    },
+    step: ([x, y]) => step(x!, y!),
     afterEpoch: () => { accs.push(accuracy(model, test)); },
     samplesPerEpoch: train.length,
     maxEpochs: spec.quick || cnnMode ? 1 : 3,

@@ -15,30 +15,22 @@ import * as nb from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { summarise } from '../lib/measure.js';
 import type { CellResult, CellSpec } from '../lib/types.js';
-import { mlp } from './classify.js';
+import { classifierTraining } from './classify.js';
 
 /** Batches per window: ~0.15-0.3 s of W2 on this machine, so a pair of windows sees one load. */
 const WINDOW = 50;
 
 /** Runs after bench/nabla/setup.ts made wasm current with 2 threads (or skipped the cell, saying why). */
 export async function runW2WasmPair(spec: CellSpec): Promise<CellResult[]> {
-  const { train } = nb.data.fashionMNIST({ shape: 'flat' });
-  nb.manualSeed(0);
-  const model = mlp();
-  const lossFn = new nb.nn.CrossEntropyLoss();
-  const opt = new nb.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8 });
-  const loader = new nb.data.DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });
-  const step = (x: Tensor, y: Tensor): void => {
-    opt.zeroGrad();
-    const loss = lossFn.forward(model.forward(x) as Tensor, y);
-    loss.backward();
-    opt.step();
-  };
+  // (the same data, model, optimizer and batches as the W2 cell: bench/nabla/classify.ts)
+  const { loader, step } = classifierTraining(false);
   const rates: Record<number, number[]> = { 1: [], 2: [] };
   const cpu: Record<number, number[]> = { 1: [], 2: [] };
   const budgetMs = (spec.quick ? 1 : spec.budgetS) * 1000;
   const window = spec.quick ? 10 : WINDOW;
   const start = performance.now();
+  // the budget ends the run at the end of a pair of windows (or of an epoch), once both thread counts have two
+  const spent = (): boolean => performance.now() - start >= budgetMs && rates[1]!.length >= 2 && rates[2]!.length >= 2;
   let pair = 0;
   let inPair = 0;
   for (let epoch = 0; epoch < (spec.quick ? 1 : 20); epoch++) {
@@ -70,16 +62,15 @@ export async function runW2WasmPair(spec: CellSpec): Promise<CellResult[]> {
       if (++inPair === 2) {
         inPair = 0;
         pair++;
-        // the budget ends the run at a pair's end (an epoch's end too, the loop above)
-        if (performance.now() - start >= budgetMs && rates[1]!.length >= 2 && rates[2]!.length >= 2) break;
+        if (spent()) break;
       }
     }
-    if (performance.now() - start >= budgetMs && rates[1]!.length >= 2 && rates[2]!.length >= 2) break;
+    if (spent()) break;
   }
   nb.setWasmThreads(2);
+  const mean = (xs: number[]): number => xs.reduce((p, q) => p + q, 0) / Math.max(1, xs.length);
   const out: CellResult[] = [];
   for (const t of [1, 2]) {
-    const mean = (xs: number[]): number => xs.reduce((p, q) => p + q, 0) / Math.max(1, xs.length);
     out.push({
       workload: 'W2', lib: 'nabla', backend: 'wasm', threads: t, case: 'epoch paired', metric: 'samples/s', unit: 'samples/s', higherIsBetter: true,
       ...summarise(rates[t]!), method: 'windows', cpuPar: mean(cpu[t]!),

@@ -96,7 +96,6 @@ const char* kLinearBackward(const KLinearBackward& p) {
   }
   if (p.db) {
     float* db = p.db;
-    for (i64 o = 0; o < outF; o++) db[o] = 0.f;
     if (p.transG) {
       for (i64 o = 0; o < outF; o++) {
         const float* go = p.g + o * p.ldg;
@@ -105,6 +104,7 @@ const char* kLinearBackward(const KLinearBackward& p) {
         db[o] = s;
       }
     } else {
+      for (i64 o = 0; o < outF; o++) db[o] = 0.f;
       for (i64 i = 0; i < rows; i++) {
         const float* gi = p.g + i * p.ldg;
         for (i64 o = 0; o < outF; o++) db[o] += gi[o];
